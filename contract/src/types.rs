@@ -1,0 +1,333 @@
+//! JSON shapes of the API, camelCase on the wire, exactly as DESIGN.md's contract.
+//! Unknown fields are ignored everywhere (serde's default) so either side can grow.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Guid;
+
+/// `GET /api/DealSummary` with `Accept: application/json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DealSummaryResponse {
+    pub customer: CustomerMatch,
+    pub deals: Vec<Deal>,
+    /// Where the data came from: `embedded` or `dataverse`.
+    pub source: String,
+    /// When the server built this answer (RFC 3339, UTC).
+    pub generated_at: String,
+}
+
+/// The customer the server found in the Sales environment, and how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerMatch {
+    pub id: Guid,
+    pub name: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<CustomerType>,
+    pub matched_by: MatchedBy,
+}
+
+/// Dataverse's two customer tables (the `_customerid_value` lookup is polymorphic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CustomerType {
+    Account,
+    Contact,
+}
+
+impl CustomerType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CustomerType::Account => "account",
+            CustomerType::Contact => "contact",
+        }
+    }
+
+    /// Lenient: any case, surrounding blanks ignored.
+    pub fn parse(text: &str) -> Option<CustomerType> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "account" => Some(CustomerType::Account),
+            "contact" => Some(CustomerType::Contact),
+            _ => None,
+        }
+    }
+}
+
+/// Which of the given keys found the customer: ids differ between environments, names are the
+/// fallback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum MatchedBy {
+    Id,
+    Name,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deal {
+    pub id: Guid,
+    pub name: String,
+    pub status: DealStatus,
+    #[serde(default)]
+    pub stage: Option<String>,
+    #[serde(default)]
+    pub value: Option<Money>,
+    /// 0 to 100.
+    #[serde(default)]
+    pub probability: Option<u8>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub close_date: Option<String>,
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub forecast_category: Option<ForecastCategory>,
+    pub summary: Summary,
+    /// Deep link into the Sales app; absent when the server has no org URL to build one from.
+    #[serde(default)]
+    pub link: Option<String>,
+    #[serde(default)]
+    pub modified_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DealStatus {
+    Open,
+    Won,
+    Lost,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Money {
+    pub amount: f64,
+    /// ISO 4217 code, e.g. `USD`.
+    pub currency: String,
+}
+
+/// Dataverse's `msdyn_forecastcategory` option set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ForecastCategory {
+    Pipeline,
+    BestCase,
+    Committed,
+    Omitted,
+    Won,
+    Lost,
+    /// A value a newer server or a customized option set sends.
+    #[serde(other)]
+    Other,
+}
+
+impl ForecastCategory {
+    /// Dataverse's option values (100000001..=100000006).
+    pub fn from_option_value(value: i64) -> Option<ForecastCategory> {
+        Some(match value {
+            100_000_001 => ForecastCategory::Pipeline,
+            100_000_002 => ForecastCategory::BestCase,
+            100_000_003 => ForecastCategory::Committed,
+            100_000_004 => ForecastCategory::Omitted,
+            100_000_005 => ForecastCategory::Won,
+            100_000_006 => ForecastCategory::Lost,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub state: SummaryState,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub generated_at: Option<String>,
+}
+
+impl Summary {
+    pub fn ready(text: impl Into<String>, generated_at: impl Into<String>) -> Summary {
+        Summary {
+            state: SummaryState::Ready,
+            text: Some(text.into()),
+            generated_at: Some(generated_at.into()),
+        }
+    }
+
+    pub fn unavailable() -> Summary {
+        Summary {
+            state: SummaryState::Unavailable,
+            text: None,
+            generated_at: None,
+        }
+    }
+
+    pub fn disabled() -> Summary {
+        Summary {
+            state: SummaryState::Disabled,
+            text: None,
+            generated_at: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SummaryState {
+    /// `text` holds the summary.
+    Ready,
+    /// The summary call failed; the deal still shows.
+    Unavailable,
+    /// An admin turned summaries off.
+    Disabled,
+}
+
+/// `GET /api/customers?q=&top=`: the standalone preview's picker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerList {
+    pub customers: Vec<CustomerRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerRef {
+    pub id: Guid,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: CustomerType,
+    /// Open deals, when the source knows it cheaply.
+    #[serde(default)]
+    pub open_deals: Option<u32>,
+}
+
+/// `GET /api/health`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Health {
+    /// `ok` or `degraded`.
+    pub status: String,
+    pub source: String,
+    pub version: String,
+    #[serde(default)]
+    pub customers: Option<u64>,
+    #[serde(default)]
+    pub deals: Option<u64>,
+}
+
+/// An `application/problem+json` body (RFC 9457) with dealpane's `traceId` extension.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Problem {
+    #[serde(rename = "type", default = "Problem::default_type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+}
+
+impl Problem {
+    pub const MEDIA_TYPE: &'static str = "application/problem+json";
+
+    fn default_type() -> String {
+        "about:blank".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// DESIGN.md's example, with the elisions filled in.
+    const DESIGN_EXAMPLE: &str = r#"{
+      "customer": {"id": "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "name": "Contoso Pharmaceuticals", "type": "account", "matchedBy": "id"},
+      "deals": [{
+        "id": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d", "name": "Espresso machines for 4 sites", "status": "open",
+        "stage": "Propose", "value": {"amount": 250000.0, "currency": "USD"}, "probability": 70,
+        "closeDate": "2026-12-15", "owner": "Alex Wu", "forecastCategory": "bestCase",
+        "summary": {"state": "ready", "text": "Alex Wu proposed four machines.", "generatedAt": "2026-11-22T07:30:00Z"},
+        "link": "https://org.crm.dynamics.com/main.aspx?appid=1&pagetype=entityrecord&etn=opportunity&id=9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d",
+        "modifiedOn": "2026-11-18T10:00:00Z"
+      }],
+      "source": "embedded", "generatedAt": "2026-11-22T07:30:00Z"
+    }"#;
+
+    #[test]
+    fn design_example_round_trips() {
+        let parsed: DealSummaryResponse = serde_json::from_str(DESIGN_EXAMPLE).unwrap();
+        assert_eq!(parsed.customer.kind, Some(CustomerType::Account));
+        assert_eq!(parsed.customer.matched_by, MatchedBy::Id);
+        let deal = &parsed.deals[0];
+        assert_eq!(deal.forecast_category, Some(ForecastCategory::BestCase));
+        assert_eq!(deal.value.as_ref().unwrap().amount, 250000.0);
+        assert_eq!(deal.summary.state, SummaryState::Ready);
+
+        let written = serde_json::to_value(&parsed).unwrap();
+        let original: serde_json::Value = serde_json::from_str(DESIGN_EXAMPLE).unwrap();
+        assert_eq!(written, original, "every field keeps its name and value");
+    }
+
+    #[test]
+    fn nulls_and_absent_fields_where_allowed() {
+        let json = r#"{"id": "{9B1DEB4D-3B7D-4BAD-9BDD-2B0D7B3DCB6D}", "name": "n", "status": "open",
+            "stage": null, "value": null, "probability": null, "closeDate": null, "owner": null,
+            "forecastCategory": null, "summary": {"state": "unavailable"}, "link": null}"#;
+        let deal: Deal = serde_json::from_str(json).unwrap();
+        assert_eq!(deal.id.to_string(), "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d");
+        assert_eq!(deal.value, None);
+        assert_eq!(deal.modified_on, None);
+        assert_eq!(deal.summary, Summary::unavailable());
+    }
+
+    #[test]
+    fn required_fields_stay_required() {
+        for missing in ["id", "name", "status", "summary"] {
+            let mut deal = serde_json::json!({"id": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d",
+                "name": "n", "status": "open", "summary": {"state": "disabled"}});
+            deal.as_object_mut().unwrap().remove(missing);
+            assert!(serde_json::from_value::<Deal>(deal).is_err(), "{missing} is required");
+        }
+    }
+
+    #[test]
+    fn unknown_fields_and_values_are_tolerated() {
+        let json = r#"{"customers": [{"id": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d", "name": "A",
+            "type": "contact", "futureField": [1, 2]}], "paging": {}}"#;
+        let list: CustomerList = serde_json::from_str(json).unwrap();
+        assert_eq!(list.customers[0].kind, CustomerType::Contact);
+        let category: ForecastCategory = serde_json::from_str(r#""upside""#).unwrap();
+        assert_eq!(category, ForecastCategory::Other);
+    }
+
+    #[test]
+    fn a_malformed_guid_is_a_deserialization_error_that_says_why() {
+        let json = r#"{"id": "not-a-guid", "name": "n", "status": "open", "summary": {"state": "disabled"}}"#;
+        let error = serde_json::from_str::<Deal>(json).unwrap_err().to_string();
+        assert!(error.contains("not a hex digit"), "{error}");
+    }
+
+    #[test]
+    fn problem_json_has_rfc9457_names_and_trace_id() {
+        let problem = Problem {
+            kind: "about:blank".into(),
+            title: "Customer not found".into(),
+            status: 404,
+            detail: Some("No account or contact named 'X'.".into()),
+            instance: None,
+            trace_id: Some("00-abc-01".into()),
+        };
+        let value = serde_json::to_value(&problem).unwrap();
+        assert_eq!(value["type"], "about:blank");
+        assert_eq!(value["traceId"], "00-abc-01");
+        assert!(value.get("instance").is_none());
+        let minimal: Problem = serde_json::from_str(r#"{"title": "Bad", "status": 400}"#).unwrap();
+        assert_eq!(minimal.kind, "about:blank");
+    }
+}

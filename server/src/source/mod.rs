@@ -1,0 +1,75 @@
+//! Where Sales data comes from. Two sources sit behind one trait: the embedded SQLite store
+//! (`embedded`, the default) and Dataverse (`dataverse`, production). The service in front
+//! (`crate::service`) does the matching order (id, then name), summaries and caching, so each
+//! source only answers plain questions.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use dealpane_contract::{CustomerRef, CustomerType, Deal, Guid};
+
+/// A customer (account or contact) in the Sales environment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerRecord {
+    pub id: Guid,
+    pub name: String,
+    pub kind: CustomerType,
+}
+
+/// Counts for `/api/health`; a source that cannot count cheaply answers `None`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceStats {
+    pub customers: Option<u64>,
+    pub deals: Option<u64>,
+}
+
+/// Why a source could not answer. Mapped to 429 / 504 / 502 by the HTTP layer.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("the Sales environment is throttling requests (retry after {retry_after:?})")]
+    Throttled { retry_after: Duration },
+    #[error("the Sales environment did not answer in time")]
+    Timeout,
+    #[error("the Sales environment failed: {0}")]
+    Upstream(String),
+}
+
+/// What every Sales data source answers.
+#[async_trait]
+pub trait SalesSource: Send + Sync + 'static {
+    /// `embedded` or `dataverse`: reported in answers and health.
+    fn name(&self) -> &'static str;
+
+    /// The customer with this id, if any. `kind` narrows to accounts or contacts.
+    async fn customer_by_id(
+        &self,
+        id: Guid,
+        kind: Option<CustomerType>,
+    ) -> Result<Option<CustomerRecord>, SourceError>;
+
+    /// The customer whose name equals `name` case-insensitively (already trimmed and bounded).
+    /// When several match, accounts come before contacts, then the most recently modified.
+    async fn customer_by_name(
+        &self,
+        name: &str,
+        kind: Option<CustomerType>,
+    ) -> Result<Option<CustomerRecord>, SourceError>;
+
+    /// At most `top` open deals of the customer, highest value first (nulls last), then earliest
+    /// close date (nulls last). Each `summary` is a placeholder (`Summary::unavailable()`); the
+    /// service fills it in through [`SalesSource::deal_summary`].
+    async fn open_deals(
+        &self,
+        customer: &CustomerRecord,
+        top: u8,
+    ) -> Result<Vec<Deal>, SourceError>;
+
+    /// The summary text of one deal (`msdyn_SalesOpportunitySummary` in Dataverse).
+    async fn deal_summary(&self, deal_id: Guid) -> Result<String, SourceError>;
+
+    /// Customers whose name starts with `prefix` (case-insensitive), at most `top`, by name.
+    async fn search_customers(&self, prefix: &str, top: u8)
+        -> Result<Vec<CustomerRef>, SourceError>;
+
+    async fn stats(&self) -> Result<SourceStats, SourceError>;
+}
