@@ -1,0 +1,119 @@
+//! `cargo xtask serve`: build the widget (release) and the server, start the server on its
+//! embedded store and print where to point the browser. It never opens a browser itself.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::Child;
+use std::time::{Duration, Instant};
+
+use crate::process::{announce, Result, StepError};
+use crate::tools::{self, Needs};
+use crate::{project, widget};
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Port to listen on (127.0.0.1).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Customers in the embedded store when it is first created.
+    #[arg(long, default_value_t = 300)]
+    pub sample_size: u32,
+}
+
+/// A fixture customer of the embedded store, for the printed example URLs.
+const EXAMPLE_CUSTOMER: &str = "Contoso Pharmaceuticals";
+
+pub fn run(args: ServeArgs) -> Result<()> {
+    tools::ensure(Needs::Build)?;
+    widget::build_release()?;
+    let server = widget::build_server("dev")?;
+    let store = project::target_dir().join("dealpane-sales.sqlite");
+    announce(format!(
+        "starting dealpane-server (store {})",
+        store.display()
+    ));
+    let mut child = std::process::Command::new(&server)
+        .current_dir(project::root())
+        .args(["--port", &args.port.to_string()])
+        .args(["--sample-size", &args.sample_size.to_string()])
+        .arg("--store-path")
+        .arg(&store)
+        .arg("--widget-dir")
+        .arg(project::dist_dir())
+        .arg("--preview-dir")
+        .arg(project::root().join("server/preview"))
+        .spawn()
+        .map_err(|e| StepError {
+            step: "starting dealpane-server".into(),
+            cause: e.to_string(),
+            fix: format!("run {} --help", server.display()),
+        })?;
+    if let Err(error) = wait_until_healthy(args.port, &mut child) {
+        let _ = child.kill();
+        return Err(error);
+    }
+    print_urls(args.port);
+    let status = child.wait()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("dealpane-server stopped: {status}").into())
+    }
+}
+
+fn print_urls(port: u16) {
+    let base = format!("http://127.0.0.1:{port}");
+    let name = EXAMPLE_CUSTOMER.replace(' ', "%20");
+    println!();
+    println!("dealpane is running. Open in a browser:");
+    println!("  workspace preview   {base}/preview/");
+    println!("  widget (standalone) {base}/");
+    println!("  widget for a customer {base}/?customerName={name}");
+    println!("  API                 {base}/api/DealSummary?customerName={name}");
+    println!("  health              {base}/api/health");
+    println!("  OpenAPI 2.0         {base}/api/swagger.json");
+    println!("Stop with Ctrl+C.");
+}
+
+/// Polls `/api/health` until it answers 200, the server exits, or 60 s pass (first start
+/// generates the embedded store).
+fn wait_until_healthy(port: u16, child: &mut Child) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Some(status) = child.try_wait()? {
+            return Err(StepError {
+                step: "starting dealpane-server".into(),
+                cause: format!("it exited with {status} before answering"),
+                fix: format!(
+                    "is port {port} taken? try `cargo xtask serve --port {}`",
+                    port + 1
+                ),
+            }
+            .into());
+        }
+        if health_status(port) == Some(200) {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    Err(StepError {
+        step: "starting dealpane-server".into(),
+        cause: "/api/health did not answer 200 within 60 s".into(),
+        fix: "read the server's log above".into(),
+    }
+    .into())
+}
+
+/// A minimal HTTP/1.1 GET; xtask needs nothing more than a status code.
+fn health_status(port: u16) -> Option<u16> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    write!(
+        stream,
+        "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).ok()?;
+    std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
+}
