@@ -3,6 +3,9 @@
 //! (`crate::service`) does the matching order (id, then name), summaries and caching, so each
 //! source only answers plain questions.
 
+pub mod dataverse;
+pub mod link;
+
 use std::time::Duration;
 
 use async_trait::async_trait;

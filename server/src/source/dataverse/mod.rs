@@ -1,0 +1,317 @@
+//! The Dataverse (Dynamics 365 Sales) source: the Web API v9.2 over OAuth2 client credentials.
+//! `config` holds the settings, `token` the cached access token, `client` the retrying HTTP,
+//! `odata` the query text, `mapping` the records → contract types.
+
+mod client;
+mod config;
+mod mapping;
+pub mod odata;
+mod token;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use dealpane_contract::{CustomerRef, CustomerType, Deal, Guid};
+use reqwest::Url;
+use serde_json::{json, Value};
+
+use self::client::{Client, Deadline, RetryPolicy};
+use self::mapping::{CustomerTable, Record};
+use self::odata::Query;
+use self::token::TokenCache;
+use super::{link::deal_link, CustomerRecord, SalesSource, SourceError, SourceStats};
+
+pub use self::config::{ConfigError, DataverseConfig, Secret, DEFAULT_AUTHORITY};
+
+/// The Web API's version path under the org URL.
+const API_PATH: &str = "api/data/v9.2/";
+/// The Sales Copilot action that summarizes one opportunity.
+const SUMMARY_ACTION: &str = "msdyn_SalesOpportunitySummary";
+
+pub struct DataverseSource {
+    client: Client,
+    /// `<org>/api/data/v9.2/`.
+    api_root: Url,
+    org_url: String,
+    app_id: Option<String>,
+    request_timeout: Duration,
+    page_size: u16,
+}
+
+impl DataverseSource {
+    /// Checks the configuration and builds the HTTP client; no request is made until used.
+    pub fn new(config: DataverseConfig) -> Result<DataverseSource, ConfigError> {
+        let org_url = config.org_url.trim().trim_end_matches('/').to_owned();
+        let api_root = Url::parse(&format!("{org_url}/{API_PATH}"))
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
+            .ok_or_else(|| ConfigError::OrgUrl(config.org_url.clone()))?;
+        let authority = config.authority.trim().trim_end_matches('/');
+        if !(authority.starts_with("https://") || authority.starts_with("http://")) {
+            return Err(ConfigError::Authority(config.authority.clone()));
+        }
+        for (value, name) in [
+            (&config.tenant_id, "tenant id"),
+            (&config.client_id, "client id"),
+        ] {
+            if value.trim().is_empty() {
+                return Err(ConfigError::Missing(name));
+            }
+        }
+        if config.client_secret.expose().is_empty() {
+            return Err(ConfigError::Missing("client secret"));
+        }
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("dealpane-server/", env!("CARGO_PKG_VERSION")))
+            // The deadline bounds each call; this only stops a stuck connection attempt.
+            .connect_timeout(config.request_timeout)
+            .build()
+            .map_err(|error| ConfigError::Http(error.to_string()))?;
+        let tokens = TokenCache::new(
+            format!("{authority}/{}/oauth2/v2.0/token", config.tenant_id.trim()),
+            config.client_id.trim().to_owned(),
+            config.client_secret,
+            format!("{org_url}/.default"),
+        );
+        let policy = RetryPolicy {
+            max_retries: config.max_retries,
+            max_wait: config.max_retry_wait,
+        };
+        Ok(DataverseSource {
+            client: Client::new(http, tokens, policy),
+            api_root,
+            org_url,
+            app_id: config.app_id,
+            request_timeout: config.request_timeout,
+            page_size: config.page_size.clamp(1, 5000),
+        })
+    }
+
+    fn deadline(&self) -> Deadline {
+        Deadline::after(self.request_timeout)
+    }
+
+    fn url(&self, resource: &str, query: &Query) -> Result<Url, SourceError> {
+        let text = format!("{}{resource}?{}", self.api_root, query.to_query_string());
+        Url::parse(&text)
+            .map_err(|error| SourceError::Upstream(format!("bad Dataverse URL ({error})")))
+    }
+
+    /// Rows of a collection query, following `@odata.nextLink` until `limit` rows are in or
+    /// no page follows.
+    async fn rows(
+        &self,
+        entity_set: &str,
+        query: Query,
+        limit: usize,
+        page_size: Option<u16>,
+        deadline: Deadline,
+    ) -> Result<Vec<Record>, SourceError> {
+        let mut url = self.url(entity_set, &query)?;
+        let mut rows = Vec::new();
+        loop {
+            let page = self.client.get_json(&url, page_size, deadline).await?;
+            let values = page.get("value").and_then(Value::as_array).ok_or_else(|| {
+                SourceError::Upstream(format!(
+                    "Dataverse's answer for {entity_set} has no 'value' array"
+                ))
+            })?;
+            rows.extend(values.iter().filter_map(|row| row.as_object().cloned()));
+            let next = page.get("@odata.nextLink").and_then(Value::as_str);
+            match next {
+                Some(next) if rows.len() < limit => url = self.next_page(next)?,
+                _ => break,
+            }
+        }
+        rows.truncate(limit);
+        Ok(rows)
+    }
+
+    /// The next page's URL, used verbatim; it must stay under this org's Web API so the bearer
+    /// token never goes elsewhere.
+    fn next_page(&self, link: &str) -> Result<Url, SourceError> {
+        Url::parse(link)
+            .ok()
+            .filter(|url| url.as_str().starts_with(self.api_root.as_str()))
+            .ok_or_else(|| {
+                SourceError::Upstream(format!(
+                    "Dataverse's next-page link leaves {}: refused",
+                    self.api_root
+                ))
+            })
+    }
+
+    async fn first_customer(
+        &self,
+        table: CustomerTable,
+        query: Query,
+        deadline: Deadline,
+    ) -> Result<Option<CustomerRecord>, SourceError> {
+        let rows = self
+            .rows(table.entity_set, query, 1, None, deadline)
+            .await?;
+        rows.first()
+            .map(|row| mapping::customer(table, row).map_err(SourceError::Upstream))
+            .transpose()
+    }
+}
+
+#[async_trait]
+impl SalesSource for DataverseSource {
+    fn name(&self) -> &'static str {
+        "dataverse"
+    }
+
+    async fn customer_by_id(
+        &self,
+        id: Guid,
+        kind: Option<CustomerType>,
+    ) -> Result<Option<CustomerRecord>, SourceError> {
+        let deadline = self.deadline();
+        for &table in mapping::customer_tables(kind) {
+            let query = Query::new()
+                .select(&[table.name])
+                .filter(odata::eq_guid(table.key, id));
+            if let Some(found) = self.first_customer(table, query, deadline).await? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn customer_by_name(
+        &self,
+        name: &str,
+        kind: Option<CustomerType>,
+    ) -> Result<Option<CustomerRecord>, SourceError> {
+        let deadline = self.deadline();
+        for &table in mapping::customer_tables(kind) {
+            // Dataverse compares strings case-insensitively, as the trait asks.
+            let query = Query::new()
+                .select(&[table.name, "modifiedon"])
+                .filter(odata::eq_text(table.name, name))
+                .order_by("modifiedon desc")
+                .top(1);
+            if let Some(found) = self.first_customer(table, query, deadline).await? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn open_deals(
+        &self,
+        customer: &CustomerRecord,
+        top: u8,
+    ) -> Result<Vec<Deal>, SourceError> {
+        let query = Query::new()
+            .select(mapping::DEAL_COLUMNS)
+            .expand(mapping::DEAL_EXPANSION)
+            .filter(format!(
+                "statecode eq 0 and {}",
+                odata::eq_guid("_customerid_value", customer.id)
+            ))
+            .order_by("estimatedvalue desc,estimatedclosedate asc");
+        // No `$top`: Dataverse documents its mix with `maxpagesize` inconsistently, so pages
+        // are asked for and reading stops once `top` rows are in.
+        let page_size = self.page_size.min(u16::from(top.max(1)));
+        let rows = self
+            .rows(
+                "opportunities",
+                query,
+                usize::from(top),
+                Some(page_size),
+                self.deadline(),
+            )
+            .await?;
+        let link = |id| deal_link(&self.org_url, self.app_id.as_deref(), id);
+        let mut deals = Vec::with_capacity(rows.len());
+        for row in &rows {
+            match mapping::deal(row, link) {
+                Ok(deal) => deals.push(deal),
+                Err(problem) => tracing::warn!(%problem, "skipped an opportunity"),
+            }
+        }
+        // SQL Server sorts null dates first in ascending order; the contract wants them last.
+        deals.sort_by(|a, b| {
+            let amount = |deal: &Deal| deal.value.as_ref().map(|money| money.amount);
+            amount(b)
+                .partial_cmp(&amount(a))
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| match (&a.close_date, &b.close_date) {
+                    (Some(x), Some(y)) => x.cmp(y),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                })
+        });
+        Ok(deals)
+    }
+
+    async fn deal_summary(&self, deal_id: Guid) -> Result<String, SourceError> {
+        let url = self
+            .api_root
+            .join(SUMMARY_ACTION)
+            .map_err(|error| SourceError::Upstream(format!("bad Dataverse URL ({error})")))?;
+        let id = deal_id.to_string();
+        let body = json!({"msdyn_id": id, "msdyn_activityId": id});
+        let answer = self
+            .client
+            .post_json(&url, &body, self.deadline())
+            .await
+            .map_err(|error| match error {
+                SourceError::Upstream(message) if message.contains("answered 404 ") => {
+                    SourceError::Upstream(format!(
+                        "the summary action {SUMMARY_ACTION} is not available in this Sales \
+                         environment (is Copilot in Dynamics 365 Sales turned on?): {message}"
+                    ))
+                }
+                other => other,
+            })?;
+        answer
+            .get("msdyn_summary_raw")
+            .and_then(Value::as_str)
+            .and_then(mapping::summary_text)
+            .ok_or_else(|| {
+                SourceError::Upstream(format!(
+                    "{SUMMARY_ACTION} returned no summary text for opportunity {deal_id}"
+                ))
+            })
+    }
+
+    async fn search_customers(
+        &self,
+        prefix: &str,
+        top: u8,
+    ) -> Result<Vec<CustomerRef>, SourceError> {
+        let deadline = self.deadline();
+        let limit = usize::from(top);
+        let mut found = Vec::new();
+        for &table in mapping::customer_tables(None) {
+            let query = Query::new()
+                .select(&[table.name])
+                .filter(odata::starts_with(table.name, prefix))
+                .order_by(&format!("{} asc", table.name))
+                .top(u32::from(top));
+            for row in self
+                .rows(table.entity_set, query, limit, None, deadline)
+                .await?
+            {
+                found.push(mapping::customer_ref(table, &row).map_err(SourceError::Upstream)?);
+            }
+        }
+        found.sort_by_cached_key(|customer| customer.name.to_lowercase());
+        found.truncate(limit);
+        Ok(found)
+    }
+
+    /// No cheap counts in Dataverse; a token plus `WhoAmI` proves the source is reachable.
+    async fn stats(&self) -> Result<SourceStats, SourceError> {
+        let url = self
+            .api_root
+            .join("WhoAmI")
+            .map_err(|error| SourceError::Upstream(format!("bad Dataverse URL ({error})")))?;
+        self.client.get_json(&url, None, self.deadline()).await?;
+        Ok(SourceStats::default())
+    }
+}
