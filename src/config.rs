@@ -1,0 +1,225 @@
+//! The widget's deployment settings, from an optional JSON file served next to `index.html`.
+//!
+//! Use: fetch the file (a 404 means "use `WidgetConfig::default()`"), then
+//! `parse_config(&body)`; on `Err(e)` show `i18n::Strings::config_error(&e)`. Build API URLs with
+//! [`WidgetConfig::endpoint`], e.g. `config.endpoint(&format!("DealSummary?{}", key.api_query()))`.
+//!
+//! ```json
+//! {"apiBase": "https://deals.contoso.com/api", "requestTimeoutMs": 15000}
+//! ```
+//! Both fields are optional; unknown fields are ignored so older widgets accept newer files.
+
+use serde::Deserialize;
+
+pub const DEFAULT_API_BASE: &str = "/api";
+pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
+pub const TIMEOUT_MIN_MS: u32 = 1_000;
+pub const TIMEOUT_MAX_MS: u32 = 120_000;
+/// Longer than any sane base URL; bounds what the pane echoes back in an error.
+const API_BASE_MAX_CHARS: usize = 512;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WidgetConfig {
+    /// Where `DealSummary` lives, without a trailing slash: `/api` or `https://host/api`.
+    pub api_base: String,
+    /// How long one API call may take before the pane gives up and offers Retry.
+    pub request_timeout_ms: u32,
+}
+
+impl Default for WidgetConfig {
+    fn default() -> Self {
+        WidgetConfig {
+            api_base: DEFAULT_API_BASE.to_owned(),
+            request_timeout_ms: DEFAULT_TIMEOUT_MS,
+        }
+    }
+}
+
+impl WidgetConfig {
+    /// `api_base` joined with `path` (a leading `/` on `path` is optional).
+    pub fn endpoint(&self, path: &str) -> String {
+        format!("{}/{}", self.api_base, path.trim_start_matches('/'))
+    }
+}
+
+/// Why the config file cannot be used. Data only: `i18n` words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigError {
+    /// Not JSON, or a field of the wrong type (`reason` is serde_json's message).
+    BadJson { reason: String },
+    /// `requestTimeoutMs` outside `min..=max`.
+    TimeoutOutOfRange { value: i64, min: u32, max: u32 },
+    /// `apiBase` is neither a path (`/api`, `./api`) nor an http(s) URL.
+    BadApiBase { value: String },
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawConfig {
+    #[serde(default)]
+    api_base: Option<String>,
+    #[serde(default)]
+    request_timeout_ms: Option<i64>,
+}
+
+/// Parses the config file; missing fields take their defaults.
+pub fn parse_config(json: &str) -> Result<WidgetConfig, ConfigError> {
+    let raw: RawConfig = serde_json::from_str(json).map_err(|e| ConfigError::BadJson {
+        reason: e.to_string(),
+    })?;
+    let mut config = WidgetConfig::default();
+    if let Some(value) = raw.request_timeout_ms {
+        if !(i64::from(TIMEOUT_MIN_MS)..=i64::from(TIMEOUT_MAX_MS)).contains(&value) {
+            return Err(ConfigError::TimeoutOutOfRange {
+                value,
+                min: TIMEOUT_MIN_MS,
+                max: TIMEOUT_MAX_MS,
+            });
+        }
+        config.request_timeout_ms = value as u32;
+    }
+    if let Some(base) = raw.api_base {
+        config.api_base = parse_api_base(&base)?;
+    }
+    Ok(config)
+}
+
+fn parse_api_base(value: &str) -> Result<String, ConfigError> {
+    let bad = || ConfigError::BadApiBase {
+        value: value.chars().take(API_BASE_MAX_CHARS).collect(),
+    };
+    let base = value.trim();
+    let lower = base.to_ascii_lowercase();
+    let host = ["https://", "http://"]
+        .iter()
+        .find_map(|scheme| lower.strip_prefix(scheme));
+    let shape_ok = match host {
+        Some(rest) => rest
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '['),
+        // `//host` would be protocol-relative: an admin meaning a URL should say https.
+        None => {
+            (base.starts_with('/') && !base.starts_with("//"))
+                || base.starts_with("./")
+                || base.starts_with("../")
+        }
+    };
+    // The pane appends paths and its own query, so the base cannot carry either.
+    let clean = !base.contains(['?', '#', '\\'])
+        && !base.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !shape_ok || !clean || base.chars().count() > API_BASE_MAX_CHARS {
+        return Err(bad());
+    }
+    Ok(base.trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_object_gives_defaults() {
+        assert_eq!(parse_config("{}").unwrap(), WidgetConfig::default());
+        assert_eq!(WidgetConfig::default().api_base, "/api");
+        assert_eq!(WidgetConfig::default().request_timeout_ms, 15_000);
+    }
+
+    #[test]
+    fn reads_both_fields_and_ignores_unknown_ones() {
+        let config = parse_config(
+            r#"{"apiBase": "https://deals.contoso.com/api/", "requestTimeoutMs": 30000, "later": 1}"#,
+        )
+        .unwrap();
+        assert_eq!(config.api_base, "https://deals.contoso.com/api");
+        assert_eq!(config.request_timeout_ms, 30_000);
+    }
+
+    #[test]
+    fn timeout_bounds_are_inclusive() {
+        for ok in [1_000, 120_000] {
+            let json = format!(r#"{{"requestTimeoutMs": {ok}}}"#);
+            assert_eq!(parse_config(&json).unwrap().request_timeout_ms, ok);
+        }
+        for bad in [999_i64, 120_001, 0, -5] {
+            let json = format!(r#"{{"requestTimeoutMs": {bad}}}"#);
+            assert_eq!(
+                parse_config(&json),
+                Err(ConfigError::TimeoutOutOfRange {
+                    value: bad,
+                    min: 1_000,
+                    max: 120_000
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn api_base_accepts_paths_and_http_urls() {
+        for (given, kept) in [
+            ("/api", "/api"),
+            ("/api/", "/api"),
+            ("./api", "./api"),
+            ("../backend/api", "../backend/api"),
+            ("http://localhost:7071/api", "http://localhost:7071/api"),
+            (
+                "HTTPS://Deals.Contoso.com/api//",
+                "HTTPS://Deals.Contoso.com/api",
+            ),
+            ("  /api  ", "/api"),
+        ] {
+            let json = format!(r#"{{"apiBase": "{given}"}}"#);
+            assert_eq!(parse_config(&json).unwrap().api_base, kept, "{given}");
+        }
+    }
+
+    #[test]
+    fn api_base_refuses_other_schemes_and_shapes() {
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://host/api",
+            "//host/api",
+            "api",
+            "",
+            "https://",
+            "/api?code=1",
+            "/api#x",
+            "/my api",
+        ] {
+            let json = serde_json::json!({ "apiBase": bad }).to_string();
+            assert_eq!(
+                parse_config(&json),
+                Err(ConfigError::BadApiBase {
+                    value: bad.to_owned()
+                }),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_json_and_wrong_types_are_bad_json() {
+        for bad in [
+            "",
+            "not json",
+            "[]",
+            r#"{"requestTimeoutMs": "fast"}"#,
+            r#"{"apiBase": 5}"#,
+        ] {
+            assert!(
+                matches!(parse_config(bad), Err(ConfigError::BadJson { reason }) if !reason.is_empty()),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn endpoint_joins_with_one_slash() {
+        let config = WidgetConfig::default();
+        assert_eq!(
+            config.endpoint("DealSummary?top=5"),
+            "/api/DealSummary?top=5"
+        );
+        assert_eq!(config.endpoint("/health"), "/api/health");
+    }
+}

@@ -1,0 +1,446 @@
+//! The session's context, read from the widget's own URL (the workspace's only channel into a
+//! cross-origin iframe).
+//!
+//! Use: `parse_context(&location.search)` once at start. `Ok(ctx)` with `ctx.customer == None`
+//! means "no customer given" (the standalone preview shows its picker); `Some(key)` is what to
+//! ask the API for: `format!("{api_base}/DealSummary?{}", key.api_query())`. `Err(e)` is an admin
+//! mistake in the tab template: render it with `i18n::Strings::context_error(&e)` and do not call
+//! the API. `preferences(&location.search)` never fails, so even an error shows in the requested
+//! language and theme.
+//!
+//! Accepted forms (DESIGN.md, "How the workspace passes context"):
+//! - `?customerId=…&customerName=…&customerType=account&caseId=…&lang=de&theme=dark`
+//!   (parameter names in any case: admins type them by hand);
+//! - the same inside `data`, as a nested query string (URL-encoded once or twice), a JSON object,
+//!   or a bare GUID meaning `customerId`;
+//! - a bare GUID as the whole query: `?{guid}` or `?%7Bguid%7D`;
+//! - the Third-party-website concatenation (`url` ending in `?customerId=` + `data`), which is
+//!   just a query.
+//!
+//! Empty values count as absent; the same value given twice is fine, two different ones are a
+//! [`ContextError::Conflict`].
+
+use dealpane_contract::{limits, CustomerType, Guid, GuidError};
+
+/// The longest `location.search` the widget reads, in bytes.
+pub const QUERY_MAX_BYTES: usize = 2048;
+
+/// What the workspace told the widget about this session.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SessionContext {
+    /// `None` when the URL names no customer.
+    pub customer: Option<CustomerKey>,
+    pub case_id: Option<Guid>,
+    /// The `lang` parameter as given (a BCP 47 tag), for `i18n::choose_locale`.
+    pub lang: Option<String>,
+    pub theme: Theme,
+}
+
+/// How to find the customer in Sales: an id, a name, or both (at least one is `Some`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerKey {
+    pub id: Option<Guid>,
+    /// Trimmed, at most `limits::NAME_MAX_CHARS` characters.
+    pub name: Option<String>,
+    pub kind: Option<CustomerType>,
+}
+
+impl CustomerKey {
+    /// The DealSummary query for this customer, e.g.
+    /// `customerId=3f2504e0-…&customerName=Contoso%20Ltd&customerType=account`
+    /// (GUID lowercase and hyphenated, absent parts left out). Append `&top=…` if needed.
+    pub fn api_query(&self) -> String {
+        let mut parts = Vec::with_capacity(3);
+        if let Some(id) = self.id {
+            parts.push(format!("customerId={id}"));
+        }
+        if let Some(name) = &self.name {
+            parts.push(format!("customerName={}", encode_component(name)));
+        }
+        if let Some(kind) = self.kind {
+            parts.push(format!("customerType={}", kind.as_str()));
+        }
+        parts.join("&")
+    }
+}
+
+/// The colour theme the host asked for; `Auto` follows `prefers-color-scheme`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    Light,
+    Dark,
+    #[default]
+    Auto,
+}
+
+impl Theme {
+    /// The value for the root element's `data-theme` attribute (`style/tokens.css` keys on it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+            Theme::Auto => "auto",
+        }
+    }
+
+    /// `light`, `dark` or `auto`, any case; anything else is `None`.
+    pub fn parse(text: &str) -> Option<Theme> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            "auto" => Some(Theme::Auto),
+            _ => None,
+        }
+    }
+}
+
+/// Why the URL cannot be used. Data only: `i18n` turns it into words for an admin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContextError {
+    /// The query is longer than [`QUERY_MAX_BYTES`].
+    TooLong { length: usize },
+    /// The workspace left a slug such as `{anchor._customerid_value}` unfilled.
+    Unfilled {
+        parameter: &'static str,
+        slug: String,
+    },
+    InvalidGuid {
+        parameter: &'static str,
+        reason: GuidError,
+    },
+    /// The same parameter came twice with different values (e.g. in the query and in `data`).
+    Conflict { parameter: &'static str },
+    /// `customerName` is longer than `max` characters.
+    NameTooLong { max: usize },
+    /// `customerType` is neither `account` nor `contact`.
+    InvalidType { value: String },
+    /// `data` looked like JSON but is not valid JSON (`reason` is serde_json's message).
+    BadData { reason: String },
+}
+
+/// The parameters the widget reads, by their canonical (DESIGN.md) names.
+const CUSTOMER_ID: &str = "customerId";
+const CUSTOMER_NAME: &str = "customerName";
+const CUSTOMER_TYPE: &str = "customerType";
+const CASE_ID: &str = "caseId";
+const LANG: &str = "lang";
+const THEME: &str = "theme";
+const DATA: &str = "data";
+const KNOWN: [&str; 6] = [
+    CUSTOMER_ID,
+    CUSTOMER_NAME,
+    CUSTOMER_TYPE,
+    CASE_ID,
+    LANG,
+    THEME,
+];
+
+/// Reads the session context from `location.search` (with or without the leading `?`).
+pub fn parse_context(query: &str) -> Result<SessionContext, ContextError> {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    if query.len() > QUERY_MAX_BYTES {
+        return Err(ContextError::TooLong {
+            length: query.len(),
+        });
+    }
+    let values = collect(query)?;
+
+    let id = values
+        .get(CUSTOMER_ID)
+        .map(|v| parse_guid(v.origin, &v.text))
+        .transpose()?;
+    let name = values
+        .get(CUSTOMER_NAME)
+        .map(|v| parse_name(&v.text))
+        .transpose()?;
+    let kind = values
+        .get(CUSTOMER_TYPE)
+        .map(|v| parse_type(&v.text))
+        .transpose()?;
+    let case_id = values
+        .get(CASE_ID)
+        .map(|v| parse_guid(v.origin, &v.text))
+        .transpose()?;
+    let customer = (id.is_some() || name.is_some()).then_some(CustomerKey { id, name, kind });
+    let (lang, theme) = preferences_from(&values);
+    Ok(SessionContext {
+        customer,
+        case_id,
+        lang,
+        theme,
+    })
+}
+
+/// The `lang` and `theme` parameters alone, leniently: never fails, ignores what it cannot use
+/// (an invalid or conflicting value, an unfilled slug, an over-long query's tail).
+pub fn preferences(query: &str) -> (Option<String>, Theme) {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    let mut end = query.len().min(QUERY_MAX_BYTES);
+    while !query.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut values = Values::default();
+    for (name, value) in pairs(&query[..end]) {
+        let _ = values.add_param(&name, value, true);
+    }
+    preferences_from(&values)
+}
+
+fn preferences_from(values: &Values) -> (Option<String>, Theme) {
+    let lang = values
+        .get(LANG)
+        .map(|v| v.text.trim())
+        .filter(|tag| is_language_tag(tag))
+        .map(str::to_owned);
+    let theme = values
+        .get(THEME)
+        .and_then(|v| Theme::parse(&v.text))
+        .unwrap_or_default();
+    (lang, theme)
+}
+
+/// A parameter's value and the parameter an admin should look at when it is wrong.
+#[derive(Debug)]
+struct Value {
+    text: String,
+    origin: &'static str,
+}
+
+#[derive(Debug, Default)]
+struct Values(Vec<(&'static str, Value)>);
+
+impl Values {
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    fn insert(
+        &mut self,
+        name: &'static str,
+        text: String,
+        origin: &'static str,
+    ) -> Result<(), ContextError> {
+        let text = text.trim().to_owned();
+        if text.is_empty() {
+            return Ok(());
+        }
+        match self.get(name) {
+            Some(existing) if same_value(name, &existing.text, &text) => Ok(()),
+            Some(_) => Err(ContextError::Conflict { parameter: name }),
+            None => {
+                self.0.push((name, Value { text, origin }));
+                Ok(())
+            }
+        }
+    }
+
+    /// One top-level parameter; `data` is opened up. `lenient` drops what fails.
+    fn add_param(&mut self, name: &str, value: String, lenient: bool) -> Result<(), ContextError> {
+        if name.eq_ignore_ascii_case(DATA) {
+            return match self.add_data(&value) {
+                Err(_) if lenient => Ok(()),
+                other => other,
+            };
+        }
+        // A part without `=` is a bare value: `?{guid}`.
+        let canonical = if name.is_empty() {
+            Some(CUSTOMER_ID)
+        } else {
+            canonical_name(name)
+        };
+        match canonical {
+            Some(canonical) => match self.insert(canonical, value, canonical) {
+                Err(_) if lenient => Ok(()),
+                other => other,
+            },
+            None => Ok(()), // Not ours (e.g. the web resource's `orglcid`): ignore.
+        }
+    }
+
+    /// The `data` parameter: a bare GUID, a JSON object, or a nested query string.
+    fn add_data(&mut self, data: &str) -> Result<(), ContextError> {
+        let mut text = data.trim().to_owned();
+        // Encoded once more by the admin: `customerId%3D…` or `%7B%22customerId…`.
+        if !text.contains('=') && !text.starts_with('{') && text.contains('%') {
+            text = percent_decode(&text, false).trim().to_owned();
+        }
+        if text.is_empty() {
+            return Ok(());
+        }
+        if looks_like_json(&text) {
+            return self.add_json(&text);
+        }
+        if text.contains('=') {
+            for (name, value) in pairs(&text) {
+                if canonical_name(&name).is_some() {
+                    self.add_param(&name, value, false)?;
+                }
+            }
+            return Ok(());
+        }
+        self.insert(CUSTOMER_ID, text, DATA)
+    }
+
+    fn add_json(&mut self, text: &str) -> Result<(), ContextError> {
+        let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
+            .map_err(|e| ContextError::BadData {
+                reason: e.to_string(),
+            })?;
+        for (key, value) in object {
+            let Some(name) = canonical_name(&key) else {
+                continue;
+            };
+            let text = match value {
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Number(n) => n.to_string(),
+                serde_json::Value::Bool(b) => b.to_string(),
+                _ => continue, // null and nested values carry nothing we use
+            };
+            self.insert(name, text, name)?;
+        }
+        Ok(())
+    }
+}
+
+fn canonical_name(name: &str) -> Option<&'static str> {
+    KNOWN
+        .into_iter()
+        .find(|known| known.eq_ignore_ascii_case(name.trim()))
+}
+
+/// Two spellings of one value: GUIDs compare parsed, types and themes by meaning, the rest exactly.
+fn same_value(name: &str, a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    match name {
+        CUSTOMER_ID | CASE_ID => {
+            matches!((Guid::parse(a), Guid::parse(b)), (Ok(x), Ok(y)) if x == y)
+        }
+        CUSTOMER_TYPE | THEME | LANG => a.eq_ignore_ascii_case(b),
+        _ => false,
+    }
+}
+
+fn looks_like_json(text: &str) -> bool {
+    text.strip_prefix('{')
+        .map(|rest| matches!(rest.trim_start().chars().next(), Some('"') | Some('}')))
+        .unwrap_or(false)
+}
+
+/// `{anchor._customerid_value}`, `{customerRecordId}`, …: a template slug the workspace left as is.
+fn unfilled_slug(text: &str) -> Option<&str> {
+    let inner = text.strip_prefix('{')?.strip_suffix('}')?;
+    let starts_like_a_name = inner
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    let name_chars = inner
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '@' | '-'));
+    (starts_like_a_name && name_chars && Guid::parse(text).is_err()).then_some(text)
+}
+
+fn check_filled(parameter: &'static str, text: &str) -> Result<(), ContextError> {
+    match unfilled_slug(text) {
+        Some(slug) => Err(ContextError::Unfilled {
+            parameter,
+            slug: slug.to_owned(),
+        }),
+        None => Ok(()),
+    }
+}
+
+fn parse_guid(parameter: &'static str, text: &str) -> Result<Guid, ContextError> {
+    check_filled(parameter, text)?;
+    Guid::parse(text).map_err(|reason| ContextError::InvalidGuid { parameter, reason })
+}
+
+fn parse_name(text: &str) -> Result<String, ContextError> {
+    check_filled(CUSTOMER_NAME, text)?;
+    if text.chars().count() > limits::NAME_MAX_CHARS {
+        return Err(ContextError::NameTooLong {
+            max: limits::NAME_MAX_CHARS,
+        });
+    }
+    Ok(text.to_owned())
+}
+
+fn parse_type(text: &str) -> Result<CustomerType, ContextError> {
+    check_filled(CUSTOMER_TYPE, text)?;
+    CustomerType::parse(text).ok_or_else(|| ContextError::InvalidType {
+        value: text.to_owned(),
+    })
+}
+
+/// `en`, `de-DE`, `zh-Hant-TW`: letters, then subtags of letters and digits.
+fn is_language_tag(tag: &str) -> bool {
+    let mut subtags = tag.split(['-', '_']);
+    let primary = subtags.next().unwrap_or("");
+    (2..=8).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && tag.len() <= 35
+        && subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// Splits a query into decoded `(name, value)` pairs; a part without `=` has an empty name.
+fn pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    query
+        .split('&')
+        .filter(|part| !part.is_empty())
+        .map(|part| match part.split_once('=') {
+            Some((name, value)) => (percent_decode(name, true), percent_decode(value, true)),
+            None => (String::new(), percent_decode(part, true)),
+        })
+}
+
+/// Decodes `%XX` (and `+` as a space in query parts); a broken escape stays as written.
+fn percent_decode(text: &str, plus_is_space: bool) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        let escaped = (byte == b'%')
+            .then(|| text.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(decoded) => {
+                out.push(decoded);
+                i += 3;
+            }
+            None => {
+                out.push(if plus_is_space && byte == b'+' {
+                    b' '
+                } else {
+                    byte
+                });
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters (for query values).
+pub fn encode_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn collect(query: &str) -> Result<Values, ContextError> {
+    let mut values = Values::default();
+    for (name, value) in pairs(query) {
+        values.add_param(&name, value, false)?;
+    }
+    Ok(values)
+}
