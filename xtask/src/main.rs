@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: the two README commands (`serve`, `test`) and their helpers.
 //! Every external tool they need is pinned in `tools.rs` and installed on first use.
 
+mod bench;
 mod process;
 mod project;
 mod serve;
@@ -26,6 +27,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Run every check and test suite: fmt, clippy (host and wasm32), unit, browser and end-to-end tests.
     Test(test::TestArgs),
+    /// Measure the widget's size, its time to the first deal card, and the backend under load (target/bench.json).
+    Bench(bench::BenchArgs),
     /// Install (or verify) every pinned tool and say what was done.
     Tools(tools::ToolsArgs),
     /// Regenerate style/tokens.css from the pinned npm @fluentui/tokens.
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Serve(args) => serve::run(args),
         Command::Test(args) => test::run(args),
+        Command::Bench(args) => bench::run(args),
         Command::Tools(args) => tools::run(args),
         Command::Tokens => tokens::run(),
     };

@@ -1,0 +1,323 @@
+//! `cargo xtask bench`: (a) the widget's download size, (b) time to the first deal card against
+//! a plain-DOM floor page, (c) the backend's throughput, latency and peak memory. Prints each and
+//! writes them all to `target/bench.json`.
+
+mod load;
+mod server;
+mod sizes;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::process::{announce, run_step, Result, StepError};
+use crate::tools::{self, Needs};
+use crate::{project, widget};
+use server::BenchServer;
+
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    /// Cold loads of the widget and of the floor page, each.
+    #[arg(long, default_value_t = 15)]
+    pub loads: u32,
+    /// Customers in the benchmark's embedded store (generated afresh each run).
+    #[arg(long, default_value_t = 5000)]
+    pub sample_size: u32,
+    /// Concurrent connections of the HTTP load.
+    #[arg(long, default_value_t = 64)]
+    pub connections: usize,
+    /// Seconds each HTTP scenario is measured (after a 2 s warm-up).
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    /// Use the existing dist/ and target/server/dealpane-server instead of building them.
+    #[arg(long)]
+    pub no_build: bool,
+}
+
+pub fn run(args: BenchArgs) -> Result<()> {
+    tools::ensure(Needs::BuildAndBrowser)?;
+    let binary = if args.no_build {
+        project::target_dir().join("server").join("dealpane-server")
+    } else {
+        widget::build_release()?;
+        widget::build_server("server")?
+    };
+    let e2e_dir = project::root().join("e2e");
+    run_step(
+        "installing the browser harness's npm packages",
+        tools::command("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&e2e_dir),
+        "check that npm can reach registry.npmjs.org (`npm ping`), then rerun",
+    )?;
+
+    announce("(a) measuring the widget's files");
+    let files = sizes::measure(&project::dist_dir())?;
+    if files.is_empty() {
+        return Err(format!(
+            "{} is empty: build the widget first",
+            project::dist_dir().display()
+        )
+        .into());
+    }
+    sizes::print(&files);
+
+    let bench_dir = project::target_dir().join("bench");
+    std::fs::create_dir_all(&bench_dir)?;
+    let store = bench_dir.join(format!("sales-{}.sqlite", args.sample_size));
+    remove_store(&store);
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let (first_deal, backend) =
+        runtime.block_on(measure_server(&args, &binary, &store, &bench_dir, &e2e_dir))?;
+
+    let report = json!({
+        "machine": {"cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)},
+        "widgetSize": sizes::report(&files),
+        "firstDeal": first_deal,
+        "backend": backend,
+    });
+    let path = project::target_dir().join("bench.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&report)? + "\n")?;
+    println!("\nwrote {}", path.display());
+    Ok(())
+}
+
+/// Deletes a store left by an earlier run, so this run measures this server's generator.
+fn remove_store(store: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = store.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
+}
+
+async fn measure_server(
+    args: &BenchArgs,
+    binary: &Path,
+    store: &Path,
+    bench_dir: &Path,
+    e2e_dir: &Path,
+) -> Result<(Value, Value)> {
+    announce(format!(
+        "starting dealpane-server on a {}-customer store (cache on)",
+        args.sample_size
+    ));
+    let mut cached_server = BenchServer::start(
+        binary,
+        store,
+        args.sample_size,
+        &[],
+        &bench_dir.join("server-cache-on.log"),
+    )
+    .await?;
+    let client = reqwest::Client::new();
+    let customer = busiest_customer(&client, &cached_server.origin).await?;
+    let ids = customer_ids(&client, &cached_server.origin).await?;
+
+    announce(format!(
+        "(b) {} cold loads each of the widget and the floor page",
+        args.loads
+    ));
+    let first_deal = first_deal_times(e2e_dir, &cached_server.origin, &customer, args.loads)?;
+    print_first_deal(&first_deal);
+
+    let shape = load::Shape {
+        connections: args.connections,
+        warmup: Duration::from_secs(2),
+        measure: Duration::from_secs(args.seconds),
+    };
+    let origin = cached_server.origin.clone();
+    announce(format!(
+        "(c) HTTP load: {} connections, {} s per scenario",
+        args.connections, args.seconds
+    ));
+    let health = load::run(
+        "health",
+        &origin,
+        &["/api/health".to_owned()],
+        "application/json",
+        shape,
+    )
+    .await;
+    let deal_path = |id: &str| format!("/api/DealSummary?customerId={id}");
+    let cached = load::run(
+        "dealSummaryCached",
+        &origin,
+        &[deal_path(&customer)],
+        "application/json",
+        shape,
+    )
+    .await;
+    let rss_cache_on = cached_server.peak_rss_kib();
+    cached_server.stop();
+
+    announce("restarting dealpane-server with its cache off (--cache-ttl-secs 0)");
+    let mut uncached_server = BenchServer::start(
+        binary,
+        store,
+        args.sample_size,
+        &["--cache-ttl-secs", "0"],
+        &bench_dir.join("server-cache-off.log"),
+    )
+    .await?;
+    let paths: Vec<String> = ids.iter().map(|id| deal_path(id)).collect();
+    let uncached = load::run(
+        "dealSummaryUncached",
+        &uncached_server.origin,
+        &paths,
+        "application/json",
+        shape,
+    )
+    .await;
+    let rss_cache_off = uncached_server.peak_rss_kib();
+    uncached_server.stop();
+
+    let scenarios = [&health, &cached, &uncached];
+    print_backend(&scenarios, rss_cache_on, rss_cache_off, ids.len());
+    let backend = json!({
+        "sampleSize": args.sample_size,
+        "connections": args.connections,
+        "warmupSeconds": shape.warmup.as_secs(),
+        "measureSeconds": args.seconds,
+        "loadGenerator": "xtask: reqwest on one tokio thread, keep-alive connections, on the same machine",
+        "distinctCustomersUncached": ids.len(),
+        "scenarios": scenarios.iter().map(|s| s.report()).collect::<Vec<_>>(),
+        "peakRssKiB": {"cacheOn": rss_cache_on, "cacheOff": rss_cache_off},
+    });
+    Ok((first_deal, backend))
+}
+
+/// The customer with the most open deals among the store's first listed ones: the page with
+/// the most to render.
+async fn busiest_customer(client: &reqwest::Client, origin: &str) -> Result<String> {
+    let list = get_json(client, &format!("{origin}/api/customers?q=&top=20")).await?;
+    list["customers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .max_by_key(|c| c["openDeals"].as_u64().unwrap_or(0))
+        .and_then(|c| c["id"].as_str().map(str::to_owned))
+        .ok_or_else(|| "the store lists no customers (GET /api/customers?q=&top=20)".into())
+}
+
+/// Distinct customer ids for the uncached load: up to 20 per initial letter.
+async fn customer_ids(client: &reqwest::Client, origin: &str) -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for letter in 'a'..='z' {
+        let list = get_json(client, &format!("{origin}/api/customers?q={letter}&top=20")).await?;
+        for customer in list["customers"].as_array().into_iter().flatten() {
+            if let Some(id) = customer["id"].as_str() {
+                if !ids.iter().any(|known| known == id) {
+                    ids.push(id.to_owned());
+                }
+            }
+        }
+    }
+    if ids.is_empty() {
+        return Err("the store's customer search found nobody".into());
+    }
+    Ok(ids)
+}
+
+async fn get_json(client: &reqwest::Client, url: &str) -> Result<Value> {
+    let response = client
+        .get(url)
+        .header("Accept", "application/json")
+        .send()
+        .await?;
+    if !response.status().is_success() {
+        return Err(format!("GET {url} answered {}", response.status()).into());
+    }
+    Ok(serde_json::from_slice(&response.bytes().await?)?)
+}
+
+/// Runs e2e/bench-load.mjs (playwright-core in headless Chromium) and returns its JSON.
+fn first_deal_times(e2e_dir: &Path, origin: &str, customer: &str, loads: u32) -> Result<Value> {
+    let mut node = tools::command("node");
+    node.current_dir(e2e_dir)
+        .args([
+            "bench-load.mjs",
+            "--origin",
+            origin,
+            "--customer",
+            customer,
+            "--runs",
+            &loads.to_string(),
+        ])
+        .env("CHROMIUM", tools::CHROMIUM)
+        .stderr(Stdio::inherit());
+    let output = node.output()?;
+    if !output.status.success() {
+        return Err(StepError {
+            step: "timing the first deal card".into(),
+            cause: format!("node bench-load.mjs exited with {}", output.status),
+            fix:
+                "read its message above; `cargo xtask test --suite e2e` checks the browser harness"
+                    .into(),
+        }
+        .into());
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let last = stdout
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with('{'))
+        .unwrap_or("");
+    Ok(serde_json::from_str(last)
+        .map_err(|e| format!("bench-load.mjs printed no JSON ({e}): {stdout}"))?)
+}
+
+fn print_first_deal(report: &Value) {
+    println!(
+        "(b) navigation start → first deal card, {} cold loads",
+        report["runs"]
+    );
+    for name in ["widget", "floor"] {
+        println!(
+            "    {name:<7} median {:>7.1} ms   p90 {:>7.1} ms",
+            report[name]["medianMs"].as_f64().unwrap_or(f64::NAN),
+            report[name]["p90Ms"].as_f64().unwrap_or(f64::NAN),
+        );
+    }
+    println!(
+        "    widget/floor: median ×{:.2}, p90 ×{:.2}",
+        report["ratio"]["median"].as_f64().unwrap_or(f64::NAN),
+        report["ratio"]["p90"].as_f64().unwrap_or(f64::NAN),
+    );
+}
+
+fn print_backend(
+    scenarios: &[&load::LoadResult],
+    rss_on: Option<u64>,
+    rss_off: Option<u64>,
+    distinct: usize,
+) {
+    println!("(c) backend under load");
+    for s in scenarios {
+        println!(
+            "    {:<20} {:>9.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms   ({} answers, {} errors)",
+            s.name,
+            s.requests_per_second(),
+            s.percentile_ms(50.0),
+            s.percentile_ms(99.0),
+            s.requests,
+            s.errors
+        );
+    }
+    println!("    uncached: cache off (--cache-ttl-secs 0), {distinct} distinct customers in turn");
+    let mib = |kib: Option<u64>| {
+        kib.map_or("unknown".to_owned(), |k| {
+            format!("{:.1} MiB", k as f64 / 1024.0)
+        })
+    };
+    println!(
+        "    peak RSS (VmHWM): cache on {}, cache off {}",
+        mib(rss_on),
+        mib(rss_off)
+    );
+}

@@ -1,0 +1,113 @@
+//! (a) What the widget costs to download: each built file's size, raw and gzip -9.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileSize {
+    /// Relative to the dist directory, with `/` separators.
+    pub name: String,
+    pub bytes: u64,
+    pub gzip9: u64,
+}
+
+/// gzip at level 9, as `gzip -9` does (the deflate stream plus gzip's 18-byte frame).
+pub fn gzip9_len(bytes: &[u8]) -> u64 {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::new(9));
+    encoder
+        .write_all(bytes)
+        .expect("writing to a Vec cannot fail");
+    encoder
+        .finish()
+        .expect("writing to a Vec cannot fail")
+        .len() as u64
+}
+
+/// Every file under `dist`, sorted by name.
+pub fn measure(dist: &Path) -> std::io::Result<Vec<FileSize>> {
+    let mut files = Vec::new();
+    collect(dist, &mut files)?;
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path)?;
+            let name = path
+                .strip_prefix(dist)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            Ok(FileSize {
+                name,
+                bytes: bytes.len() as u64,
+                gzip9: gzip9_len(&bytes),
+            })
+        })
+        .collect()
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+pub fn report(files: &[FileSize]) -> Value {
+    json!({
+        "files": files.iter().map(|f| json!({"file": f.name, "bytes": f.bytes, "gzip9": f.gzip9})).collect::<Vec<_>>(),
+        "totalBytes": files.iter().map(|f| f.bytes).sum::<u64>(),
+        "totalGzip9": files.iter().map(|f| f.gzip9).sum::<u64>(),
+    })
+}
+
+pub fn print(files: &[FileSize]) {
+    println!("(a) widget files, gzip -9");
+    for file in files {
+        println!(
+            "    {:<44} {:>9} B  gzip {:>8} B",
+            file.name, file.bytes, file.gzip9
+        );
+    }
+    let raw: u64 = files.iter().map(|f| f.bytes).sum();
+    let gz: u64 = files.iter().map(|f| f.gzip9).sum();
+    println!("    {:<44} {:>9} B  gzip {:>8} B", "total", raw, gz);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_shrinks_repetition_and_frames_empty_input() {
+        // An empty gzip member: 10-byte header, an empty deflate block, 8-byte trailer.
+        assert_eq!(gzip9_len(b""), 20);
+        let repetitive = "deal ".repeat(10_000);
+        assert!(gzip9_len(repetitive.as_bytes()) < 200);
+    }
+
+    #[test]
+    fn measures_nested_files_with_relative_names() {
+        let dir = std::env::temp_dir().join(format!("dealpane-bench-sizes-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("snippets/a")).unwrap();
+        std::fs::write(dir.join("index.html"), "<!doctype html>").unwrap();
+        std::fs::write(dir.join("snippets/a/x.js"), "export {}").unwrap();
+        let files = measure(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["index.html", "snippets/a/x.js"]);
+        assert_eq!(files[0].bytes, 15);
+        assert_eq!(report(&files)["totalBytes"], 24);
+    }
+}
