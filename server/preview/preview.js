@@ -46,7 +46,7 @@ const PRESETS = [
 const DEFAULTS = {
   session: "",
   width: "pane",
-  theme: "light",
+  theme: "auto",
   kind: PRESETS[0].kind,
   url: PRESETS[0].url,
   data: PRESETS[0].data,
@@ -157,7 +157,8 @@ export function frameUrl(kind, url, data, values, encode, theme) {
   const filled = fillSlugs(data, values, encode);
   let built =
     kind === "webresource" ? `${url}${url.includes("?") ? "&" : "?"}data=${encodeURIComponent(filled)}` : url + filled;
-  // The workspace itself passes no theme; the preview adds one so both looks can be shown.
+  // The workspace passes no theme (the widget follows the browser's); a chosen one is added so
+  // both looks can be shown whatever the machine prefers.
   if (theme === "light" || theme === "dark") {
     built += `${built.includes("?") ? "&" : "?"}theme=${theme}`;
   }
