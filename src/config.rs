@@ -64,9 +64,14 @@ struct RawConfig {
 
 /// Parses the config file; missing fields take their defaults.
 pub fn parse_config(json: &str) -> Result<WidgetConfig, ConfigError> {
-    let raw: RawConfig = serde_json::from_str(json).map_err(|e| ConfigError::BadJson {
+    let bad_json = |e: serde_json::Error| ConfigError::BadJson {
         reason: e.to_string(),
-    })?;
+    };
+    // serde would also read a struct from an array; the file must be an object.
+    let value: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(json).map_err(bad_json)?;
+    let raw: RawConfig =
+        serde_json::from_value(serde_json::Value::Object(value)).map_err(bad_json)?;
     let mut config = WidgetConfig::default();
     if let Some(value) = raw.request_timeout_ms {
         if !(i64::from(TIMEOUT_MIN_MS)..=i64::from(TIMEOUT_MAX_MS)).contains(&value) {

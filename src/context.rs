@@ -444,3 +444,366 @@ fn collect(query: &str) -> Result<Values, ContextError> {
     }
     Ok(values)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
+    const CASE: &str = "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d";
+
+    fn customer(query: &str) -> CustomerKey {
+        parse_context(query)
+            .unwrap_or_else(|e| panic!("{query}: {e:?}"))
+            .customer
+            .unwrap_or_else(|| panic!("{query}: no customer"))
+    }
+
+    fn id(query: &str) -> String {
+        customer(query)
+            .id
+            .map(|g| g.to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn empty_query_has_no_customer_and_auto_theme() {
+        for query in [
+            "",
+            "?",
+            "?&",
+            "?customerId=&customerName=",
+            "?customerName=+++",
+        ] {
+            let ctx = parse_context(query).unwrap();
+            assert_eq!(ctx, SessionContext::default(), "{query}");
+        }
+    }
+
+    #[test]
+    fn plain_query_parameters() {
+        let ctx = parse_context(&format!(
+            "?customerId={{{}}}&customerName=Contoso+Pharma%20Ltd&customerType=Account&caseId={CASE}&lang=de-DE&theme=dark",
+            ID.to_uppercase()
+        ))
+        .unwrap();
+        let key = ctx.customer.unwrap();
+        assert_eq!(key.id.unwrap().to_string(), ID);
+        assert_eq!(key.name.as_deref(), Some("Contoso Pharma Ltd"));
+        assert_eq!(key.kind, Some(CustomerType::Account));
+        assert_eq!(ctx.case_id.unwrap().to_string(), CASE);
+        assert_eq!(ctx.lang.as_deref(), Some("de-DE"));
+        assert_eq!(ctx.theme, Theme::Dark);
+    }
+
+    #[test]
+    fn parameter_names_are_case_insensitive() {
+        assert_eq!(id(&format!("CUSTOMERID={ID}")), ID);
+        assert_eq!(id(&format!("?customerid={ID}&Theme=LIGHT")), ID);
+        assert_eq!(parse_context("?THEME=Light").unwrap().theme, Theme::Light);
+        assert_eq!(id(&format!("?DATA=CustomerId%3D{ID}")), ID);
+    }
+
+    #[test]
+    fn guid_spellings_braces_case_and_encoding() {
+        for spelling in [
+            ID.to_owned(),
+            ID.to_uppercase(),
+            format!("{{{ID}}}"),
+            format!("%7B{ID}%7D"),
+            format!("%7b{}%7d", ID.to_uppercase()),
+            format!("%257B{ID}%257D"),
+            ID.replace('-', ""),
+        ] {
+            assert_eq!(id(&format!("?customerId={spelling}")), ID, "{spelling}");
+        }
+    }
+
+    #[test]
+    fn bare_guid_as_whole_query() {
+        assert_eq!(id(&format!("?{{{ID}}}")), ID);
+        assert_eq!(id(&format!("?%7B{ID}%7D")), ID);
+        assert_eq!(id(ID), ID);
+        assert_eq!(id(&format!("?{ID}&lang=fr")), ID);
+    }
+
+    #[test]
+    fn third_party_website_concatenation() {
+        // url `https://host/?customerId=` + data `{guid}`.
+        assert_eq!(id(&format!("?customerId={{{ID}}}")), ID);
+        // url `https://host/?data=` + data `customerId=…&customerName=…` (not encoded).
+        let key = customer(&format!("?data=customerId={ID}&customerName=Contoso"));
+        assert_eq!(key.id.unwrap().to_string(), ID);
+        assert_eq!(key.name.as_deref(), Some("Contoso"));
+    }
+
+    #[test]
+    fn data_as_nested_query_encoded_once_or_twice() {
+        let once = format!(
+            "?data=customerId%3D{ID}%26customerName%3DA%2526B%20Coffee%26customerType%3Dcontact"
+        );
+        let key = customer(&once);
+        assert_eq!(key.id.unwrap().to_string(), ID);
+        assert_eq!(key.name.as_deref(), Some("A&B Coffee"));
+        assert_eq!(key.kind, Some(CustomerType::Contact));
+
+        let twice = format!("?data=customerId%253D{ID}%2526customerName%253DFabrikam");
+        let key = customer(&twice);
+        assert_eq!(key.id.unwrap().to_string(), ID);
+        assert_eq!(key.name.as_deref(), Some("Fabrikam"));
+
+        let prefs = parse_context("?data=lang%3Dfr%26theme%3Dlight").unwrap();
+        assert_eq!(
+            (prefs.lang.as_deref(), prefs.theme),
+            (Some("fr"), Theme::Light)
+        );
+    }
+
+    #[test]
+    fn data_as_json_object() {
+        let json = format!(
+            r#"{{"customerId":"{{{ID}}}","CustomerName":"Contoso","customerType":"account","lang":"de","extra":[1]}}"#
+        );
+        let query = format!("?data={}", encode_component(&json));
+        let ctx = parse_context(&query).unwrap();
+        let key = ctx.customer.unwrap();
+        assert_eq!(key.id.unwrap().to_string(), ID);
+        assert_eq!(key.name.as_deref(), Some("Contoso"));
+        assert_eq!(key.kind, Some(CustomerType::Account));
+        assert_eq!(ctx.lang.as_deref(), Some("de"));
+        // Encoded twice still works.
+        let twice = format!("?data={}", encode_component(&encode_component(&json)));
+        assert_eq!(id(&twice), ID);
+    }
+
+    #[test]
+    fn data_as_bare_guid() {
+        assert_eq!(id(&format!("?data={ID}")), ID);
+        assert_eq!(id(&format!("?data=%7B{ID}%7D")), ID);
+        assert_eq!(id(&format!("?data=%257B{ID}%257D")), ID);
+    }
+
+    #[test]
+    fn name_only_is_a_customer() {
+        let key = customer("?customerName=%20Contoso%20");
+        assert_eq!((key.id, key.name.as_deref()), (None, Some("Contoso")));
+        assert_eq!(key.api_query(), "customerName=Contoso");
+    }
+
+    #[test]
+    fn type_without_id_or_name_is_no_customer() {
+        assert_eq!(
+            parse_context("?customerType=account").unwrap().customer,
+            None
+        );
+    }
+
+    #[test]
+    fn too_long_query() {
+        let long = format!("?customerName={}", "a".repeat(QUERY_MAX_BYTES));
+        assert_eq!(
+            parse_context(&long),
+            Err(ContextError::TooLong {
+                length: QUERY_MAX_BYTES + 13
+            })
+        );
+        let exactly = format!(
+            "customerName=Contoso&x={}",
+            "a".repeat(QUERY_MAX_BYTES - 23)
+        );
+        assert_eq!(exactly.len(), QUERY_MAX_BYTES);
+        assert!(parse_context(&exactly).is_ok());
+    }
+
+    #[test]
+    fn malformed_guids_name_their_parameter() {
+        assert_eq!(
+            parse_context("?customerId=3f2504e0-4f89-11d3-9a0c-0305e82c330"),
+            Err(ContextError::InvalidGuid {
+                parameter: "customerId",
+                reason: GuidError::WrongDigitCount(31)
+            })
+        );
+        assert_eq!(
+            parse_context(&format!("?customerId={ID}&caseId=case-42")),
+            Err(ContextError::InvalidGuid {
+                parameter: "caseId",
+                reason: GuidError::InvalidCharacter('s')
+            })
+        );
+        assert!(matches!(
+            parse_context("?data=not-a-guid"),
+            Err(ContextError::InvalidGuid {
+                parameter: "data",
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse_context("?hello"),
+            Err(ContextError::InvalidGuid {
+                parameter: "customerId",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn unfilled_slugs_are_reported_by_parameter() {
+        let cases = [
+            ("?customerId={anchor._customerid_value}", "customerId", "{anchor._customerid_value}"),
+            ("?customerId=%7Banchor._customerid_value%7D", "customerId", "{anchor._customerid_value}"),
+            ("?{customerRecordId}", "customerId", "{customerRecordId}"),
+            (
+                "?customerId=3f2504e0-4f89-11d3-9a0c-0305e82c3301&customerName={anchor._customerid_value@OData.Community.Display.V1.FormattedValue}",
+                "customerName",
+                "{anchor._customerid_value@OData.Community.Display.V1.FormattedValue}",
+            ),
+            (
+                "?customerName=Contoso&customerType={anchor._customerid_value@Microsoft.Dynamics.CRM.lookuplogicalname}",
+                "customerType",
+                "{anchor._customerid_value@Microsoft.Dynamics.CRM.lookuplogicalname}",
+            ),
+            ("?customerName=Contoso&caseId={caseId}", "caseId", "{caseId}"),
+            ("?data={anchor._customerid_value}", "data", "{anchor._customerid_value}"),
+            ("?data=customerId%3D%7BcustomerRecordId%7D", "customerId", "{customerRecordId}"),
+            (
+                "?data=%7B%22customerName%22%3A%22%7BcustomerName%7D%22%7D",
+                "customerName",
+                "{customerName}",
+            ),
+        ];
+        for (query, parameter, slug) in cases {
+            assert_eq!(
+                parse_context(query),
+                Err(ContextError::Unfilled {
+                    parameter,
+                    slug: slug.to_owned()
+                }),
+                "{query}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_same_value_twice_is_fine_different_values_conflict() {
+        let upper = ID.to_uppercase();
+        assert_eq!(id(&format!("?customerId={ID}&data=%7B{upper}%7D")), ID);
+        assert_eq!(id(&format!("?customerId={ID}&customerId={ID}")), ID);
+        assert_eq!(
+            parse_context(&format!("?customerId={ID}&data={CASE}")),
+            Err(ContextError::Conflict {
+                parameter: "customerId"
+            })
+        );
+        assert_eq!(
+            parse_context("?customerName=A&data=customerName%3DB"),
+            Err(ContextError::Conflict {
+                parameter: "customerName"
+            })
+        );
+        assert_eq!(
+            parse_context("?customerName=A&customerName=B"),
+            Err(ContextError::Conflict {
+                parameter: "customerName"
+            })
+        );
+        assert_eq!(
+            customer("?customerName=A&customerType=account&data=customerType%3DACCOUNT").kind,
+            Some(CustomerType::Account)
+        );
+    }
+
+    #[test]
+    fn name_length_limit_in_characters() {
+        let max = "é".repeat(limits::NAME_MAX_CHARS);
+        let key = customer(&format!("?customerName={}", encode_component(&max)));
+        assert_eq!(key.name.unwrap().chars().count(), limits::NAME_MAX_CHARS);
+        let over = format!("?customerName={}", "a".repeat(limits::NAME_MAX_CHARS + 1));
+        assert_eq!(
+            parse_context(&over),
+            Err(ContextError::NameTooLong {
+                max: limits::NAME_MAX_CHARS
+            })
+        );
+    }
+
+    #[test]
+    fn invalid_type_and_bad_json() {
+        assert_eq!(
+            parse_context("?customerName=A&customerType=lead"),
+            Err(ContextError::InvalidType {
+                value: "lead".into()
+            })
+        );
+        assert!(matches!(
+            parse_context("?data=%7B%22customerId%22%3A%7D"),
+            Err(ContextError::BadData { reason }) if !reason.is_empty()
+        ));
+    }
+
+    #[test]
+    fn unknown_parameters_and_bad_preferences_are_ignored() {
+        let ctx = parse_context(&format!(
+            "?orglcid=1033&userlcid=1031&customerId={ID}&theme=sepia&lang=%3Cscript%3E"
+        ))
+        .unwrap();
+        assert_eq!(ctx.theme, Theme::Auto);
+        assert_eq!(ctx.lang, None);
+    }
+
+    #[test]
+    fn api_query_is_canonical_and_encoded() {
+        let key = CustomerKey {
+            id: Some(Guid::parse(&format!("{{{}}}", ID.to_uppercase())).unwrap()),
+            name: Some("A&B Café/Ltd".into()),
+            kind: Some(CustomerType::Contact),
+        };
+        assert_eq!(
+            key.api_query(),
+            format!("customerId={ID}&customerName=A%26B%20Caf%C3%A9%2FLtd&customerType=contact")
+        );
+        let id_only = CustomerKey {
+            id: key.id,
+            name: None,
+            kind: None,
+        };
+        assert_eq!(id_only.api_query(), format!("customerId={ID}"));
+    }
+
+    #[test]
+    fn preferences_survive_errors() {
+        assert_eq!(
+            preferences("?customerId={anchor._customerid_value}&lang=de&theme=dark"),
+            (Some("de".to_owned()), Theme::Dark)
+        );
+        assert_eq!(
+            preferences("?data=%7Bbroken&lang=fr&theme=LIGHT&lang=de"),
+            (Some("fr".to_owned()), Theme::Light)
+        );
+        assert_eq!(
+            preferences("data=lang%3Dde"),
+            (Some("de".to_owned()), Theme::Auto)
+        );
+        let long = format!("lang=de&theme=dark&customerName={}", "a".repeat(5_000));
+        assert_eq!(preferences(&long), (Some("de".to_owned()), Theme::Dark));
+        assert_eq!(preferences(""), (None, Theme::Auto));
+        assert_eq!(preferences("?lang=%E2%82%AC"), (None, Theme::Auto));
+    }
+
+    #[test]
+    fn theme_round_trips() {
+        for theme in [Theme::Light, Theme::Dark, Theme::Auto] {
+            assert_eq!(Theme::parse(theme.as_str()), Some(theme));
+        }
+        assert_eq!(Theme::parse(" Dark "), Some(Theme::Dark));
+        assert_eq!(Theme::parse("night"), None);
+    }
+
+    #[test]
+    fn percent_decoding_is_lenient() {
+        assert_eq!(percent_decode("100%+sure%2", true), "100% sure%2");
+        assert_eq!(percent_decode("a+b", false), "a+b");
+        assert_eq!(percent_decode("%C3%A9%FF", true), "é\u{FFFD}");
+        assert_eq!(encode_component("a b~"), "a%20b~");
+    }
+}
