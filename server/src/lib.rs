@@ -1,6 +1,189 @@
 //! dealpane-server: the `DealSummary` service and the widget's host.
+//!
+//! Tests and benches start the real router with [`build_app_with_source`] (any `SalesSource`)
+//! or [`build_app`] (the source named in the settings), and serve it with [`serve_on`].
 
+pub mod auth;
+pub mod cache;
+pub mod error;
+pub mod logging;
 pub mod routes;
+pub mod security_headers;
+pub mod service;
+pub mod settings;
 pub mod source;
 
-pub use routes::{router, AppState};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::Router;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+
+pub use routes::AppState;
+pub use settings::{Settings, SourceKind};
+
+use crate::auth::FunctionKeys;
+use crate::cache::AnswerCache;
+use crate::security_headers::SecurityHeaders;
+use crate::service::DealService;
+use crate::source::dataverse::{DataverseConfig, DataverseSource, Secret, DEFAULT_AUTHORITY};
+use crate::source::SalesSource;
+
+/// Why the server could not start. Messages say which setting to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Settings(#[from] settings::SettingsError),
+    #[error("the Dataverse source needs {0}")]
+    MissingDataverseSetting(&'static str),
+    #[error("the Dataverse settings are not usable: {0}")]
+    Dataverse(String),
+    #[error("the embedded store could not be opened: {0}")]
+    Store(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the server stopped: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Opens the source the settings name (creating and filling the embedded store if needed).
+pub async fn open_source(settings: &Settings) -> Result<Arc<dyn SalesSource>, StartupError> {
+    match settings.source {
+        SourceKind::Embedded => Err(StartupError::Store(
+            "the embedded store is not built into this version".into(),
+        )),
+        SourceKind::Dataverse => Ok(Arc::new(dataverse_source(settings)?)),
+    }
+}
+
+fn dataverse_source(settings: &Settings) -> Result<DataverseSource, StartupError> {
+    let dv = &settings.dataverse;
+    let required = |value: &Option<String>, what: &'static str| {
+        value
+            .clone()
+            .ok_or(StartupError::MissingDataverseSetting(what))
+    };
+    let mut config = DataverseConfig::new(
+        required(&dv.url, "--dataverse-url (DATAVERSE_URL)")?,
+        required(&dv.tenant_id, "--dataverse-tenant-id (DATAVERSE_TENANT_ID)")?,
+        required(&dv.client_id, "--dataverse-client-id (DATAVERSE_CLIENT_ID)")?,
+        Secret::new(required(
+            &dv.client_secret,
+            "the DATAVERSE_CLIENT_SECRET environment variable",
+        )?),
+    );
+    config.app_id = dv.app_id.clone();
+    config.authority = dv
+        .authority
+        .clone()
+        .unwrap_or_else(|| DEFAULT_AUTHORITY.to_owned());
+    config.request_timeout = settings.upstream_timeout;
+    DataverseSource::new(config).map_err(|e| StartupError::Dataverse(e.to_string()))
+}
+
+/// The whole app over the source the settings name.
+pub async fn build_app(settings: &Settings) -> Result<Router, StartupError> {
+    let source = open_source(settings).await?;
+    Ok(build_app_with_source(settings, source))
+}
+
+/// The whole app over any source: API, widget, preview, security headers, compression, logs.
+pub fn build_app_with_source(settings: &Settings, source: Arc<dyn SalesSource>) -> Router {
+    let service = DealService::new(
+        source,
+        settings.summaries,
+        settings.summary_concurrency,
+        settings.upstream_timeout,
+    );
+    let state = AppState {
+        service: Arc::new(service),
+        cache: AnswerCache::new(settings.cache_ttl, settings.cache_capacity),
+    };
+    let keys = FunctionKeys::new(&settings.function_keys);
+    let headers = Arc::new(SecurityHeaders::from_settings(settings));
+    let routed = routes::api(state, keys).merge(routes::widget::routes(settings));
+    // Rewrite API paths to their canonical case before routing (Azure Functions ignores case).
+    let canonical = ServiceBuilder::new()
+        .map_request(routes::canonical_api_path)
+        .service(routed);
+    Router::new().fallback_service(canonical).layer(
+        ServiceBuilder::new()
+            .layer(from_fn(logging::trace_requests))
+            .layer(from_fn_with_state(
+                headers,
+                security_headers::add_security_headers,
+            ))
+            // Changes only Content-Encoding, never the bytes SRI checks.
+            .layer(CompressionLayer::new()),
+    )
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then finishes requests in flight.
+pub async fn serve_on(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Binds the settings' address, serves until SIGINT or SIGTERM, and drains.
+pub async fn serve(settings: Settings) -> Result<(), StartupError> {
+    let app = build_app(&settings).await?;
+    let listener = TcpListener::bind(settings.bind)
+        .await
+        .map_err(|source| StartupError::Bind {
+            addr: settings.bind,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(StartupError::Serve)?;
+    tracing::info!(
+        %addr,
+        source = ?settings.source,
+        keys_required = !settings.function_keys.is_empty(),
+        "dealpane-server listening on http://{addr}"
+    );
+    serve_on(listener, app, shutdown_signal())
+        .await
+        .map_err(StartupError::Serve)?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM (what Azure and containers send).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,31 +1,28 @@
-use std::sync::Arc;
+//! Wiring only: settings, logs, serve.
 
-use async_trait::async_trait;
-use dealpane_server::{router, source::SalesSource, AppState};
+use std::process::ExitCode;
 
-struct Placeholder;
-
-#[async_trait]
-impl SalesSource for Placeholder {
-    fn name(&self) -> &'static str {
-        "embedded"
-    }
-}
+use dealpane_server::{logging, serve, Settings};
 
 #[tokio::main]
-async fn main() -> std::io::Result<()> {
-    tracing_subscriber::fmt().with_env_filter("info").init();
-    let port: u16 = std::env::args()
-        .skip_while(|a| a != "--port")
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(8080);
-    let widget_dir = std::env::var("DEALPANE_WIDGET_DIR").unwrap_or_else(|_| "dist".into());
-    let app = router(AppState {
-        source: Arc::new(Placeholder),
-        widget_dir: widget_dir.into(),
-    });
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
-    tracing::info!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app).await
+async fn main() -> ExitCode {
+    let settings = match Settings::from_env_and_args() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("dealpane-server: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(error) = logging::init(settings.log_format, &settings.log_filter) {
+        eprintln!("dealpane-server: {error}");
+        return ExitCode::from(2);
+    }
+    match serve(settings).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(%error, "cannot start");
+            eprintln!("dealpane-server: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -1,36 +1,78 @@
-//! The HTTP surface.
+//! The HTTP surface: `/api/...` (problem+json errors, function keys on the data routes) and
+//! the widget's files.
 
-use std::path::PathBuf;
+mod customers;
+mod deal_summary;
+mod health;
+mod query;
+pub mod swagger;
+pub mod widget;
+
 use std::sync::Arc;
 
-use axum::{routing::get, Json, Router};
-use dealpane_contract::Health;
-use tower_http::services::{ServeDir, ServeFile};
+use axum::extract::Request;
+use axum::middleware::from_fn_with_state;
+use axum::routing::get;
+use axum::Router;
 
-use crate::source::SalesSource;
+use crate::auth::{require_function_key, FunctionKeys};
+use crate::cache::AnswerCache;
+use crate::error::ApiError;
+use crate::service::DealService;
+
+pub use query::{negotiate, Representation};
 
 #[derive(Clone)]
 pub struct AppState {
-    pub source: Arc<dyn SalesSource>,
-    /// The built widget (trunk's `dist/`).
-    pub widget_dir: PathBuf,
+    pub service: Arc<DealService>,
+    pub cache: AnswerCache,
 }
 
-pub fn router(state: AppState) -> Router {
-    let widget = ServeDir::new(&state.widget_dir)
-        .fallback(ServeFile::new(state.widget_dir.join("index.html")));
+/// `/api/...`: DealSummary and customers need a function key when keys are configured; health
+/// and swagger.json are open (probes and connector imports).
+pub fn api(state: AppState, keys: FunctionKeys) -> Router {
+    let keyed = Router::new()
+        .route("/api/DealSummary", get(deal_summary::deal_summary))
+        .route("/api/customers", get(customers::customers))
+        .route_layer(from_fn_with_state(keys, require_function_key));
     Router::new()
-        .route("/api/health", get(health))
-        .fallback_service(widget)
+        .merge(keyed)
+        .route("/api/health", get(health::health))
+        .route("/api/swagger.json", get(swagger::swagger))
+        .route("/api", get(api_not_found))
+        .route("/api/{*rest}", get(api_not_found))
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
 }
 
-async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> Json<Health> {
-    Json(Health {
-        status: "ok".into(),
-        source: state.source.name().into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        customers: None,
-        deals: None,
-    })
+async fn api_not_found(request: Request) -> ApiError {
+    ApiError::RouteNotFound(request.uri().path().to_owned())
+}
+
+async fn method_not_allowed(request: Request) -> ApiError {
+    ApiError::MethodNotAllowed(request.method().to_string())
+}
+
+/// Azure Functions routes are case-insensitive (`/api/dealsummary` works there), so known API
+/// paths are rewritten to their canonical spelling before routing.
+pub fn canonical_api_path(mut request: Request) -> Request {
+    let path = request.uri().path();
+    let canonical = [
+        "/api/DealSummary",
+        "/api/customers",
+        "/api/health",
+        "/api/swagger.json",
+    ]
+    .into_iter()
+    .find(|known| *known != path && known.eq_ignore_ascii_case(path));
+    if let Some(known) = canonical {
+        let rebuilt = match request.uri().query() {
+            Some(query) => format!("{known}?{query}"),
+            None => known.to_owned(),
+        };
+        if let Ok(uri) = rebuilt.parse() {
+            *request.uri_mut() = uri;
+        }
+    }
+    request
 }

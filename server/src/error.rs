@@ -1,0 +1,205 @@
+//! API errors as `application/problem+json` (RFC 9457) with the request's traceId.
+
+use std::time::Duration;
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use dealpane_contract::Problem;
+
+use crate::service::ServiceError;
+use crate::source::SourceError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A query parameter is missing, malformed or out of bounds.
+    #[error("{parameter}: {reason}")]
+    BadParameter {
+        parameter: &'static str,
+        reason: String,
+    },
+    #[error("the query string is {0} bytes long; at most {max} are accepted", max = dealpane_contract::limits::QUERY_MAX_BYTES)]
+    QueryTooLong(usize),
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    #[error("{0}")]
+    CustomerNotFound(String),
+    #[error("the Sales environment is throttling requests")]
+    Throttled { retry_after: Duration },
+    #[error("the Sales environment failed to answer")]
+    UpstreamFailed,
+    #[error("the Sales environment did not answer in time")]
+    UpstreamTimeout,
+    #[error("there is no API route {0}")]
+    RouteNotFound(String),
+    #[error("{0} is not allowed here; use GET")]
+    MethodNotAllowed(String),
+}
+
+impl ApiError {
+    pub fn bad(parameter: &'static str, reason: impl Into<String>) -> ApiError {
+        ApiError::BadParameter {
+            parameter,
+            reason: reason.into(),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadParameter { .. } | ApiError::QueryTooLong(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::CustomerNotFound(_) | ApiError::RouteNotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::UpstreamFailed => StatusCode::BAD_GATEWAY,
+            ApiError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            ApiError::BadParameter { .. } | ApiError::QueryTooLong(_) => "Bad request",
+            ApiError::Unauthorized(_) => "Missing or wrong function key",
+            ApiError::CustomerNotFound(_) => "Customer not found",
+            ApiError::Throttled { .. } => "The Sales environment is busy",
+            ApiError::UpstreamFailed => "The Sales environment failed",
+            ApiError::UpstreamTimeout => "The Sales environment timed out",
+            ApiError::RouteNotFound(_) => "Not found",
+            ApiError::MethodNotAllowed(_) => "Method not allowed",
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            ApiError::Throttled { retry_after } => format!(
+                "The Sales environment is throttling requests; retry after {} seconds.",
+                retry_after_secs(*retry_after)
+            ),
+            ApiError::UpstreamFailed => {
+                "The Sales environment answered with an error; try again, and if it persists \
+                 ask an administrator to check the server's log with this traceId."
+                    .to_owned()
+            }
+            ApiError::UpstreamTimeout => {
+                "The Sales environment did not answer in time; try again shortly.".to_owned()
+            }
+            ApiError::BadParameter { parameter, reason } => {
+                format!("Parameter '{parameter}': {reason}.")
+            }
+            other => capitalize(&other.to_string()),
+        }
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
+        None => String::new(),
+    }
+}
+
+/// Whole seconds, rounded up, at least 1 (a `Retry-After: 0` invites a hot loop).
+fn retry_after_secs(delay: Duration) -> u64 {
+    (delay.as_millis().div_ceil(1000) as u64).max(1)
+}
+
+impl From<SourceError> for ApiError {
+    fn from(error: SourceError) -> ApiError {
+        match error {
+            SourceError::Throttled { retry_after } => ApiError::Throttled { retry_after },
+            SourceError::Timeout => ApiError::UpstreamTimeout,
+            SourceError::Upstream(message) => {
+                tracing::warn!(error = %message, "the Sales source failed");
+                ApiError::UpstreamFailed
+            }
+        }
+    }
+}
+
+impl From<&ServiceError> for ApiError {
+    fn from(error: &ServiceError) -> ApiError {
+        match error {
+            ServiceError::CustomerNotFound(what) => ApiError::CustomerNotFound(what.clone()),
+            ServiceError::Source(SourceError::Throttled { retry_after }) => ApiError::Throttled {
+                retry_after: *retry_after,
+            },
+            ServiceError::Source(SourceError::Timeout) => ApiError::UpstreamTimeout,
+            ServiceError::Source(SourceError::Upstream(message)) => {
+                tracing::warn!(error = %message, "the Sales source failed");
+                ApiError::UpstreamFailed
+            }
+        }
+    }
+}
+
+/// A problem+json response; also used for statuses that are not an `ApiError` (health's 503).
+pub fn problem_response(status: StatusCode, title: &str, detail: String) -> Response {
+    let problem = Problem {
+        kind: "about:blank".to_owned(),
+        title: title.to_owned(),
+        status: status.as_u16(),
+        detail: Some(detail),
+        instance: None,
+        trace_id: crate::logging::current_trace_id(),
+    };
+    let body = serde_json::to_vec(&problem).unwrap_or_default();
+    (
+        status,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(Problem::MEDIA_TYPE),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+            tracing::warn!(status = status.as_u16(), "{self}");
+        } else {
+            tracing::info!(status = status.as_u16(), "{self}");
+        }
+        let mut response = problem_response(status, self.title(), self.detail());
+        if let ApiError::Throttled { retry_after } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, retry_after_secs(retry_after).into());
+        }
+        if let ApiError::Unauthorized(_) = self {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("FunctionKey realm=\"dealpane\""),
+            );
+        }
+        if let ApiError::MethodNotAllowed(_) = self {
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_rounds_up_and_is_never_zero() {
+        assert_eq!(retry_after_secs(Duration::from_millis(0)), 1);
+        assert_eq!(retry_after_secs(Duration::from_millis(1500)), 2);
+        assert_eq!(retry_after_secs(Duration::from_secs(30)), 30);
+    }
+
+    #[test]
+    fn bad_parameter_detail_names_the_parameter() {
+        let error = ApiError::bad("top", "must be between 1 and 50");
+        assert_eq!(error.detail(), "Parameter 'top': must be between 1 and 50.");
+    }
+}

@@ -1,0 +1,117 @@
+//! `GET /api/DealSummary`: the sample Azure Function's route and query, plus JSON.
+
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use dealpane_contract::limits::{TOP_DEFAULT, TOP_MAX, TOP_MIN};
+use dealpane_contract::{CustomerType, Guid};
+
+use super::query::{negotiate, shorten, Params, Representation};
+use super::AppState;
+use crate::cache::{Answer, AnswerKey};
+use crate::error::ApiError;
+use crate::service::DealQuery;
+
+/// The browser may reuse an answer for a minute: the workspace reloads the tab on every switch.
+const CACHE_CONTROL: &str = "private, max-age=60";
+
+pub async fn deal_summary(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let params = Params::parse(raw.as_deref())?;
+    let representation = negotiate(headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()));
+    let mut query = parse_query(&params)?;
+    // The sample function answers with the top deal's summary only, so a text/plain answer
+    // needs one deal (and one summary call), whatever `top` says.
+    if representation == Representation::Text {
+        query.top = 1;
+    }
+    let service = state.service.clone();
+    let answer = state
+        .cache
+        .get_or_compute(AnswerKey::new(&query), async move {
+            service.deal_summary(&query).await.map(Answer::render)
+        })
+        .await
+        .map_err(|error| ApiError::from(error.as_ref()))?;
+
+    let (body, etag, content_type) = match representation {
+        Representation::Json => (answer.json.clone(), &answer.json_etag, "application/json"),
+        Representation::Text => (
+            answer.text.clone().into_bytes(),
+            &answer.text_etag,
+            "text/plain; charset=utf-8",
+        ),
+    };
+    let etag_value = HeaderValue::from_str(etag).expect("an ETag is base64 in quotes");
+    let common = [
+        (header::ETAG, etag_value),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(CACHE_CONTROL),
+        ),
+        (header::VARY, HeaderValue::from_static("Accept")),
+    ];
+    if if_none_match_hits(&headers, etag) {
+        return Ok((StatusCode::NOT_MODIFIED, common).into_response());
+    }
+    Ok((
+        StatusCode::OK,
+        common,
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+        body,
+    )
+        .into_response())
+}
+
+fn parse_query(params: &Params) -> Result<DealQuery, ApiError> {
+    let customer_id = params
+        .get("customerId")?
+        .map(|text| {
+            Guid::parse(text).map_err(|error| {
+                ApiError::bad(
+                    "customerId",
+                    format!("'{}' is not a GUID: {error}", shorten(text)),
+                )
+            })
+        })
+        .transpose()?;
+    let customer_name = params.bounded_text("customerName")?.map(str::to_owned);
+    let kind = params
+        .get("customerType")?
+        .map(|text| {
+            CustomerType::parse(text).ok_or_else(|| {
+                ApiError::bad(
+                    "customerType",
+                    format!("must be 'account' or 'contact', not '{}'", shorten(text)),
+                )
+            })
+        })
+        .transpose()?;
+    let top = params.number("top", TOP_MIN, TOP_MAX, TOP_DEFAULT)?;
+    if customer_id.is_none() && customer_name.is_none() {
+        return Err(ApiError::bad(
+            "customerId",
+            "customerId or customerName is required (the customer's GUID or exact name)",
+        ));
+    }
+    Ok(DealQuery {
+        customer_id,
+        customer_name,
+        kind,
+        top,
+    })
+}
+
+/// RFC 9110 `If-None-Match`: `*` or a list, compared weakly.
+fn if_none_match_hits(headers: &HeaderMap, etag: &str) -> bool {
+    let bare = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|candidate| candidate.trim() == "*" || bare(candidate) == bare(etag))
+}

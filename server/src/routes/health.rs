@@ -1,0 +1,21 @@
+//! `GET /api/health`: the source's name and counts; 503 `degraded` when the source fails.
+
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use super::AppState;
+
+pub async fn health(State(state): State<AppState>) -> Response {
+    let (status, health) = match state.service.health().await {
+        Ok(health) => (StatusCode::OK, health),
+        Err(degraded) => (StatusCode::SERVICE_UNAVAILABLE, degraded),
+    };
+    (
+        status,
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        Json(health),
+    )
+        .into_response()
+}

@@ -1,0 +1,722 @@
+//! The HTTP contract over loopback, through the real router: statuses, bodies, content types,
+//! bounds, keys, caching, coalescing. A fake source forces the failure modes.
+
+mod harness;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use dealpane_contract::{
+    CustomerList, DealSummaryResponse, Health, MatchedBy, Problem, SummaryState,
+};
+use harness::{
+    header, settings, summary_text, Dirs, Failure, FakeSource, Server, CONTOSO, FABRIKAM, NO_DEALS,
+    UNKNOWN,
+};
+
+async fn start_default() -> (Server, Arc<FakeSource>, Dirs) {
+    let dirs = Dirs::new();
+    let source = FakeSource::new();
+    let server = Server::start(&settings(&dirs), source.clone()).await;
+    (server, source, dirs)
+}
+
+async fn problem(response: reqwest::Response, status: u16) -> Problem {
+    assert_eq!(response.status().as_u16(), status);
+    assert_eq!(
+        header(&response, "content-type"),
+        "application/problem+json"
+    );
+    let problem: Problem = response.json().await.unwrap();
+    assert_eq!(problem.status, status);
+    assert!(!problem.title.is_empty());
+    let trace_id = problem.trace_id.clone().expect("a traceId");
+    assert_eq!(trace_id.len(), 32, "{trace_id}");
+    problem
+}
+
+// --- answers -------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn json_answer_follows_the_contract() {
+    let (server, _, _dirs) = start_default().await;
+    let response = server
+        .get_json(&format!(
+            "/api/DealSummary?customerId={{{}}}",
+            CONTOSO.to_string().to_uppercase()
+        ))
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "content-type"), "application/json");
+    let answer: DealSummaryResponse = response.json().await.unwrap();
+    assert_eq!(answer.customer.id, CONTOSO);
+    assert_eq!(answer.customer.matched_by, MatchedBy::Id);
+    assert_eq!(
+        answer.customer.name.as_deref(),
+        Some("Contoso Pharmaceuticals")
+    );
+    assert_eq!(answer.source, "embedded");
+    let names: Vec<_> = answer.deals.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Espresso machines for 4 sites", "Grinders", "Service plan"]
+    );
+    for deal in &answer.deals {
+        assert_eq!(deal.summary.state, SummaryState::Ready);
+        assert_eq!(
+            deal.summary.text.as_deref(),
+            Some(summary_text(deal.id).as_str())
+        );
+        assert!(deal
+            .summary
+            .generated_at
+            .as_deref()
+            .is_some_and(|t| t.ends_with('Z')));
+    }
+    assert!(chrono::DateTime::parse_from_rfc3339(&answer.generated_at).is_ok());
+}
+
+#[tokio::test]
+async fn text_plain_is_exactly_the_top_deals_summary() {
+    let (server, source, _dirs) = start_default().await;
+    let top_deal = harness::deal(1, "", 0.0).id;
+    for accept in [
+        None,
+        Some("text/plain"),
+        Some("*/*"),
+        Some("text/html, */*;q=0.8"),
+    ] {
+        let mut request = server
+            .client
+            .get(server.url("/api/DealSummary?customerName=Contoso%20Pharmaceuticals&top=5"));
+        if let Some(accept) = accept {
+            request = request.header("accept", accept);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 200, "{accept:?}");
+        assert_eq!(
+            header(&response, "content-type"),
+            "text/plain; charset=utf-8"
+        );
+        assert_eq!(
+            response.text().await.unwrap(),
+            summary_text(top_deal),
+            "{accept:?}"
+        );
+    }
+    // The text answer needs only the top deal's summary, like the sample function.
+    assert_eq!(
+        source
+            .summary_calls
+            .load(std::sync::atomic::Ordering::SeqCst),
+        1
+    );
+}
+
+#[tokio::test]
+async fn text_plain_is_empty_without_open_deals_or_summary() {
+    let (server, source, _dirs) = start_default().await;
+    for query in [
+        "customerName=northwind".to_owned(),
+        format!("customerId={NO_DEALS}"),
+    ] {
+        let response = server.get(&format!("/api/DealSummary?{query}")).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.text().await.unwrap(), "");
+    }
+
+    source
+        .failing_summaries
+        .lock()
+        .unwrap()
+        .push(harness::deal(4, "", 0.0).id);
+    let response = server
+        .get(&format!("/api/DealSummary?customerId={FABRIKAM}"))
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "");
+}
+
+#[tokio::test]
+async fn id_is_tried_first_then_the_name_case_insensitively() {
+    let (server, _, _dirs) = start_default().await;
+    let answer: DealSummaryResponse = server
+        .get_json(&format!(
+            "/api/DealSummary?customerId={UNKNOWN}&customerName=%20%20contoso%20PHARMACEUTICALS%20"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer.customer.id, CONTOSO);
+    assert_eq!(answer.customer.matched_by, MatchedBy::Name);
+
+    let answer: DealSummaryResponse = server
+        .get_json(&format!(
+            "/api/DealSummary?customerId={CONTOSO}&customerName=Northwind"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer.customer.matched_by, MatchedBy::Id);
+    assert_eq!(answer.customer.id, CONTOSO);
+
+    // customerType narrows: Fabrikam is a contact.
+    let response = server
+        .get_json("/api/DealSummary?customerName=Fabrikam%20%C3%96d%C3%B6n&customerType=account")
+        .await;
+    problem(response, 404).await;
+    let response = server
+        .get_json("/api/DealSummary?customerName=fabrikam%20%C3%B6d%C3%B6n&customerType=Contact")
+        .await;
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn top_limits_the_deals() {
+    let (server, _, _dirs) = start_default().await;
+    for (top, expected) in [("1", 1), ("2", 2), ("50", 3)] {
+        let answer: DealSummaryResponse = server
+            .get_json(&format!("/api/DealSummary?customerId={CONTOSO}&top={top}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(answer.deals.len(), expected, "top={top}");
+    }
+}
+
+#[tokio::test]
+async fn a_failed_summary_marks_only_its_deal() {
+    let (server, source, _dirs) = start_default().await;
+    let second = harness::deal(2, "", 0.0).id;
+    source.failing_summaries.lock().unwrap().push(second);
+    let answer: DealSummaryResponse = server
+        .get_json(&format!("/api/DealSummary?customerId={CONTOSO}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let states: Vec<_> = answer.deals.iter().map(|d| d.summary.state).collect();
+    assert_eq!(
+        states,
+        [
+            SummaryState::Ready,
+            SummaryState::Unavailable,
+            SummaryState::Ready
+        ]
+    );
+    assert_eq!(answer.deals[1].summary.text, None);
+}
+
+#[tokio::test]
+async fn summaries_can_be_turned_off() {
+    let dirs = Dirs::new();
+    let source = FakeSource::new();
+    let server = Server::start(
+        &dealpane_server::Settings {
+            summaries: false,
+            ..settings(&dirs)
+        },
+        source.clone(),
+    )
+    .await;
+    let answer: DealSummaryResponse = server
+        .get_json(&format!("/api/DealSummary?customerId={CONTOSO}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(answer
+        .deals
+        .iter()
+        .all(|d| d.summary.state == SummaryState::Disabled));
+    assert_eq!(
+        source
+            .summary_calls
+            .load(std::sync::atomic::Ordering::SeqCst),
+        0
+    );
+}
+
+// --- errors --------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn every_bad_parameter_is_a_400_that_names_it() {
+    let (server, _, _dirs) = start_default().await;
+    let long_name = "x".repeat(161);
+    for (query, parameter) in [
+        ("".to_owned(), "customerId"),
+        ("customerId=&customerName=%20".to_owned(), "customerId"),
+        ("customerId=not-a-guid".to_owned(), "customerId"),
+        (
+            "customerId={anchor._customerid_value}".to_owned(),
+            "customerId",
+        ),
+        (format!("customerName={long_name}"), "customerName"),
+        (
+            "customerName=A&customerType=lead".to_owned(),
+            "customerType",
+        ),
+        ("customerName=A&top=0".to_owned(), "top"),
+        ("customerName=A&top=51".to_owned(), "top"),
+        ("customerName=A&top=abc".to_owned(), "top"),
+        ("customerName=A&top=-1".to_owned(), "top"),
+        ("customerName=A&customerName=B".to_owned(), "customerName"),
+    ] {
+        let response = server.get_json(&format!("/api/DealSummary?{query}")).await;
+        let problem = problem(response, 400).await;
+        let detail = problem.detail.unwrap();
+        assert!(
+            detail.contains(&format!("'{parameter}'")),
+            "{query}: {detail}"
+        );
+    }
+    // The name bound counts characters after trimming, not bytes.
+    let name_160 = "é".repeat(160);
+    let response = server
+        .get_json(&format!("/api/DealSummary?customerName=%20{name_160}%20"))
+        .await;
+    problem(response, 404).await;
+}
+
+#[tokio::test]
+async fn the_query_string_is_bounded_at_4096_bytes() {
+    let (server, _, _dirs) = start_default().await;
+    let base = format!("customerId={CONTOSO}&pad=");
+    let exactly = format!("{base}{}", "p".repeat(4096 - base.len()));
+    assert_eq!(exactly.len(), 4096);
+    let response = server
+        .get_json(&format!("/api/DealSummary?{exactly}"))
+        .await;
+    assert_eq!(response.status(), 200);
+    let response = server
+        .get_json(&format!("/api/DealSummary?{exactly}p"))
+        .await;
+    let problem = problem(response, 400).await;
+    assert!(problem.detail.unwrap().contains("4097 bytes"));
+}
+
+#[tokio::test]
+async fn an_unknown_customer_is_a_404() {
+    let (server, _, _dirs) = start_default().await;
+    for query in [
+        format!("customerId={UNKNOWN}"),
+        "customerName=Nobody%20Inc".to_owned(),
+        format!("customerId={UNKNOWN}&customerName=Nobody"),
+    ] {
+        let response = server.get(&format!("/api/DealSummary?{query}")).await;
+        let problem = problem(response, 404).await;
+        assert!(problem.detail.unwrap().contains("Sales environment"));
+    }
+}
+
+#[tokio::test]
+async fn upstream_failures_map_to_429_502_504() {
+    let (server, source, _dirs) = start_default().await;
+    source.fail_with(Some(Failure::Throttled(Duration::from_millis(2500))));
+    let response = server
+        .get_json(&format!("/api/DealSummary?customerId={CONTOSO}"))
+        .await;
+    assert_eq!(header(&response, "retry-after"), "3");
+    problem(response, 429).await;
+
+    source.fail_with(Some(Failure::Upstream));
+    let response = server
+        .get_json(&format!("/api/DealSummary?customerId={CONTOSO}"))
+        .await;
+    let detail = problem(response, 502).await.detail.unwrap();
+    assert!(
+        !detail.contains("fake"),
+        "upstream text is logged, not shown: {detail}"
+    );
+
+    source.fail_with(Some(Failure::Timeout));
+    let response = server
+        .get(&format!("/api/DealSummary?customerId={CONTOSO}"))
+        .await;
+    problem(response, 504).await;
+
+    // Errors are not cached: once the source recovers, the next call answers.
+    source.fail_with(None);
+    let response = server
+        .get_json(&format!("/api/DealSummary?customerId={CONTOSO}"))
+        .await;
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn a_slow_source_is_a_504_after_the_upstream_timeout() {
+    let dirs = Dirs::new();
+    let source = FakeSource::new();
+    *source.delay.lock().unwrap() = Duration::from_secs(3);
+    let server = Server::start(
+        &dealpane_server::Settings {
+            upstream_timeout: Duration::from_millis(200),
+            ..settings(&dirs)
+        },
+        source,
+    )
+    .await;
+    let started = std::time::Instant::now();
+    let response = server
+        .get_json(&format!("/api/DealSummary?customerId={CONTOSO}"))
+        .await;
+    problem(response, 504).await;
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn trace_id_comes_from_traceparent() {
+    let (server, _, _dirs) = start_default().await;
+    let response = server
+        .client
+        .get(server.url("/api/DealSummary"))
+        .header(
+            "traceparent",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        )
+        .send()
+        .await
+        .unwrap();
+    let problem = problem(response, 400).await;
+    assert_eq!(
+        problem.trace_id.as_deref(),
+        Some("4bf92f3577b34da6a3ce929d0e0e4736")
+    );
+}
+
+#[tokio::test]
+async fn unknown_api_routes_and_methods_are_problems() {
+    let (server, _, _dirs) = start_default().await;
+    problem(server.get("/api/Nope").await, 404).await;
+    problem(server.get("/api").await, 404).await;
+    let response = server
+        .client
+        .post(server.url("/api/DealSummary?customerName=A"))
+        .send()
+        .await
+        .unwrap();
+    assert!(header(&response, "allow").contains("GET"));
+    problem(response, 405).await;
+    // Azure Functions routes ignore case; so do these.
+    let response = server
+        .get_json(&format!("/api/dealsummary?CUSTOMERID={CONTOSO}"))
+        .await;
+    assert_eq!(response.status(), 200);
+}
+
+// --- function keys -------------------------------------------------------------------------
+
+#[tokio::test]
+async fn function_keys_are_required_when_configured() {
+    let dirs = Dirs::new();
+    let server = Server::start(
+        &dealpane_server::Settings {
+            function_keys: vec!["k1-secret".into(), "k2+secret".into()],
+            ..settings(&dirs)
+        },
+        FakeSource::new(),
+    )
+    .await;
+    let path = format!("/api/DealSummary?customerId={CONTOSO}");
+    let no_key = server.get(&path).await;
+    assert!(header(&no_key, "www-authenticate").contains("FunctionKey"));
+    assert!(problem(no_key, 401).await.detail.unwrap().contains("code"));
+    problem(server.get(&format!("{path}&code=wrong")).await, 401).await;
+    problem(server.get(&format!("{path}&code=k1-secre")).await, 401).await;
+    problem(server.get("/api/customers?q=C").await, 401).await;
+
+    assert_eq!(
+        server.get(&format!("{path}&code=k1-secret")).await.status(),
+        200
+    );
+    assert_eq!(
+        server
+            .get(&format!("{path}&code=k2%2Bsecret"))
+            .await
+            .status(),
+        200
+    );
+    let with_header = server
+        .client
+        .get(server.url(&path))
+        .header("x-functions-key", "k2+secret")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_header.status(), 200);
+    let wrong_header = server
+        .client
+        .get(server.url(&path))
+        .header("x-functions-key", "nope")
+        .send()
+        .await
+        .unwrap();
+    problem(wrong_header, 401).await;
+    assert_eq!(
+        server
+            .get("/api/customers?q=C&code=k1-secret")
+            .await
+            .status(),
+        200
+    );
+    // Probes and connector imports need no key.
+    assert_eq!(server.get("/api/health").await.status(), 200);
+    assert_eq!(server.get("/api/swagger.json").await.status(), 200);
+}
+
+#[tokio::test]
+async fn without_configured_keys_a_code_is_ignored() {
+    let (server, _, _dirs) = start_default().await;
+    let response = server
+        .get(&format!(
+            "/api/DealSummary?customerId={CONTOSO}&code=anything"
+        ))
+        .await;
+    assert_eq!(response.status(), 200);
+}
+
+// --- caching -------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn etag_and_304_per_representation() {
+    let (server, source, _dirs) = start_default().await;
+    let path = format!("/api/DealSummary?customerId={CONTOSO}");
+    let first = server.get_json(&path).await;
+    assert_eq!(header(&first, "cache-control"), "private, max-age=60");
+    assert!(header(&first, "vary")
+        .to_ascii_lowercase()
+        .contains("accept"));
+    let etag = header(&first, "etag").to_owned();
+    assert!(etag.starts_with('"') && !etag.starts_with("W/"), "{etag}");
+    let body = first.bytes().await.unwrap();
+
+    // Same cached answer: same bytes and ETag, though `generatedAt` is per upstream call.
+    let second = server.get_json(&path).await;
+    assert_eq!(header(&second, "etag"), etag);
+    assert_eq!(second.bytes().await.unwrap(), body);
+    assert_eq!(source.open_deals_calls(), 1);
+
+    let not_modified = server
+        .client
+        .get(server.url(&path))
+        .header("accept", "application/json")
+        .header("if-none-match", format!("\"other\", {etag}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_modified.status(), 304);
+    assert_eq!(header(&not_modified, "etag"), etag);
+    assert_eq!(
+        header(&not_modified, "cache-control"),
+        "private, max-age=60"
+    );
+    assert!(not_modified.bytes().await.unwrap().is_empty());
+
+    // The text representation has its own ETag; the JSON one does not validate it.
+    let text = server
+        .client
+        .get(server.url(&path))
+        .header("accept", "text/plain")
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(text.status(), 200);
+    let text_etag = header(&text, "etag").to_owned();
+    assert_ne!(text_etag, etag);
+    let text_304 = server
+        .client
+        .get(server.url(&path))
+        .header("if-none-match", &text_etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(text_304.status(), 304);
+}
+
+#[tokio::test]
+async fn concurrent_identical_requests_make_one_upstream_call() {
+    let (server, source, _dirs) = start_default().await;
+    *source.delay.lock().unwrap() = Duration::from_millis(300);
+    let server = Arc::new(server);
+    let requests = (0..16).map(|i| {
+        let server = server.clone();
+        // Same question in different spellings of the name and id.
+        let query = if i % 2 == 0 {
+            format!("/api/DealSummary?customerId={CONTOSO}&customerName=Contoso%20Pharmaceuticals")
+        } else {
+            format!(
+                "/api/DealSummary?customerName=%20CONTOSO%20pharmaceuticals&customerId=%7B{}%7D",
+                CONTOSO.to_string().to_uppercase()
+            )
+        };
+        tokio::spawn(async move { server.get_json(&query).await.bytes().await.unwrap() })
+    });
+    let bodies: Vec<_> = futures::future::join_all(requests)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert!(
+        bodies.windows(2).all(|w| w[0] == w[1]),
+        "every caller gets the same answer"
+    );
+    assert_eq!(source.open_deals_calls(), 1);
+    assert_eq!(
+        source
+            .summary_calls
+            .load(std::sync::atomic::Ordering::SeqCst),
+        3
+    );
+}
+
+#[tokio::test]
+async fn the_cache_expires_after_its_ttl() {
+    let dirs = Dirs::new();
+    let source = FakeSource::new();
+    let server = Server::start(
+        &dealpane_server::Settings {
+            cache_ttl: Duration::from_millis(300),
+            ..settings(&dirs)
+        },
+        source.clone(),
+    )
+    .await;
+    let path = format!("/api/DealSummary?customerId={CONTOSO}");
+    server.get_json(&path).await;
+    server.get_json(&path).await;
+    assert_eq!(source.open_deals_calls(), 1);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    server.get_json(&path).await;
+    assert_eq!(source.open_deals_calls(), 2);
+}
+
+// --- customers, health, swagger -----------------------------------------------------------
+
+#[tokio::test]
+async fn customers_search_by_prefix_within_bounds() {
+    let (server, _, _dirs) = start_default().await;
+    let list: CustomerList = server
+        .get("/api/customers?q=con")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.customers.len(), 1);
+    assert_eq!(list.customers[0].id, CONTOSO);
+
+    let all: CustomerList = server.get("/api/customers").await.json().await.unwrap();
+    let names: Vec<_> = all.customers.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Contoso Pharmaceuticals", "Fabrikam Ödön", "Northwind"]
+    );
+    let two: CustomerList = server
+        .get("/api/customers?q=&top=2")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(two.customers.len(), 2);
+    assert_eq!(server.get("/api/customers?top=20").await.status(), 200);
+    assert_eq!(
+        server
+            .get(&format!("/api/customers?q={}", "a".repeat(160)))
+            .await
+            .status(),
+        200
+    );
+
+    for query in [
+        "top=0",
+        "top=21",
+        "top=x",
+        &format!("q={}", "a".repeat(161)),
+    ] {
+        let response = server.get(&format!("/api/customers?{query}")).await;
+        problem(response, 400).await;
+    }
+}
+
+#[tokio::test]
+async fn health_reports_counts_or_degraded() {
+    let (server, source, _dirs) = start_default().await;
+    let response = server.get("/api/health").await;
+    assert_eq!(response.status(), 200);
+    let health: Health = response.json().await.unwrap();
+    assert_eq!(health.status, "ok");
+    assert_eq!(health.source, "embedded");
+    assert_eq!(health.customers, Some(3));
+    assert_eq!(health.deals, Some(4));
+    assert_eq!(health.version, env!("CARGO_PKG_VERSION"));
+
+    source.fail_with(Some(Failure::Upstream));
+    let response = server.get("/api/health").await;
+    assert_eq!(response.status(), 503);
+    let health: Health = response.json().await.unwrap();
+    assert_eq!(health.status, "degraded");
+}
+
+#[tokio::test]
+async fn swagger_is_an_openapi_2_document_a_custom_connector_imports() {
+    let (server, _, _dirs) = start_default().await;
+    let response = server.get("/api/swagger.json").await;
+    assert_eq!(response.status(), 200);
+    let doc: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(doc["swagger"], "2.0");
+    assert!(doc["info"]["title"].is_string() && doc["info"]["version"].is_string());
+    assert_eq!(doc["basePath"], "/api");
+    assert!(doc["host"].as_str().unwrap().starts_with("127.0.0.1:"));
+    assert_eq!(doc["schemes"], serde_json::json!(["http"]));
+    assert_eq!(
+        doc["securityDefinitions"]["function_key"],
+        serde_json::json!({"type": "apiKey", "name": "code", "in": "query"})
+    );
+    let op = &doc["paths"]["/DealSummary"]["get"];
+    assert_eq!(op["operationId"], "DealSummary");
+    let produces: Vec<_> = op["produces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(produces.contains(&"application/json") && produces.contains(&"text/plain"));
+    let params = op["parameters"].as_array().unwrap();
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("parameter {name}"))
+            .clone()
+    };
+    for name in ["customerId", "customerName", "customerType", "top"] {
+        let p = param(name);
+        assert_eq!(p["in"], "query");
+        assert_eq!(p["required"], false);
+    }
+    assert_eq!(
+        param("customerType")["enum"],
+        serde_json::json!(["account", "contact"])
+    );
+    assert_eq!(param("top")["minimum"], 1);
+    assert_eq!(param("top")["maximum"], 50);
+    assert_eq!(param("top")["type"], "integer");
+    assert_eq!(param("customerName")["maxLength"], 160);
+    assert_eq!(op["security"], serde_json::json!([{"function_key": []}]));
+    let ok_ref = op["responses"]["200"]["schema"]["$ref"].as_str().unwrap();
+    let definition = ok_ref.strip_prefix("#/definitions/").unwrap();
+    assert!(doc["definitions"][definition]["properties"]["deals"].is_object());
+    for status in ["400", "401", "404", "429", "502", "504"] {
+        let schema = op["responses"][status]["schema"]["$ref"].as_str().unwrap();
+        assert!(doc["definitions"][schema.strip_prefix("#/definitions/").unwrap()].is_object());
+    }
+    // Every $ref resolves.
+    let text = doc.to_string();
+    for piece in text.split("\"#/definitions/").skip(1) {
+        let name = piece.split('"').next().unwrap();
+        assert!(doc["definitions"][name].is_object(), "dangling $ref {name}");
+    }
+}

@@ -1,0 +1,186 @@
+//! Serving the widget: CSP (with the inline loader's hash), security headers, caching by file
+//! kind, the wasm MIME type, compression that keeps bytes exact, config.json, the preview.
+
+mod harness;
+
+use std::io::Read;
+
+use base64::Engine;
+use harness::{header, settings, widget_js, widget_wasm, Dirs, FakeSource, Server, LOADER};
+use sha2::{Digest, Sha256};
+
+async fn start(frame_ancestors: Option<&str>) -> (Server, Dirs) {
+    let dirs = Dirs::new();
+    let mut settings = settings(&dirs);
+    if let Some(sources) = frame_ancestors {
+        settings.frame_ancestors = sources.to_owned();
+    }
+    settings.connect_src = Some("https://telemetry.example.com".into());
+    let server = Server::start(&settings, FakeSource::new()).await;
+    (server, dirs)
+}
+
+fn directive<'a>(policy: &'a str, name: &str) -> &'a str {
+    policy
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.split_whitespace().next() == Some(name))
+        .unwrap_or_else(|| panic!("no {name} in {policy}"))
+}
+
+#[tokio::test]
+async fn index_has_a_csp_that_allows_exactly_its_inline_loader() {
+    let (server, _dirs) = start(None).await;
+    let response = server.get("/").await;
+    assert_eq!(response.status(), 200);
+    assert!(header(&response, "content-type").starts_with("text/html"));
+    assert_eq!(header(&response, "cache-control"), "no-cache");
+    assert_eq!(header(&response, "x-content-type-options"), "nosniff");
+    assert_eq!(
+        header(&response, "referrer-policy"),
+        "strict-origin-when-cross-origin"
+    );
+    let policy = header(&response, "content-security-policy").to_owned();
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(LOADER.as_bytes()));
+    assert_eq!(
+        directive(&policy, "script-src"),
+        format!("script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}'")
+    );
+    assert_eq!(
+        directive(&policy, "frame-ancestors"),
+        "frame-ancestors 'self' https://*.dynamics.com https://*.powerapps.com"
+    );
+    for expected in [
+        "default-src 'self'",
+        "style-src 'self'",
+        "connect-src 'self' https://telemetry.example.com",
+        "img-src 'self' data:",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ] {
+        let name = expected.split_whitespace().next().unwrap();
+        assert_eq!(directive(&policy, name), expected);
+    }
+    assert!(!policy.contains("unsafe-inline"));
+    assert!(response.text().await.unwrap().contains(LOADER));
+}
+
+#[tokio::test]
+async fn frame_ancestors_come_from_settings_and_apply_to_the_api_too() {
+    let (server, _dirs) = start(Some("https://contoso.crm4.dynamics.com")).await;
+    for path in ["/", "/index.html", "/config.json", "/api/health"] {
+        let response = server.get(path).await;
+        let policy = header(&response, "content-security-policy");
+        assert_eq!(
+            directive(policy, "frame-ancestors"),
+            "frame-ancestors https://contoso.crm4.dynamics.com",
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn hashed_assets_are_immutable_and_wasm_has_its_mime_type() {
+    let (server, _dirs) = start(None).await;
+    let wasm = server.get("/dealpane-1a2b3c4d5e6f7a8b_bg.wasm").await;
+    assert_eq!(wasm.status(), 200);
+    assert_eq!(header(&wasm, "content-type"), "application/wasm");
+    assert_eq!(
+        header(&wasm, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(
+        wasm.bytes().await.unwrap().as_ref(),
+        widget_wasm().as_slice()
+    );
+
+    let js = server.get("/dealpane-1a2b3c4d5e6f7a8b.js").await;
+    assert!(header(&js, "content-type").contains("javascript"));
+    assert_eq!(
+        header(&js, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+
+    let missing = server.get("/dealpane-0000000000000000.js").await;
+    assert_eq!(missing.status(), 404);
+    assert!(missing.headers().get("cache-control").is_none());
+}
+
+#[tokio::test]
+async fn gzip_and_brotli_change_only_the_encoding() {
+    let (server, _dirs) = start(None).await;
+    for (path, original) in [
+        ("/dealpane-1a2b3c4d5e6f7a8b.js", widget_js().into_bytes()),
+        ("/dealpane-1a2b3c4d5e6f7a8b_bg.wasm", widget_wasm()),
+    ] {
+        let gzip = server
+            .client
+            .get(server.url(path))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(header(&gzip, "content-encoding"), "gzip");
+        let compressed = gzip.bytes().await.unwrap();
+        assert!(compressed.len() < original.len());
+        let mut decoded = Vec::new();
+        flate2::read::GzDecoder::new(compressed.as_ref())
+            .read_to_end(&mut decoded)
+            .unwrap();
+        assert_eq!(decoded, original, "{path} gzip");
+
+        let br = server
+            .client
+            .get(server.url(path))
+            .header("accept-encoding", "br")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(header(&br, "content-encoding"), "br");
+        let compressed = br.bytes().await.unwrap();
+        let mut decoded = Vec::new();
+        brotli::Decompressor::new(compressed.as_ref(), 4096)
+            .read_to_end(&mut decoded)
+            .unwrap();
+        assert_eq!(decoded, original, "{path} br");
+    }
+}
+
+#[tokio::test]
+async fn config_json_comes_from_settings() {
+    let (server, _dirs) = start(None).await;
+    let response = server.get("/config.json").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "content-type"), "application/json");
+    assert_eq!(header(&response, "cache-control"), "no-cache");
+    let config: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        config,
+        serde_json::json!({"apiBase": "/api", "requestTimeoutMs": 15000})
+    );
+}
+
+#[tokio::test]
+async fn the_preview_is_served_with_its_own_policy() {
+    let (server, dirs) = start(None).await;
+    let redirect = server.get("/preview").await;
+    assert_eq!(redirect.status(), 308);
+    assert_eq!(header(&redirect, "location"), "/preview/");
+
+    let response = server.get("/preview/").await;
+    assert_eq!(response.status(), 200);
+    let policy = header(&response, "content-security-policy").to_owned();
+    assert_eq!(directive(&policy, "frame-src"), "frame-src 'self'");
+    let inline = "window.preview = 1;";
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(inline.as_bytes()));
+    assert!(directive(&policy, "script-src").contains(&format!("'sha256-{hash}'")));
+    assert!(response.text().await.unwrap().contains("<iframe"));
+
+    std::fs::write(dirs.preview().join("floor.js"), "console.log(1)").unwrap();
+    let js = server.get("/preview/floor.js?v=1").await;
+    assert_eq!(js.status(), 200);
+    assert_eq!(js.text().await.unwrap(), "console.log(1)");
+    // The widget's own pages do not allow framing others.
+    let root = server.get("/").await;
+    assert!(!header(&root, "content-security-policy").contains("frame-src"));
+}
