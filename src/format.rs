@@ -355,6 +355,8 @@ pub mod intl {
             set(&options, "currencyDisplay", "symbol");
         }
         if amount.fract() == 0.0 {
+            // Both bounds: older engines refuse a maximum below the currency's default minimum.
+            set(&options, "minimumFractionDigits", 0);
             set(&options, "maximumFractionDigits", 0);
         }
         let formatted = formatter("NumberFormat", locale, &options)
