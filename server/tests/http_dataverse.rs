@@ -33,7 +33,13 @@ async fn hostile_names_arrive_as_escaped_literals_and_match_nothing() {
     let (server, standin, _dirs) = start().await;
     let victim = standin.add_account("Contoso");
     standin.add_opportunity(Opportunity::new(victim, "Secret deal", Some(1.0)));
-    for name in ["' or 1 eq 1", "''", "x') or (name ne '", "%27", "' or name eq 'Contoso"] {
+    for name in [
+        "' or 1 eq 1",
+        "''",
+        "x') or (name ne '",
+        "%27",
+        "' or name eq 'Contoso",
+    ] {
         standin.clear_requests();
         let response = server
             .get_json(&format!("/api/DealSummary?customerName={}", encode(name)))
@@ -52,24 +58,39 @@ async fn hostile_names_arrive_as_escaped_literals_and_match_nothing() {
     }
     // `%27` in the URL is a quote in the name.
     standin.clear_requests();
-    server.get_json("/api/DealSummary?customerName=%27%20or%201%20eq%201").await;
-    assert!(standin.filters().contains(&"name eq ''' or 1 eq 1'".to_owned()));
+    server
+        .get_json("/api/DealSummary?customerName=%27%20or%201%20eq%201")
+        .await;
+    assert!(standin
+        .filters()
+        .contains(&"name eq ''' or 1 eq 1'".to_owned()));
 }
 
 #[tokio::test]
 async fn names_with_quotes_and_any_script_are_found() {
     let (server, standin, _dirs) = start().await;
-    for name in ["Aoife O'Brien", "Côte d'Azur Logistique", "株式会社コントソ", "Ελληνική Ναυτιλία"] {
+    for name in [
+        "Aoife O'Brien",
+        "Côte d'Azur Logistique",
+        "株式会社コントソ",
+        "Ελληνική Ναυτιλία",
+    ] {
         let id = standin.add_account(name);
         let deal = standin.add_opportunity(Opportunity::new(id, "Deal", Some(10.0)));
         standin.set_summary(deal, SummaryAnswer::Text(format!("About {name}")));
         let response = server
-            .get(&format!("/api/DealSummary?customerName={}", encode(&format!(" {name} "))))
+            .get(&format!(
+                "/api/DealSummary?customerName={}",
+                encode(&format!(" {name} "))
+            ))
             .await;
         assert_eq!(response.status(), 200, "{name}");
         assert_eq!(response.text().await.unwrap(), format!("About {name}"));
         let answer: DealSummaryResponse = server
-            .get_json(&format!("/api/DealSummary?customerId={id}&customerName={}", encode(name)))
+            .get_json(&format!(
+                "/api/DealSummary?customerId={id}&customerName={}",
+                encode(name)
+            ))
             .await
             .json()
             .await
@@ -77,7 +98,11 @@ async fn names_with_quotes_and_any_script_are_found() {
         assert_eq!(answer.customer.id, id);
         assert_eq!(answer.customer.matched_by, MatchedBy::Id);
         assert_eq!(answer.source, "dataverse");
-        assert!(answer.deals[0].link.as_deref().unwrap().contains(&deal.to_string()));
+        assert!(answer.deals[0]
+            .link
+            .as_deref()
+            .unwrap()
+            .contains(&deal.to_string()));
     }
 }
 
@@ -86,8 +111,15 @@ async fn dataverse_throttling_is_a_429_with_retry_after() {
     let (server, standin, _dirs) = start().await;
     standin.add_account("Throttled Inc");
     // Longer than the connector waits out itself, so it gives up and says when to retry.
-    standin.inject(Fault::TooManyRequests { retry_after_secs: 120 }, 10);
-    let response = server.get_json("/api/DealSummary?customerName=Throttled%20Inc").await;
+    standin.inject(
+        Fault::TooManyRequests {
+            retry_after_secs: 120,
+        },
+        10,
+    );
+    let response = server
+        .get_json("/api/DealSummary?customerName=Throttled%20Inc")
+        .await;
     assert_eq!(response.status(), 429);
     assert_eq!(response.headers()["retry-after"], "120");
 }

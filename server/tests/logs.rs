@@ -70,9 +70,15 @@ async fn logs_never_contain_a_function_key() {
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(!logs.contains(KEY), "the key leaked into the logs:\n{logs}");
-    assert!(!logs.contains(WRONG), "a wrong key leaked into the logs:\n{logs}");
+    assert!(
+        !logs.contains(WRONG),
+        "a wrong key leaked into the logs:\n{logs}"
+    );
     assert!(logs.contains("code=***"), "{logs}");
-    assert!(logs.contains("0af7651916cd43dd8448eb211c80319c"), "traceId logged");
+    assert!(
+        logs.contains("0af7651916cd43dd8448eb211c80319c"),
+        "traceId logged"
+    );
     let answered = logs.lines().filter(|l| l.contains("\"answered\"")).count();
     assert!(answered >= 6, "one line per request: {answered}\n{logs}");
 }
