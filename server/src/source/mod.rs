@@ -4,6 +4,7 @@
 //! source only answers plain questions.
 
 pub mod dataverse;
+pub mod embedded;
 pub mod link;
 
 use std::time::Duration;
@@ -71,8 +72,11 @@ pub trait SalesSource: Send + Sync + 'static {
     async fn deal_summary(&self, deal_id: Guid) -> Result<String, SourceError>;
 
     /// Customers whose name starts with `prefix` (case-insensitive), at most `top`, by name.
-    async fn search_customers(&self, prefix: &str, top: u8)
-        -> Result<Vec<CustomerRef>, SourceError>;
+    async fn search_customers(
+        &self,
+        prefix: &str,
+        top: u8,
+    ) -> Result<Vec<CustomerRef>, SourceError>;
 
     async fn stats(&self) -> Result<SourceStats, SourceError>;
 }

@@ -1,0 +1,384 @@
+//! The embedded Sales store: a SQLite file whose tables mirror Dataverse's account, contact,
+//! opportunity and activity columns, created and filled by a deterministic generator on first
+//! start and kept as it is afterwards. The default source: no set-up, same answers every run.
+//!
+//! Reads run on tokio's blocking threads through a small pool of connections (one per core, WAL
+//! mode, `query_only`), so concurrent requests read in parallel and never block the runtime.
+
+pub mod fixtures;
+mod generator;
+mod queries;
+mod rng;
+mod schema;
+pub mod summarizer;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use dealpane_contract::{CustomerRef, CustomerType, Deal, Guid};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::{CustomerRecord, SalesSource, SourceError, SourceStats};
+use generator::Clock;
+use queries::LinkTarget;
+
+/// How a new store is filled and how deals link out. Only `org_link_base` and `app_id` matter
+/// when the file already exists: an existing store is never regenerated.
+#[derive(Debug, Clone)]
+pub struct EmbeddedOptions {
+    /// Customers in a new store, the fixed ones ([`fixtures`]) included.
+    pub sample_size: u32,
+    /// The new store's "today": every generated date is relative to it. `None`: the UTC date.
+    pub today: Option<NaiveDate>,
+    /// Seed of the generator: the same seed, size and day give the same rows.
+    pub seed: u64,
+    /// The Sales org URL (`https://org.crm.dynamics.com`) deal links point to; `None`: no links.
+    pub org_link_base: Option<String>,
+    /// The model-driven app the links open (`appid=`); `None`: the user's default app.
+    pub app_id: Option<String>,
+}
+
+impl EmbeddedOptions {
+    pub const DEFAULT_SAMPLE_SIZE: u32 = 300;
+    pub const DEFAULT_SEED: u64 = 20_261_122;
+}
+
+impl Default for EmbeddedOptions {
+    fn default() -> Self {
+        EmbeddedOptions {
+            sample_size: Self::DEFAULT_SAMPLE_SIZE,
+            today: None,
+            seed: Self::DEFAULT_SEED,
+            org_link_base: None,
+            app_id: None,
+        }
+    }
+}
+
+/// Why the store could not be opened or read.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create the folder of the embedded Sales store {path}: {source}")]
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open the embedded Sales store {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "{path} is not a dealpane store (or was written by another version, schema {found}, \
+         expected {expected}); delete it to have it generated again, or choose another path"
+    )]
+    Foreign {
+        path: PathBuf,
+        found: i64,
+        expected: i64,
+    },
+    #[error("the embedded Sales store failed: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the embedded Sales store stopped unexpectedly: {0}")]
+    Worker(String),
+}
+
+impl From<StoreError> for SourceError {
+    fn from(error: StoreError) -> Self {
+        SourceError::Upstream(error.to_string())
+    }
+}
+
+/// What a store knows about itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreInfo {
+    /// The day the store was generated: "today" of all its dates.
+    pub created_on: NaiveDate,
+    /// True when this `open` generated it (false: an existing file was reused).
+    pub generated_now: bool,
+}
+
+/// The embedded Sales source. Cheap to share behind an `Arc`.
+pub struct EmbeddedStore {
+    pool: Arc<Pool>,
+    link: LinkTarget,
+    info: StoreInfo,
+}
+
+impl EmbeddedStore {
+    /// Opens the store at `path`, creating and filling it first when the file is absent or
+    /// empty. Blocking (generation takes a moment): call it before serving, or inside
+    /// `spawn_blocking`. Safe against a second process opening the same new file at once: one
+    /// generates, the other waits and reuses.
+    pub fn open(path: &Path, options: EmbeddedOptions) -> Result<EmbeddedStore, StoreError> {
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder).map_err(|source| StoreError::Folder {
+                path: folder.to_owned(),
+                source,
+            })?;
+        }
+        let open_error = |source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        };
+        let mut writer = Connection::open(path).map_err(open_error)?;
+        writer.busy_timeout(Duration::from_secs(30))?;
+        writer
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
+            .map_err(open_error)?;
+        writer.pragma_update(None, "synchronous", "NORMAL")?;
+        let info = ensure_filled(&mut writer, path, &options)?;
+
+        let size = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+            .clamp(2, 16);
+        let mut readers = Vec::with_capacity(size);
+        for _ in 0..size {
+            readers.push(reader(path).map_err(open_error)?);
+        }
+        // The writer is done; the readers keep the WAL files alive.
+        drop(writer);
+        tracing::info!(
+            path = %path.display(),
+            created_on = %info.created_on,
+            generated_now = info.generated_now,
+            connections = size,
+            "embedded Sales store ready"
+        );
+        Ok(EmbeddedStore {
+            pool: Arc::new(Pool {
+                idle: Mutex::new(readers),
+                permits: Arc::new(Semaphore::new(size)),
+            }),
+            link: LinkTarget {
+                org_url: options.org_link_base.filter(|url| !url.trim().is_empty()),
+                app_id: options.app_id,
+            },
+            info,
+        })
+    }
+
+    pub fn info(&self) -> &StoreInfo {
+        &self.info
+    }
+
+    /// The stored summary of a deal and when it was generated (RFC 3339), if it has one.
+    pub async fn stored_summary(
+        &self,
+        deal_id: Guid,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        self.pool
+            .run(move |conn| queries::deal_summary(conn, deal_id))
+            .await
+    }
+}
+
+/// Creates the schema and generates the data unless the file already holds a store.
+fn ensure_filled(
+    writer: &mut Connection,
+    path: &Path,
+    options: &EmbeddedOptions,
+) -> Result<StoreInfo, StoreError> {
+    // IMMEDIATE takes the write lock first, so a concurrent opener waits here and then finds
+    // the store filled instead of generating it twice.
+    let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let tables: i64 = tx.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))?;
+    let foreign = |found| StoreError::Foreign {
+        path: path.to_owned(),
+        found,
+        expected: schema::SCHEMA_VERSION,
+    };
+    if version == schema::SCHEMA_VERSION {
+        let created: Option<String> = tx
+            .query_row(
+                "SELECT value FROM store_meta WHERE key = ?1",
+                [schema::meta::CREATED_ON],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let created_on = created
+            .and_then(|text| text.parse::<NaiveDate>().ok())
+            .ok_or_else(|| foreign(version))?;
+        tx.commit()?;
+        if options.today.is_some_and(|today| today != created_on) {
+            tracing::info!(%created_on, "the existing store keeps the dates it was generated with");
+        }
+        return Ok(StoreInfo {
+            created_on,
+            generated_now: false,
+        });
+    }
+    if version != 0 || tables != 0 {
+        return Err(foreign(version));
+    }
+
+    let today = options
+        .today
+        .unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let started = std::time::Instant::now();
+    tx.execute_batch(schema::CREATE)?;
+    generator::generate(&tx, Clock { today }, options.seed, options.sample_size)?;
+    let mut meta = tx.prepare("INSERT INTO store_meta (key, value) VALUES (?1, ?2)")?;
+    for (key, value) in [
+        (schema::meta::CREATED_ON, today.to_string()),
+        (schema::meta::SEED, options.seed.to_string()),
+        (schema::meta::SAMPLE_SIZE, options.sample_size.to_string()),
+    ] {
+        meta.execute([key, value.as_str()])?;
+    }
+    drop(meta);
+    tx.pragma_update(None, "user_version", schema::SCHEMA_VERSION)?;
+    tx.commit()?;
+    tracing::info!(
+        path = %path.display(),
+        customers = options.sample_size,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "generated the embedded Sales store"
+    );
+    Ok(StoreInfo {
+        created_on: today,
+        generated_now: true,
+    })
+}
+
+fn reader(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    // Read-write open (so WAL's shared memory always works) but refusing writes.
+    conn.pragma_update(None, "query_only", true)?;
+    Ok(conn)
+}
+
+/// Idle connections, and one permit per connection: waiting for a connection is async, the
+/// query itself runs on a blocking thread.
+struct Pool {
+    idle: Mutex<Vec<Connection>>,
+    permits: Arc<Semaphore>,
+}
+
+/// A connection out of the pool; back in on drop, even when the query panicked or the request
+/// that wanted it was cancelled.
+struct Lease {
+    pool: Arc<Pool>,
+    conn: Option<Connection>,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.pool
+                .idle
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(conn);
+        }
+    }
+}
+
+impl Pool {
+    async fn run<T, F>(self: &Arc<Self>, query: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let permit = Arc::clone(&self.permits)
+            .acquire_owned()
+            .await
+            .map_err(|error| StoreError::Worker(error.to_string()))?;
+        let conn = self
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop()
+            .ok_or_else(|| StoreError::Worker("no idle connection despite a permit".into()))?;
+        let lease = Lease {
+            pool: Arc::clone(self),
+            conn: Some(conn),
+            _permit: permit,
+        };
+        tokio::task::spawn_blocking(move || {
+            let conn = lease.conn.as_ref().expect("a lease holds its connection");
+            query(conn)
+        })
+        .await
+        .map_err(|error| StoreError::Worker(error.to_string()))?
+        .map_err(StoreError::from)
+    }
+}
+
+#[async_trait]
+impl SalesSource for EmbeddedStore {
+    fn name(&self) -> &'static str {
+        "embedded"
+    }
+
+    async fn customer_by_id(
+        &self,
+        id: Guid,
+        kind: Option<CustomerType>,
+    ) -> Result<Option<CustomerRecord>, SourceError> {
+        Ok(self
+            .pool
+            .run(move |conn| queries::customer_by_id(conn, id, kind))
+            .await?)
+    }
+
+    async fn customer_by_name(
+        &self,
+        name: &str,
+        kind: Option<CustomerType>,
+    ) -> Result<Option<CustomerRecord>, SourceError> {
+        let name = name.to_owned();
+        Ok(self
+            .pool
+            .run(move |conn| queries::customer_by_name(conn, &name, kind))
+            .await?)
+    }
+
+    async fn open_deals(
+        &self,
+        customer: &CustomerRecord,
+        top: u8,
+    ) -> Result<Vec<Deal>, SourceError> {
+        let (id, link) = (customer.id, self.link.clone());
+        Ok(self
+            .pool
+            .run(move |conn| queries::open_deals(conn, id, top, &link))
+            .await?)
+    }
+
+    async fn deal_summary(&self, deal_id: Guid) -> Result<String, SourceError> {
+        match self.stored_summary(deal_id).await? {
+            Some((text, _generated_at)) => Ok(text),
+            None => Err(SourceError::Upstream(format!(
+                "no summary is stored for deal {deal_id}"
+            ))),
+        }
+    }
+
+    async fn search_customers(
+        &self,
+        prefix: &str,
+        top: u8,
+    ) -> Result<Vec<CustomerRef>, SourceError> {
+        let prefix = prefix.to_owned();
+        Ok(self
+            .pool
+            .run(move |conn| queries::search_customers(conn, &prefix, top))
+            .await?)
+    }
+
+    async fn stats(&self) -> Result<SourceStats, SourceError> {
+        Ok(self.pool.run(queries::stats).await?)
+    }
+}

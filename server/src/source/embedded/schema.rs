@@ -1,0 +1,91 @@
+//! The store's tables. Column names mirror Dataverse's logical names (`estimatedvalue`,
+//! `_customerid_value`, `statecode`, ...) so the embedded store and the Dataverse connector speak
+//! of the same things. GUIDs are stored as lowercase hyphenated text, dates as `YYYY-MM-DD`,
+//! timestamps as RFC 3339 UTC (`2026-11-18T10:00:00Z`), which sort correctly as text.
+
+/// Bumped when the tables change; an existing file with another version is refused rather than
+/// silently misread.
+pub const SCHEMA_VERSION: i64 = 1;
+
+pub const CREATE: &str = r#"
+CREATE TABLE store_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE account (
+    accountid  TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    -- name trimmed and Unicode-lowercased in Rust: SQLite's lower() only folds ASCII.
+    name_key   TEXT NOT NULL,
+    modifiedon TEXT NOT NULL
+);
+CREATE INDEX account_name_key ON account (name_key);
+
+CREATE TABLE contact (
+    contactid  TEXT PRIMARY KEY,
+    fullname   TEXT NOT NULL,
+    name_key   TEXT NOT NULL,
+    modifiedon TEXT NOT NULL
+);
+CREATE INDEX contact_name_key ON contact (name_key);
+
+CREATE TABLE opportunity (
+    opportunityid          TEXT PRIMARY KEY,
+    name                   TEXT NOT NULL,
+    _customerid_value      TEXT NOT NULL,
+    customeridtype         TEXT NOT NULL CHECK (customeridtype IN ('account', 'contact')),
+    estimatedvalue         REAL,
+    -- ISO 4217 code of the record's transactioncurrencyid.
+    transactioncurrencyid  TEXT,
+    estimatedclosedate     TEXT,
+    closeprobability       INTEGER CHECK (closeprobability BETWEEN 0 AND 100),
+    stepname               TEXT,
+    -- 0 open, 1 won, 2 lost.
+    statecode              INTEGER NOT NULL CHECK (statecode IN (0, 1, 2)),
+    msdyn_forecastcategory INTEGER,
+    competitorname         TEXT,
+    _ownerid_value         TEXT,
+    owneridname            TEXT,
+    createdon              TEXT NOT NULL,
+    modifiedon             TEXT NOT NULL
+);
+CREATE INDEX opportunity_open_by_customer
+    ON opportunity (_customerid_value, estimatedvalue DESC) WHERE statecode = 0;
+
+CREATE TABLE activitypointer (
+    activityid        TEXT PRIMARY KEY,
+    activitytypecode  TEXT NOT NULL
+                      CHECK (activitytypecode IN ('email', 'phonecall', 'appointment', 'task')),
+    subject           TEXT NOT NULL,
+    description       TEXT,
+    regardingobjectid TEXT NOT NULL,
+    _ownerid_value    TEXT,
+    owneridname       TEXT,
+    -- NULL while the activity is still planned (an open task, a future appointment).
+    actualend         TEXT,
+    createdon         TEXT NOT NULL
+);
+CREATE INDEX activitypointer_regarding ON activitypointer (regardingobjectid, createdon);
+
+-- What msdyn_SalesOpportunitySummary answers in Dataverse; a deal without a row has no summary.
+CREATE TABLE opportunity_summary (
+    opportunityid TEXT PRIMARY KEY,
+    summary       TEXT NOT NULL,
+    generatedon   TEXT NOT NULL
+);
+"#;
+
+/// `store_meta` keys.
+pub mod meta {
+    /// The store's "today" at creation: every generated date is relative to it.
+    pub const CREATED_ON: &str = "created_on";
+    pub const SEED: &str = "seed";
+    pub const SAMPLE_SIZE: &str = "sample_size";
+}
+
+/// The `name_key` of a name: trimmed and lowercased by Unicode's rules (Ä→ä, Σ→σ/ς, Д→д), the
+/// same function for stored names and for the names asked for.
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
