@@ -201,7 +201,8 @@ fn wasm_bindgen() -> Result<Tool> {
 fn wasm_opt() -> Tool {
     let local = project::tools_dir().join("binaryen/node_modules/.bin/wasm-opt");
     let found = output_of(&local, &["--version"]).and_then(|text| {
-        text.split_whitespace()
+        // Prints `wasm-opt version 132 (version_132)`.
+        text.split(|c: char| c.is_whitespace() || c == '(' || c == ')')
             .find(|w| w.starts_with("version_"))
             .map(str::to_owned)
     });
