@@ -31,6 +31,7 @@ use crate::cache::AnswerCache;
 use crate::security_headers::SecurityHeaders;
 use crate::service::DealService;
 use crate::source::dataverse::{DataverseConfig, DataverseSource, Secret, DEFAULT_AUTHORITY};
+use crate::source::embedded::{EmbeddedOptions, EmbeddedStore};
 use crate::source::SalesSource;
 
 /// Why the server could not start. Messages say which setting to fix.
@@ -42,7 +43,7 @@ pub enum StartupError {
     MissingDataverseSetting(&'static str),
     #[error("the Dataverse settings are not usable: {0}")]
     Dataverse(String),
-    #[error("the embedded store could not be opened: {0}")]
+    #[error("{0}")]
     Store(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -56,11 +57,25 @@ pub enum StartupError {
 /// Opens the source the settings name (creating and filling the embedded store if needed).
 pub async fn open_source(settings: &Settings) -> Result<Arc<dyn SalesSource>, StartupError> {
     match settings.source {
-        SourceKind::Embedded => Err(StartupError::Store(
-            "the embedded store is not built into this version".into(),
-        )),
+        SourceKind::Embedded => Ok(Arc::new(embedded_store(settings).await?)),
         SourceKind::Dataverse => Ok(Arc::new(dataverse_source(settings)?)),
     }
+}
+
+/// Opens (creating and filling on first start) the SQLite store; its deal links point to the
+/// Dataverse URL when one is configured.
+async fn embedded_store(settings: &Settings) -> Result<EmbeddedStore, StartupError> {
+    let path = settings.store_path.clone();
+    let options = EmbeddedOptions {
+        sample_size: settings.sample_size,
+        org_link_base: settings.dataverse.url.clone(),
+        app_id: settings.dataverse.app_id.clone(),
+        ..EmbeddedOptions::default()
+    };
+    tokio::task::spawn_blocking(move || EmbeddedStore::open(&path, options))
+        .await
+        .map_err(|e| StartupError::Store(e.to_string()))?
+        .map_err(|e| StartupError::Store(e.to_string()))
 }
 
 fn dataverse_source(settings: &Settings) -> Result<DataverseSource, StartupError> {

@@ -1,0 +1,195 @@
+//! The real wiring: `build_app` from settings opens (and fills) a SQLite store in a tempdir,
+//! and the fixture customers answer over HTTP.
+
+mod harness;
+
+use dealpane_contract::{CustomerList, DealSummaryResponse, Health, MatchedBy, SummaryState};
+use dealpane_server::source::embedded::fixtures::*;
+use dealpane_server::{build_app, serve_on, Settings};
+use harness::{settings, Dirs};
+
+struct Running {
+    base: String,
+    client: reqwest::Client,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+async fn start(dirs: &Dirs, customize: impl FnOnce(&mut Settings)) -> Running {
+    let mut settings = Settings {
+        store_path: dirs.root.path().join("store").join("sales.sqlite"),
+        sample_size: 40,
+        ..settings(dirs)
+    };
+    customize(&mut settings);
+    let app = build_app(&settings).await.expect("the store opens");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(serve_on(listener, app, async move {
+        let _ = stopped.await;
+    }));
+    Running {
+        base,
+        client: reqwest::Client::new(),
+        _stop: stop,
+    }
+}
+
+impl Running {
+    async fn get(&self, path: &str, accept: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .header("accept", accept)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+#[tokio::test]
+async fn contoso_answers_in_json_and_text_from_a_real_store() {
+    let dirs = Dirs::new();
+    let server = start(&dirs, |_| {}).await;
+    assert!(dirs.root.path().join("store/sales.sqlite").is_file());
+
+    let json: DealSummaryResponse = server
+        .get(
+            &format!("/api/DealSummary?customerId={CONTOSO_PHARMACEUTICALS_ID}"),
+            "application/json",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json.source, "embedded");
+    assert_eq!(json.customer.matched_by, MatchedBy::Id);
+    let names: Vec<_> = json.deals.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, CONTOSO_OPEN_DEAL_NAMES);
+    assert_eq!(json.deals[0].id, CONTOSO_TOP_DEAL_ID);
+    let top_summary = json.deals[0].summary.text.clone().expect("a summary");
+
+    let text = server
+        .get(
+            &format!(
+                "/api/DealSummary?customerName={}",
+                CONTOSO_PHARMACEUTICALS_NAME.to_uppercase()
+            ),
+            "text/plain",
+        )
+        .await;
+    assert_eq!(text.status(), 200);
+    assert_eq!(text.text().await.unwrap(), top_summary);
+}
+
+#[tokio::test]
+async fn fixture_edge_cases_over_http() {
+    let dirs = Dirs::new();
+    let server = start(&dirs, |_| {}).await;
+    // Litware's top deal has no summary: unavailable, the other still ready; text is empty.
+    let litware: DealSummaryResponse = server
+        .get(
+            &format!("/api/DealSummary?customerId={LITWARE_ID}"),
+            "application/json",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(litware.deals[0].id, LITWARE_DEAL_WITHOUT_SUMMARY_ID);
+    assert_eq!(litware.deals[0].summary.state, SummaryState::Unavailable);
+    assert_eq!(litware.deals[1].summary.state, SummaryState::Ready);
+    let text = server
+        .get(&format!("/api/DealSummary?customerId={LITWARE_ID}"), "*/*")
+        .await;
+    assert_eq!(text.text().await.unwrap(), "");
+
+    // More open deals than the default top.
+    let adventure: DealSummaryResponse = server
+        .get(
+            &format!("/api/DealSummary?customerId={ADVENTURE_WORKS_ID}"),
+            "application/json",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(adventure.deals.len(), 10);
+    let all: DealSummaryResponse = server
+        .get(
+            &format!("/api/DealSummary?customerId={ADVENTURE_WORKS_ID}&top=50"),
+            "application/json",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all.deals.len(), ADVENTURE_WORKS_OPEN_DEALS);
+
+    // A name with an apostrophe, as a contact.
+    let aoife: DealSummaryResponse = server
+        .get(
+            "/api/DealSummary?customerName=aoife%20o%27brien&customerType=contact",
+            "application/json",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(aoife.customer.id, AOIFE_OBRIEN_ID);
+    assert_eq!(aoife.customer.matched_by, MatchedBy::Name);
+
+    let picker: CustomerList = server
+        .get("/api/customers?q=contoso&top=5", "application/json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(picker
+        .customers
+        .iter()
+        .any(|c| c.id == CONTOSO_PHARMACEUTICALS_ID));
+
+    let health: Health = server
+        .get("/api/health", "application/json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health.status, "ok");
+    assert_eq!(health.customers, Some(40));
+}
+
+#[tokio::test]
+async fn links_point_to_the_configured_sales_org() {
+    let dirs = Dirs::new();
+    let server = start(&dirs, |s| {
+        s.dataverse.url = Some("https://contoso.crm.dynamics.com".into());
+        s.dataverse.app_id = Some("0a1b2c3d-0000-4000-8000-000000000001".into());
+    })
+    .await;
+    let json: DealSummaryResponse = server
+        .get(
+            &format!("/api/DealSummary?customerId={CONTOSO_PHARMACEUTICALS_ID}&top=1"),
+            "application/json",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let link = json.deals[0].link.as_deref().unwrap();
+    assert!(link.starts_with("https://contoso.crm.dynamics.com/main.aspx?appid=0a1b2c3d-"));
+    assert!(link.ends_with(&CONTOSO_TOP_DEAL_ID.to_string()));
+}
+
+#[tokio::test]
+async fn a_store_path_that_cannot_be_created_is_a_clear_startup_error() {
+    let dirs = Dirs::new();
+    let blocker = dirs.root.path().join("a-file");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    let settings = Settings {
+        store_path: blocker.join("sales.sqlite"),
+        ..settings(&dirs)
+    };
+    let error = build_app(&settings).await.err().expect("fails").to_string();
+    assert!(error.contains("a-file"), "{error}");
+}
