@@ -720,3 +720,32 @@ async fn swagger_is_an_openapi_2_document_a_custom_connector_imports() {
         assert!(doc["definitions"][name].is_object(), "dangling $ref {name}");
     }
 }
+
+#[tokio::test]
+async fn shutdown_finishes_requests_in_flight() {
+    let dirs = Dirs::new();
+    let source = FakeSource::new();
+    *source.delay.lock().unwrap() = Duration::from_millis(400);
+    let app = dealpane_server::build_app_with_source(&settings(&dirs), source);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(dealpane_server::serve_on(listener, app, async move {
+        let _ = stopped.await;
+    }));
+    let in_flight = tokio::spawn(async move {
+        reqwest::get(format!("{base}/api/DealSummary?customerId={CONTOSO}"))
+            .await
+            .unwrap()
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    stop.send(()).unwrap();
+    let response = in_flight.await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(!response.text().await.unwrap().is_empty());
+    tokio::time::timeout(Duration::from_secs(5), server)
+        .await
+        .expect("the server stops once the request is answered")
+        .unwrap()
+        .unwrap();
+}
