@@ -190,6 +190,6 @@ async fn a_store_path_that_cannot_be_created_is_a_clear_startup_error() {
         store_path: blocker.join("sales.sqlite"),
         ..settings(&dirs)
     };
-    let error = build_app(&settings).await.err().expect("fails").to_string();
+    let error = build_app(&settings).await.expect_err("fails").to_string();
     assert!(error.contains("a-file"), "{error}");
 }
