@@ -453,12 +453,13 @@ async fn summaries_are_stored_per_open_deal_and_one_is_missing_on_purpose() {
     );
     assert!(text.contains("Next step: Send revised quote"), "{text}");
     assert!(text.contains("\n\n"), "paragraphs: {text}");
-    let (_, generated_at) = store
+    let stored = store
         .stored_summary(CONTOSO_TOP_DEAL_ID)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(generated_at, "2026-11-22T00:00:00Z");
+    assert_eq!(stored.text, text);
+    assert_eq!(stored.generated_at, "2026-11-22T00:00:00Z");
 
     let litware = record(LITWARE_ID, LITWARE_NAME, CustomerType::Account);
     let deals = store.open_deals(&litware, 10).await.unwrap();

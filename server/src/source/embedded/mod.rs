@@ -25,6 +25,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use super::{CustomerRecord, SalesSource, SourceError, SourceStats};
 use generator::Clock;
 use queries::LinkTarget;
+pub use queries::StoredSummary;
 
 /// How a new store is filled and how deals link out. Only `org_link_base` and `app_id` matter
 /// when the file already exists: an existing store is never regenerated.
@@ -167,11 +168,8 @@ impl EmbeddedStore {
         &self.info
     }
 
-    /// The stored summary of a deal and when it was generated (RFC 3339), if it has one.
-    pub async fn stored_summary(
-        &self,
-        deal_id: Guid,
-    ) -> Result<Option<(String, String)>, StoreError> {
+    /// The stored summary of a deal and when it was generated, if it has one.
+    pub async fn stored_summary(&self, deal_id: Guid) -> Result<Option<StoredSummary>, StoreError> {
         self.pool
             .run(move |conn| queries::deal_summary(conn, deal_id))
             .await
@@ -359,7 +357,7 @@ impl SalesSource for EmbeddedStore {
 
     async fn deal_summary(&self, deal_id: Guid) -> Result<String, SourceError> {
         match self.stored_summary(deal_id).await? {
-            Some((text, _generated_at)) => Ok(text),
+            Some(summary) => Ok(summary.text),
             None => Err(SourceError::Upstream(format!(
                 "no summary is stored for deal {deal_id}"
             ))),

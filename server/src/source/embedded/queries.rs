@@ -136,12 +136,25 @@ pub fn open_deals(
     rows.collect()
 }
 
-/// The stored summary text and when it was generated, if the deal has one.
-pub fn deal_summary(conn: &Connection, deal: Guid) -> rusqlite::Result<Option<(String, String)>> {
+/// A deal's summary as the generator stored it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSummary {
+    pub text: String,
+    /// RFC 3339 UTC, e.g. `2026-11-22T00:00:00Z`.
+    pub generated_at: String,
+}
+
+/// The stored summary, if the deal has one.
+pub fn deal_summary(conn: &Connection, deal: Guid) -> rusqlite::Result<Option<StoredSummary>> {
     conn.prepare_cached(
         "SELECT summary, generatedon FROM opportunity_summary WHERE opportunityid = ?1",
     )?
-    .query_row([deal.to_string()], |row| Ok((row.get(0)?, row.get(1)?)))
+    .query_row([deal.to_string()], |row| {
+        Ok(StoredSummary {
+            text: row.get(0)?,
+            generated_at: row.get(1)?,
+        })
+    })
     .optional()
 }
 
@@ -170,9 +183,11 @@ pub fn search_customers(
              UNION ALL
              SELECT contactid, fullname, name_key, 'contact' FROM contact
              WHERE {range}
+             ORDER BY name_key, name, kind, id
+             LIMIT ?3
          ) AS c
-         ORDER BY c.name_key, c.name, c.kind, c.id
-         LIMIT ?3"
+         -- Counted after the limit, so an empty prefix counts `top` customers, not all.
+         ORDER BY c.name_key, c.name, c.kind, c.id"
     ))?;
     let rows = statement.query_map(params![low, high, top], |row| {
         let kind: String = row.get(2)?;

@@ -20,7 +20,7 @@ CREATE TABLE account (
     name_key   TEXT NOT NULL,
     modifiedon TEXT NOT NULL
 );
-CREATE INDEX account_name_key ON account (name_key);
+CREATE INDEX account_name_key ON account (name_key, modifiedon DESC);
 
 CREATE TABLE contact (
     contactid  TEXT PRIMARY KEY,
@@ -28,7 +28,7 @@ CREATE TABLE contact (
     name_key   TEXT NOT NULL,
     modifiedon TEXT NOT NULL
 );
-CREATE INDEX contact_name_key ON contact (name_key);
+CREATE INDEX contact_name_key ON contact (name_key, modifiedon DESC);
 
 CREATE TABLE opportunity (
     opportunityid          TEXT PRIMARY KEY,
