@@ -1,0 +1,103 @@
+//! A button that copies a text, shows "Copied" beside itself and announces it; when the browser
+//! refuses, it shows the text selected in a read-only field and asks for Ctrl+C instead.
+
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::use_ui;
+use crate::clipboard;
+
+/// How long "Copied" stays visible.
+const CONFIRMATION_MS: u64 = 3_000;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CopyState {
+    Idle,
+    Copied,
+    /// The Clipboard API refused: the text waits, selected, in a field.
+    Fallback,
+}
+
+#[component]
+pub fn CopyButton(
+    /// The button's visible name.
+    label: &'static str,
+    /// What lands on the clipboard.
+    text: String,
+) -> impl IntoView {
+    let ui = use_ui();
+    let s = ui.s;
+    let announcer = ui.announcer;
+    let state = RwSignal::new(CopyState::Idle);
+    let field = NodeRef::<html::Textarea>::new();
+    let field_id = ui.id(&format!("copy-{}", next_copy_id()));
+    let copy_text = StoredValue::new(text);
+
+    let copy = move |_| {
+        let text = copy_text.get_value();
+        spawn_local(async move {
+            match clipboard::write_text(&text).await {
+                Ok(()) => {
+                    let _ = state.try_set(CopyState::Copied);
+                    announcer.polite(s.copied);
+                    set_timeout(
+                        move || {
+                            if state.try_get_untracked() == Some(CopyState::Copied) {
+                                let _ = state.try_set(CopyState::Idle);
+                            }
+                        },
+                        std::time::Duration::from_millis(CONFIRMATION_MS),
+                    );
+                }
+                Err(_) => {
+                    let _ = state.try_set(CopyState::Fallback);
+                    announcer.polite(s.copy_fallback);
+                }
+            }
+        });
+    };
+
+    // Once the fallback field is on screen, select its text so Ctrl+C is all that is left.
+    Effect::new(move |_| {
+        if let Some(element) = field.get() {
+            // The value first: selecting before it lands would select nothing.
+            element.set_value(&copy_text.get_value());
+            let _ = element.focus();
+            element.select();
+        }
+    });
+
+    view! {
+        <span class="dp-copy">
+            <button type="button" class="dp-button dp-button--subtle" on:click=copy>
+                {label}
+            </button>
+            <Show when=move || state.get() == CopyState::Copied>
+                <span class="dp-copy__done">
+                    <span aria-hidden="true">"✓ "</span>
+                    {s.copied}
+                </span>
+            </Show>
+            <Show when=move || state.get() == CopyState::Fallback>
+                <span class="dp-copy__fallback">
+                    <label class="dp-copy__hint" for=field_id.clone()>{s.copy_fallback}</label>
+                    <textarea
+                        id=field_id.clone()
+                        class="dp-copy__field"
+                        readonly
+                        rows="2"
+                        node_ref=field
+                    ></textarea>
+                </span>
+            </Show>
+        </span>
+    }
+}
+
+/// A per-document counter for the fallback fields' ids.
+fn next_copy_id() -> u32 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}

@@ -1,0 +1,276 @@
+//! One card per deal, as a disclosure: the heading's button shows or hides the details, summary
+//! and actions. The largest deal starts open. Everything from the backend is rendered as text.
+
+use dealpane_contract::{Deal, SummaryState};
+use leptos::prelude::*;
+
+use super::copy_button::CopyButton;
+use super::{mark_first_deal, use_ui};
+use crate::format::{self, intl};
+
+/// The deals as a responsive grid of cards, the largest one expanded.
+#[component]
+pub fn DealList(deals: Vec<Deal>) -> impl IntoView {
+    let ui = use_ui();
+    let heading_id = ui.id("deals-heading");
+    let labelled_by = heading_id.clone();
+    let largest = largest_deal(&deals);
+    let cards = deals
+        .into_iter()
+        .enumerate()
+        .map(|(index, deal)| view! { <DealCard deal=deal start_expanded=Some(index) == largest /> })
+        .collect_view();
+    let marker = ui.clone();
+    Effect::new(move |_| mark_first_deal(&marker));
+    view! {
+        <section class="dp-deals" aria-labelledby=labelled_by>
+            <h2 class="dp-section-title" id=heading_id>{ui.s.title}</h2>
+            <div class="dp-grid">{cards}</div>
+        </section>
+    }
+}
+
+/// The index of the deal with the highest value (the first one when none has a value).
+fn largest_deal(deals: &[Deal]) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for (index, deal) in deals.iter().enumerate() {
+        let amount = deal.value.as_ref().map_or(f64::NEG_INFINITY, |v| v.amount);
+        if best.is_none_or(|(_, top)| amount > top) {
+            best = Some((index, amount));
+        }
+    }
+    best.map(|(index, _)| index)
+}
+
+#[component]
+pub fn DealCard(deal: Deal, start_expanded: bool) -> impl IntoView {
+    let ui = use_ui();
+    let s = ui.s;
+    let tag = ui.tag.clone();
+    let expanded = RwSignal::new(start_expanded);
+    let base = ui.id(&format!("deal-{}", deal.id));
+    let title_id = format!("{base}-title");
+    let labelled_by = title_id.clone();
+    let body_id = format!("{base}-body");
+
+    let stage = deal
+        .stage
+        .as_deref()
+        .map(str::trim)
+        .filter(|stage| !stage.is_empty())
+        .map(str::to_owned);
+    let value = deal
+        .value
+        .as_ref()
+        .map(|money| intl::format_money(money.amount, &money.currency, &tag));
+    let timing = deal
+        .close_date
+        .as_deref()
+        .and_then(|date| format::close_timing(intl::today_local(), date));
+    let close_relative = timing.map(|t| s.close_timing(t));
+    let overdue = matches!(timing, Some(format::CloseTiming::Overdue(_)));
+    let close_date = deal
+        .close_date
+        .as_deref()
+        .map(|date| intl::format_date(date, &tag));
+
+    let meta: Vec<String> = [
+        Some(stage.clone().unwrap_or_else(|| s.no_stage.to_owned())),
+        Some(value.clone().unwrap_or_else(|| s.no_value.to_owned())),
+        close_relative.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+
+    let facts = [
+        (s.label_stage, stage),
+        (s.label_value, value),
+        (
+            s.label_probability,
+            deal.probability
+                .map(|p| intl::format_percent(p.min(100), &tag)),
+        ),
+        (
+            s.label_close_date,
+            close_date.map(|date| match &close_relative {
+                Some(relative) => format!("{date} ({relative})"),
+                None => date,
+            }),
+        ),
+        (s.label_owner, deal.owner.clone()),
+        (
+            s.label_forecast,
+            deal.forecast_category.map(|c| s.forecast(c).to_owned()),
+        ),
+    ];
+    let facts = facts
+        .into_iter()
+        .filter_map(|(label, value)| value.map(|value| (label, value)))
+        .map(|(label, value)| {
+            view! {
+                <div class="dp-facts__row">
+                    <dt>{label}</dt>
+                    <dd>{value}</dd>
+                </div>
+            }
+        })
+        .collect_view();
+
+    let link = deal.link.as_deref().and_then(web_link).map(str::to_owned);
+    let open_label = s.open_in_sales_label(&deal.name);
+    let summary_copy = format::summary_copy_text(&deal);
+    let link_copy = format::deal_copy_link(&deal);
+
+    view! {
+        <article class="dp-card" aria-labelledby=labelled_by data-deal-id=deal.id.to_string()>
+            <h3 class="dp-card__heading" id=title_id>
+                <button
+                    type="button"
+                    class="dp-card__toggle"
+                    aria-expanded=move || expanded.get().to_string()
+                    aria-controls=body_id.clone()
+                    on:click=move |_| expanded.update(|open| *open = !*open)
+                >
+                    <span class="dp-card__chevron" aria-hidden="true"></span>
+                    <span class="dp-card__name">{deal.name.clone()}</span>
+                </button>
+            </h3>
+            <p class="dp-card__meta" class:dp-card__meta--overdue=overdue>
+                {meta.join(" · ")}
+            </p>
+            <div class="dp-card__body" id=body_id hidden=move || !expanded.get()>
+                <dl class="dp-facts">{facts}</dl>
+                <DealSummary deal=deal.clone() />
+                <div class="dp-actions">
+                    {link.map(|href| view! {
+                        <a
+                            class="dp-button dp-button--primary"
+                            href=href
+                            target="_blank"
+                            rel="noopener noreferrer"
+                            aria-label=open_label
+                        >
+                            {s.open_in_sales}
+                        </a>
+                    })}
+                    {summary_copy.map(|text| view! { <CopyButton label=s.copy_summary text=text /> })}
+                    <CopyButton label=s.copy_deal_link text=link_copy />
+                </div>
+            </div>
+        </article>
+    }
+}
+
+/// A link the pane may put in `href`: http(s) only, so a `javascript:` URL from a compromised
+/// backend cannot run.
+fn web_link(link: &str) -> Option<&str> {
+    let link = link.trim();
+    let scheme = link.split_once(':')?.0.to_ascii_lowercase();
+    matches!(scheme.as_str(), "https" | "http").then_some(link)
+}
+
+/// The deal's AI summary, paragraphs and line breaks kept; a long one folds behind "Show more".
+/// A summary that is unavailable or turned off is one line saying so.
+#[component]
+fn DealSummary(deal: Deal) -> impl IntoView {
+    let ui = use_ui();
+    let s = ui.s;
+    let text = deal
+        .summary
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+        .map(str::to_owned);
+    let note = match (deal.summary.state, &text) {
+        (SummaryState::Ready, Some(_)) => None,
+        (SummaryState::Disabled, _) => Some(s.summary_disabled),
+        _ => Some(s.summary_unavailable),
+    };
+    if let Some(note) = note {
+        return view! { <p class="dp-summary-note" data-summary=summary_state(deal.summary.state)>{note}</p> }
+            .into_any();
+    }
+    let text = text.unwrap_or_default();
+    let long = format::is_long_summary(&text);
+    let more = RwSignal::new(false);
+    let text_id = ui.id(&format!("deal-{}-summary", deal.id));
+    view! {
+        <div class="dp-summary" data-summary="ready">
+            <h4 class="dp-summary__title">{s.summary_label}</h4>
+            <div
+                class="dp-summary__text"
+                id=text_id.clone()
+                class:dp-summary__text--folded=move || long && !more.get()
+            >
+                <SummaryText text=text />
+            </div>
+            {long.then(|| view! {
+                <button
+                    type="button"
+                    class="dp-link-button"
+                    aria-expanded=move || more.get().to_string()
+                    aria-controls=text_id.clone()
+                    on:click=move |_| more.update(|m| *m = !*m)
+                >
+                    {move || if more.get() { s.show_less } else { s.show_more }}
+                </button>
+            })}
+            <p class="dp-summary__disclaimer">{s.ai_disclaimer}</p>
+        </div>
+    }
+    .into_any()
+}
+
+fn summary_state(state: SummaryState) -> &'static str {
+    match state {
+        SummaryState::Ready => "ready",
+        SummaryState::Unavailable => "unavailable",
+        SummaryState::Disabled => "disabled",
+    }
+}
+
+/// Paragraphs as `<p>`, line breaks as `<br>`, every line a text node.
+#[component]
+fn SummaryText(text: String) -> impl IntoView {
+    format::summary_paragraphs(&text)
+        .into_iter()
+        .map(|lines| {
+            let lines = lines
+                .into_iter()
+                .enumerate()
+                .map(|(index, line)| view! { {(index > 0).then(|| view! { <br /> })} {line} })
+                .collect_view();
+            view! { <p>{lines}</p> }
+        })
+        .collect_view()
+}
+
+/// A backend that only speaks text (an unchanged sample function): one card with its summary.
+#[component]
+pub fn PlainTextCard(customer: String, text: String) -> impl IntoView {
+    let ui = use_ui();
+    let s = ui.s;
+    let title_id = ui.id("plain-title");
+    let labelled_by = title_id.clone();
+    let marker = ui.clone();
+    Effect::new(move |_| mark_first_deal(&marker));
+    let copy = format!("{customer}\n\n{}", text.trim());
+    view! {
+        <article class="dp-card dp-card--plain" aria-labelledby=labelled_by data-plain="true">
+            <h2 class="dp-card__heading dp-card__heading--static" id=title_id>{s.plain_text_title}</h2>
+            <p class="dp-card__meta">{customer}</p>
+            <div class="dp-summary" data-summary="ready">
+                <div class="dp-summary__text">
+                    <SummaryText text=text />
+                </div>
+                <p class="dp-summary__disclaimer">{s.ai_disclaimer}</p>
+            </div>
+            <p class="dp-card__hint">{s.plain_text_hint}</p>
+            <div class="dp-actions">
+                <CopyButton label=s.copy_summary text=copy />
+            </div>
+        </article>
+    }
+}

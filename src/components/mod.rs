@@ -1,0 +1,56 @@
+//! The pane's view, one component per file. Every component reads its words from `i18n` and its
+//! locale through [`Ui`], which `App` provides.
+
+pub mod copy_button;
+pub mod customer_search;
+pub mod deal_card;
+pub mod header;
+pub mod live_region;
+pub mod pipeline_chart;
+pub mod states;
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::i18n::Strings;
+use live_region::Announcer;
+
+/// What every component needs from the app: words, the locale for Intl, the one live region and
+/// a prefix that keeps element ids unique when several panes share a document (as in tests).
+#[derive(Clone)]
+pub struct Ui {
+    pub s: &'static Strings,
+    /// The BCP 47 tag for `format::intl`.
+    pub tag: Arc<str>,
+    pub announcer: Announcer,
+    pub id_prefix: Arc<str>,
+    /// Set once the first deal (or the plain-text card) is on screen: `performance.mark` once.
+    pub first_deal_marked: StoredValue<bool>,
+}
+
+impl Ui {
+    /// An element id unique to this pane.
+    pub fn id(&self, suffix: &str) -> String {
+        format!("{}-{suffix}", self.id_prefix)
+    }
+}
+
+pub fn use_ui() -> Ui {
+    expect_context::<Ui>()
+}
+
+/// The mark benchmarks read: when the first deal card (or the plain-text card) is rendered.
+pub const FIRST_DEAL_MARK: &str = "dealpane:first-deal";
+
+/// Calls `performance.mark(FIRST_DEAL_MARK)` the first time it runs for this pane; call it from
+/// an effect of a rendered card, so the card is in the document.
+pub fn mark_first_deal(ui: &Ui) {
+    if ui.first_deal_marked.get_value() {
+        return;
+    }
+    ui.first_deal_marked.set_value(true);
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(FIRST_DEAL_MARK);
+    }
+}

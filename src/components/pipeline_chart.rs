@@ -1,0 +1,82 @@
+//! Open value by stage as an inline SVG bar chart. The SVG is one image (`role="img"`) whose
+//! accessible name lists every bar, so a screen reader hears the numbers, not shapes.
+
+use dealpane_contract::Deal;
+use leptos::prelude::*;
+
+use super::use_ui;
+use crate::format::{self, intl};
+
+/// Height of one bar's row (label line + bar) in SVG user units (= CSS px).
+const ROW: f64 = 40.0;
+const BAR_HEIGHT: f64 = 14.0;
+
+#[component]
+pub fn PipelineChart(deals: Vec<Deal>) -> impl IntoView {
+    let ui = use_ui();
+    let s = ui.s;
+    let totals = format::stage_totals(&deals);
+    let currency = format::top_currency(&deals);
+    let (Some(currency), false) = (currency, totals.is_empty()) else {
+        return ().into_any();
+    };
+    let several_currencies = format::open_total(&deals).len() > 1;
+    let max = totals.iter().map(|(_, v)| *v).fold(0.0_f64, f64::max);
+    let bars: Vec<(String, String, f64)> = totals
+        .into_iter()
+        .map(|(stage, amount)| {
+            let label = if stage == format::NO_STAGE {
+                s.no_stage.to_owned()
+            } else {
+                stage
+            };
+            let share = if max > 0.0 { amount / max } else { 0.0 };
+            (label, intl::format_money(amount, &currency, &ui.tag), share)
+        })
+        .collect();
+    let description = s.chart_description(
+        &bars
+            .iter()
+            .map(|(stage, amount, _)| (stage.clone(), amount.clone()))
+            .collect::<Vec<_>>(),
+    );
+    let height = ROW * bars.len() as f64;
+    let heading_id = ui.id("chart-heading");
+    let labelled_by = heading_id.clone();
+    let rows = bars
+        .into_iter()
+        .enumerate()
+        .map(|(index, (stage, amount, share))| {
+            let top = ROW * index as f64;
+            // A sliver for tiny values, so every stage shows a bar.
+            let width = format!("{:.2}%", (share * 100.0).max(0.5));
+            view! {
+                <g class="dp-chart__row">
+                    <text class="dp-chart__label" x="0" y=top + 14.0>{stage}</text>
+                    <text class="dp-chart__value" x="100%" y=top + 14.0 text-anchor="end">{amount}</text>
+                    <rect class="dp-chart__track" x="0" y=top + 20.0 width="100%" height=BAR_HEIGHT rx="2"></rect>
+                    <rect class="dp-chart__bar" x="0" y=top + 20.0 width=width height=BAR_HEIGHT rx="2"></rect>
+                </g>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="dp-chart" aria-labelledby=labelled_by>
+            <h2 class="dp-section-title" id=heading_id>{s.chart_title}</h2>
+            <svg
+                class="dp-chart__svg"
+                role="img"
+                aria-label=description
+                width="100%"
+                height=height
+                focusable="false"
+            >
+                {rows}
+            </svg>
+            {several_currencies.then(|| view! {
+                <p class="dp-chart__note">{s.chart_currency_note(&currency)}</p>
+            })}
+        </section>
+    }
+    .into_any()
+}

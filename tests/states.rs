@@ -1,0 +1,260 @@
+//! Browser tests of the pane's states: each one distinct, announced, and reached without a
+//! request when there is nothing to ask.
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use serde_json::json;
+use support::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+async fn an_unfilled_slug_names_the_parameter_and_sends_nothing() {
+    let fixture = Fixture::new();
+    let pane = mount("?customerId={anchor._customerid_value}&customerName=Contoso");
+    pane.wait_for("[data-state=warning]").await;
+    let text = pane.text();
+    assert!(text.contains("customerId"), "{text}");
+    assert!(
+        text.contains("{anchor._customerid_value}"),
+        "the slug to fix: {text}"
+    );
+    sleep(300).await;
+    assert!(
+        fixture.requests().is_empty(),
+        "no request at all: {:?}",
+        fixture.requests()
+    );
+    assert!(pane.announced().contains("customerId"));
+}
+
+#[wasm_bindgen_test]
+async fn an_invalid_guid_sends_nothing() {
+    let fixture = Fixture::new();
+    let pane = mount("?customerId=not-a-guid");
+    pane.wait_for("[data-state=warning]").await;
+    assert!(
+        pane.text().contains("customerId is not a valid GUID"),
+        "{}",
+        pane.text()
+    );
+    sleep(300).await;
+    assert!(fixture.requests().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_malformed_config_file_is_explained_not_a_blank_page() {
+    let fixture = Fixture::new();
+    fixture.reply(CONFIG, 200, "application/json", "{\"apiBase\": ");
+    let pane = mount(QUERY);
+    pane.wait_for("[data-state=error]").await;
+    assert!(
+        pane.text().contains("configuration file can't be read"),
+        "{}",
+        pane.text()
+    );
+    sleep(200).await;
+    assert!(
+        fixture.requests_to(DEALS).is_empty(),
+        "no API call with a broken config"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn loading_shows_a_skeleton_marks_main_busy_and_says_so_once() {
+    let fixture = Fixture::new();
+    fixture.reply_slowly(
+        DEALS,
+        400,
+        200,
+        "application/json",
+        &answer("Contoso", vec![deal(1, "A", 1.0, "Close")]).to_string(),
+    );
+    let pane = mount(QUERY);
+    pane.wait_for(".dp-skeleton").await;
+    let main = pane.find("main").unwrap();
+    assert_eq!(main.get_attribute("aria-busy").as_deref(), Some("true"));
+    assert_eq!(pane.announced(), "Loading deals…");
+    assert_eq!(
+        pane.find("h1").unwrap().text_content().unwrap(),
+        "Contoso",
+        "the name from the URL"
+    );
+    pane.wait_for("article.dp-card").await;
+    assert_eq!(main.get_attribute("aria-busy").as_deref(), Some("false"));
+    assert!(pane.find(".dp-skeleton").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_header_shows_the_id_until_the_answer_names_the_customer() {
+    let fixture = Fixture::new();
+    fixture.reply_slowly(
+        DEALS,
+        300,
+        200,
+        "application/json",
+        &answer("Contoso Ltd", vec![]).to_string(),
+    );
+    let pane = mount(&format!("?{CUSTOMER_ID}"));
+    pane.wait_for(".dp-skeleton").await;
+    assert_eq!(
+        pane.find("h1").unwrap().text_content().unwrap(),
+        CUSTOMER_ID
+    );
+    pane.wait_for("[data-state=info]").await;
+    assert_eq!(
+        pane.find("h1").unwrap().text_content().unwrap(),
+        "Contoso Ltd"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn no_open_deals_is_its_own_state() {
+    let fixture = Fixture::new();
+    fixture.json(DEALS, &answer("Contoso", vec![]));
+    let pane = mount(QUERY);
+    pane.wait_for("[data-state=info]").await;
+    assert!(pane.text().contains("No open deals for this customer"));
+    assert!(pane.find("svg").is_none(), "no empty chart");
+    assert!(pane.text().contains("0 open deals"));
+    assert_eq!(pane.announced(), "No open deals for this customer");
+}
+
+#[wasm_bindgen_test]
+async fn a_404_says_the_customer_was_not_found_in_sales() {
+    let fixture = Fixture::new();
+    fixture.reply(
+        DEALS,
+        404,
+        "application/problem+json",
+        &problem(
+            404,
+            "Customer not found",
+            "No account or contact named 'Contoso'.",
+            "t-404",
+        ),
+    );
+    let pane = mount(QUERY);
+    pane.wait_for("[data-state=warning]").await;
+    let text = pane.text();
+    assert!(
+        text.contains("This customer was not found in Sales"),
+        "{text}"
+    );
+    assert!(
+        text.contains("No account or contact named 'Contoso'."),
+        "{text}"
+    );
+    assert_eq!(fixture.requests_to(DEALS).len(), 1, "a 404 is not retried");
+    assert_eq!(
+        pane.live_region().get_attribute("aria-live").as_deref(),
+        Some("assertive")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn unavailable_and_disabled_summaries_keep_the_deal_with_one_line() {
+    let fixture = Fixture::new();
+    let mut unavailable = deal(1, "Grinders", 400.0, "Develop");
+    unavailable["summary"] = json!({"state": "unavailable"});
+    let mut disabled = deal(2, "Milk frothers", 300.0, "Develop");
+    disabled["summary"] = json!({"state": "disabled"});
+    fixture.json(DEALS, &answer("Contoso", vec![unavailable, disabled]));
+    let pane = mount(QUERY);
+    pane.wait_for("article.dp-card").await;
+    let cards = pane.all("article.dp-card");
+    assert_eq!(cards.len(), 2);
+    let first = cards[0].text_content().unwrap();
+    assert!(first.contains("Summary unavailable right now"), "{first}");
+    let second = cards[1].text_content().unwrap();
+    assert!(
+        second.contains("Summaries are turned off by your admin."),
+        "{second}"
+    );
+    assert!(
+        !first.contains("Copy summary") && !second.contains("Copy summary"),
+        "nothing to copy"
+    );
+    assert_eq!(pane.all("[data-summary=unavailable]").len(), 1);
+    assert_eq!(pane.all("[data-summary=disabled]").len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn offline_says_so_sends_nothing_and_loads_when_back_online() {
+    let fixture = Fixture::new();
+    fixture.json(
+        DEALS,
+        &answer("Contoso", vec![deal(1, "Grinders", 1.0, "Develop")]),
+    );
+    go_offline();
+    let pane = mount(QUERY);
+    pane.wait_for("[data-state=warning]").await;
+    assert!(pane.text().contains("You're offline"), "{}", pane.text());
+    assert!(fixture.requests_to(DEALS).is_empty());
+    come_back_online();
+    pane.wait_for("article.dp-card").await;
+    assert_eq!(fixture.requests_to(DEALS).len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_network_failure_is_retried_once_then_waits_for_the_connection() {
+    let fixture = Fixture::new();
+    fixture.fail_network(DEALS).fail_network(DEALS).json(
+        DEALS,
+        &answer("Contoso", vec![deal(1, "Grinders", 1.0, "Develop")]),
+    );
+    let pane = mount(QUERY);
+    pane.wait_for("[data-state=warning]").await;
+    assert!(pane.text().contains("can't be reached"), "{}", pane.text());
+    assert_eq!(fixture.requests_to(DEALS).len(), 2, "one retry");
+    come_back_online();
+    pane.wait_for("article.dp-card").await;
+    assert_eq!(fixture.requests_to(DEALS).len(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn a_non_problem_error_page_still_gets_words_and_retry() {
+    let fixture = Fixture::new();
+    fixture.reply(DEALS, 500, "text/html", "<h1>Internal Server Error</h1>");
+    let pane = mount(QUERY);
+    pane.wait_for("[data-state=error]").await;
+    assert!(
+        pane.text().contains("Couldn't load deals"),
+        "{}",
+        pane.text()
+    );
+    assert!(
+        pane.all("h1").len() == 1,
+        "the proxy's HTML is not rendered"
+    );
+    assert!(pane.button("Retry").is_connected());
+}
+
+#[wasm_bindgen_test]
+async fn an_answer_that_breaks_the_contract_is_reported() {
+    let fixture = Fixture::new();
+    fixture.reply(DEALS, 200, "application/json", "{\"deals\": 3}");
+    let pane = mount(QUERY);
+    pane.wait_for("[data-state=error]").await;
+    assert!(
+        pane.text().contains("an answer the pane can't read"),
+        "{}",
+        pane.text()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn without_a_customer_the_pane_offers_a_search_and_sends_no_deal_request() {
+    let fixture = Fixture::new();
+    let pane = mount("");
+    pane.wait_for("input[role=combobox]").await;
+    assert!(
+        pane.text().contains("No customer in this session"),
+        "{}",
+        pane.text()
+    );
+    sleep(100).await;
+    assert!(fixture.requests_to(DEALS).is_empty());
+}

@@ -1,0 +1,426 @@
+//! What the browser tests share: a `fetch` fixture that answers inside the page (so the real
+//! request code runs, headers and AbortSignal included), a clipboard stub, a mount helper and
+//! polling waits.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+
+#[wasm_bindgen(inline_js = r#"
+let originalFetch = null;
+let routes = [];
+let requests = [];
+
+function respond(record, reply, signal) {
+  return new Promise((resolve, reject) => {
+    let timer = null;
+    const onAbort = () => {
+      record.aborted = true;
+      clearTimeout(timer);
+      reject(signal.reason ?? new DOMException("The operation was aborted.", "AbortError"));
+    };
+    if (signal) {
+      if (signal.aborted) { onAbort(); return; }
+      signal.addEventListener("abort", onAbort, { once: true });
+    }
+    timer = setTimeout(() => {
+      if (signal) signal.removeEventListener("abort", onAbort);
+      if (reply.network) { reject(new TypeError("Failed to fetch")); return; }
+      const headers = new Headers(reply.headers);
+      resolve(new Response(reply.body, { status: reply.status, headers }));
+    }, reply.delay);
+  });
+}
+
+function fixtureFetch(input, init) {
+  const isRequest = typeof input !== "string" && !(input instanceof URL);
+  const url = isRequest ? input.url : new URL(String(input), document.baseURI).href;
+  const headers = new Headers(isRequest ? input.headers : (init && init.headers) || {});
+  const signal = (init && init.signal) || (isRequest ? input.signal : null);
+  const record = { url, accept: headers.get("accept"), aborted: false, at: performance.now() };
+  requests.push(record);
+  const route = routes.find((r) => url.includes(r.pattern));
+  if (!route) {
+    return respond(record, { status: 404, headers: { "content-type": "text/plain" }, body: "not here", delay: 0 }, signal);
+  }
+  const reply = route.replies.length > 1 ? route.replies.shift() : route.replies[0];
+  return respond(record, reply, signal);
+}
+
+export function fx_install() {
+  if (!originalFetch) originalFetch = globalThis.fetch;
+  routes = [];
+  requests = [];
+  globalThis.fetch = fixtureFetch;
+}
+
+export function fx_reply(pattern, status, contentType, body, delay, extraHeaders, network) {
+  let route = routes.find((r) => r.pattern === pattern);
+  if (!route) { route = { pattern, replies: [] }; routes.push(route); }
+  const headers = Object.assign({ "content-type": contentType }, JSON.parse(extraHeaders || "{}"));
+  route.replies.push({ status, headers, body, delay, network });
+}
+
+export function fx_requests() {
+  return JSON.stringify(requests.map((r) => ({ url: r.url, accept: r.accept, aborted: r.aborted, at: r.at })));
+}
+
+let copied = [];
+export function clipboard_install(accept) {
+  copied = [];
+  const writeText = (text) => accept
+    ? (copied.push(text), Promise.resolve())
+    : Promise.reject(new DOMException("Write permission denied.", "NotAllowedError"));
+  Object.defineProperty(navigator, "clipboard", { configurable: true, value: { writeText } });
+}
+export function clipboard_texts() { return JSON.stringify(copied); }
+
+export function set_online(online) {
+  Object.defineProperty(navigator, "onLine", { configurable: true, get: () => online });
+}
+export function fire_window_event(name) { window.dispatchEvent(new Event(name)); }
+
+export function key_down(element, key) {
+  const event = new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true });
+  element.dispatchEvent(event);
+  return event.defaultPrevented;
+}
+export function type_text(element, text) {
+  element.value = text;
+  element.dispatchEvent(new Event("input", { bubbles: true }));
+}
+export function iso_seconds_ago(seconds) { return new Date(Date.now() - seconds * 1000).toISOString(); }
+export function date_in_days(days) {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+export function mark_count(name) { return performance.getEntriesByName(name, "mark").length; }
+export function clear_marks(name) { performance.clearMarks(name); }
+export function history_length() { return history.length; }
+export function active_element() { return document.activeElement; }
+"#)]
+extern "C" {
+    fn fx_install();
+    fn fx_reply(
+        pattern: &str,
+        status: u16,
+        content_type: &str,
+        body: &str,
+        delay: u32,
+        extra_headers: &str,
+        network: bool,
+    );
+    fn fx_requests() -> String;
+    fn clipboard_install(accept: bool);
+    fn clipboard_texts() -> String;
+    fn set_online(online: bool);
+    fn fire_window_event(name: &str);
+    fn key_down(element: &Element, key: &str) -> bool;
+    fn type_text(element: &Element, text: &str);
+    pub fn iso_seconds_ago(seconds: f64) -> String;
+    pub fn date_in_days(days: i32) -> String;
+    fn mark_count(name: &str) -> u32;
+    fn clear_marks(name: &str);
+    fn history_length() -> u32;
+    fn active_element() -> Option<Element>;
+}
+
+pub const DEALS: &str = "/api/DealSummary?";
+pub const CUSTOMERS: &str = "/api/customers?";
+pub const CONFIG: &str = "config.json";
+pub const CUSTOMER_ID: &str = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
+pub const QUERY: &str =
+    "?customerId=%7B3F2504E0-4F89-11D3-9A0C-0305E82C3301%7D&customerName=Contoso";
+
+/// The page's `fetch`, replaced by a fixture with no routes (everything answers 404, so
+/// `config.json` is absent and the defaults apply).
+pub struct Fixture;
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        fx_install();
+        set_online(true);
+        Fixture
+    }
+
+    /// Queues an answer for URLs containing `pattern`; the last one repeats.
+    pub fn reply(&self, pattern: &str, status: u16, content_type: &str, body: &str) -> &Self {
+        fx_reply(pattern, status, content_type, body, 0, "", false);
+        self
+    }
+
+    pub fn reply_slowly(
+        &self,
+        pattern: &str,
+        delay_ms: u32,
+        status: u16,
+        content_type: &str,
+        body: &str,
+    ) -> &Self {
+        fx_reply(pattern, status, content_type, body, delay_ms, "", false);
+        self
+    }
+
+    pub fn reply_with_headers(
+        &self,
+        pattern: &str,
+        status: u16,
+        content_type: &str,
+        body: &str,
+        headers: serde_json::Value,
+    ) -> &Self {
+        fx_reply(
+            pattern,
+            status,
+            content_type,
+            body,
+            0,
+            &headers.to_string(),
+            false,
+        );
+        self
+    }
+
+    /// Queues a network failure (`TypeError: Failed to fetch`).
+    pub fn fail_network(&self, pattern: &str) -> &Self {
+        fx_reply(pattern, 0, "", "", 0, "", true);
+        self
+    }
+
+    pub fn json(&self, pattern: &str, body: &serde_json::Value) -> &Self {
+        self.reply(
+            pattern,
+            200,
+            "application/json; charset=utf-8",
+            &body.to_string(),
+        )
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        serde_json::from_str::<Vec<serde_json::Value>>(&fx_requests())
+            .unwrap()
+            .into_iter()
+            .map(|r| Recorded {
+                url: r["url"].as_str().unwrap_or_default().to_owned(),
+                accept: r["accept"].as_str().map(str::to_owned),
+                aborted: r["aborted"].as_bool().unwrap_or(false),
+                at_ms: r["at"].as_f64().unwrap_or(0.0),
+            })
+            .collect()
+    }
+
+    pub fn requests_to(&self, pattern: &str) -> Vec<Recorded> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.url.contains(pattern))
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub url: String,
+    pub accept: Option<String>,
+    pub aborted: bool,
+    pub at_ms: f64,
+}
+
+pub struct Clipboard;
+
+impl Clipboard {
+    /// Stubs `navigator.clipboard.writeText`: records when `accept`, rejects otherwise.
+    pub fn install(accept: bool) -> Clipboard {
+        clipboard_install(accept);
+        Clipboard
+    }
+
+    pub fn texts(&self) -> Vec<String> {
+        serde_json::from_str(&clipboard_texts()).unwrap()
+    }
+}
+
+pub fn go_offline() {
+    set_online(false);
+}
+
+pub fn come_back_online() {
+    set_online(true);
+    fire_window_event("online");
+}
+
+/// A pane mounted in its own host element; dropping it unmounts the pane and removes the host.
+pub struct Pane {
+    pub host: HtmlElement,
+    mounted: Option<dealpane::Mounted>,
+}
+
+impl Drop for Pane {
+    fn drop(&mut self) {
+        drop(self.mounted.take());
+        self.host.remove();
+    }
+}
+
+pub fn mount(query: &str) -> Pane {
+    let document = document();
+    let host: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    let mounted = dealpane::mount_into(host.clone(), query);
+    Pane {
+        host,
+        mounted: Some(mounted),
+    }
+}
+
+pub fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+impl Pane {
+    pub fn find(&self, selector: &str) -> Option<Element> {
+        self.host.query_selector(selector).unwrap()
+    }
+
+    pub fn all(&self, selector: &str) -> Vec<Element> {
+        let list = self.host.query_selector_all(selector).unwrap();
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|node| node.dyn_into::<Element>().ok())
+            .collect()
+    }
+
+    pub fn text(&self) -> String {
+        self.host.text_content().unwrap_or_default()
+    }
+
+    /// Waits until `selector` matches (or panics after two seconds, naming it).
+    pub async fn wait_for(&self, selector: &str) -> Element {
+        let found = wait_until(|| self.find(selector).is_some(), 2_000).await;
+        assert!(
+            found,
+            "nothing matched {selector} in time; the pane shows: {}",
+            self.text()
+        );
+        self.find(selector).unwrap()
+    }
+
+    /// Waits until the pane's text contains `needle`.
+    pub async fn wait_for_text(&self, needle: &str) {
+        let found = wait_until(|| self.text().contains(needle), 3_000).await;
+        assert!(
+            found,
+            "{needle:?} never appeared; the pane shows: {}",
+            self.text()
+        );
+    }
+
+    /// The first button whose text contains `label`.
+    pub fn button(&self, label: &str) -> HtmlElement {
+        self.all("button")
+            .into_iter()
+            .find(|b| b.text_content().unwrap_or_default().contains(label))
+            .unwrap_or_else(|| panic!("no button {label:?} in: {}", self.text()))
+            .unchecked_into()
+    }
+
+    pub fn live_region(&self) -> Element {
+        let regions = self.all("[aria-live]");
+        assert_eq!(regions.len(), 1, "exactly one live region");
+        regions.into_iter().next().unwrap()
+    }
+
+    pub fn announced(&self) -> String {
+        self.live_region().text_content().unwrap_or_default()
+    }
+}
+
+pub fn click(element: &Element) {
+    element.unchecked_ref::<HtmlElement>().click();
+}
+
+/// Dispatches a cancelable `keydown`; true when the pane handled it (`preventDefault`).
+pub fn press(element: &Element, key: &str) -> bool {
+    key_down(element, key)
+}
+
+pub fn type_into(element: &Element, text: &str) {
+    type_text(element, text);
+}
+
+pub fn first_deal_marks() -> u32 {
+    mark_count(dealpane::components::FIRST_DEAL_MARK)
+}
+
+pub fn clear_first_deal_marks() {
+    clear_marks(dealpane::components::FIRST_DEAL_MARK);
+}
+
+pub fn history_len() -> u32 {
+    history_length()
+}
+
+pub fn focused() -> Option<Element> {
+    active_element()
+}
+
+pub async fn sleep(ms: u64) {
+    gloo_timers::future::sleep(Duration::from_millis(ms)).await;
+}
+
+/// Lets Leptos apply the DOM updates an event scheduled (its effects run asynchronously).
+pub async fn settle() {
+    sleep(30).await;
+}
+
+/// Polls `condition` every 20 ms for up to `timeout_ms`; true when it held.
+pub async fn wait_until(condition: impl Fn() -> bool, timeout_ms: u64) -> bool {
+    let mut waited = 0;
+    loop {
+        if condition() {
+            return true;
+        }
+        if waited >= timeout_ms {
+            return false;
+        }
+        sleep(20).await;
+        waited += 20;
+    }
+}
+
+/// A contract-shaped deal; tweak the JSON per test.
+pub fn deal(id_tail: u32, name: &str, amount: f64, stage: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": format!("9b1deb4d-3b7d-4bad-9bdd-{id_tail:012x}"),
+        "name": name,
+        "status": "open",
+        "stage": stage,
+        "value": {"amount": amount, "currency": "USD"},
+        "probability": 50,
+        "closeDate": date_in_days(12),
+        "owner": "Alex Wu",
+        "forecastCategory": "bestCase",
+        "summary": {"state": "ready", "text": format!("Summary of {name}."), "generatedAt": "2026-11-22T07:30:00Z"},
+        "link": format!("https://org.crm.dynamics.com/main.aspx?pagetype=entityrecord&etn=opportunity&id={id_tail}"),
+        "modifiedOn": "2026-11-18T10:00:00Z"
+    })
+}
+
+pub fn answer(customer_name: &str, deals: Vec<serde_json::Value>) -> serde_json::Value {
+    serde_json::json!({
+        "customer": {"id": CUSTOMER_ID, "name": customer_name, "type": "account", "matchedBy": "id"},
+        "deals": deals,
+        "source": "embedded",
+        "generatedAt": iso_seconds_ago(150.0)
+    })
+}
+
+pub fn problem(status: u16, title: &str, detail: &str, trace_id: &str) -> String {
+    serde_json::json!({"type": "about:blank", "title": title, "status": status,
+        "detail": detail, "traceId": trace_id})
+    .to_string()
+}
