@@ -6,11 +6,10 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use base64::Engine;
 use dealpane_contract::{DealSummaryResponse, SummaryState};
 use moka::future::Cache;
-use sha2::{Digest, Sha256};
 
+use crate::etag::strong_etag;
 use crate::service::{DealQuery, ServiceError};
 
 /// The normalized question: names compare case-insensitively, so they are keyed lowercased.
@@ -57,15 +56,6 @@ impl Answer {
             text,
         }
     }
-}
-
-/// `"<base64url of SHA-256>"`, a strong validator of exactly these bytes.
-pub fn strong_etag(body: &[u8]) -> String {
-    let digest = Sha256::digest(body);
-    format!(
-        "\"{}\"",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
-    )
 }
 
 #[derive(Clone)]
@@ -127,13 +117,5 @@ mod tests {
             AnswerKey::new(&query("Contoso")),
             AnswerKey::new(&query("Fabrikam"))
         );
-    }
-
-    #[test]
-    fn etags_are_quoted_and_follow_the_bytes() {
-        let a = strong_etag(b"one");
-        assert!(a.starts_with('"') && a.ends_with('"') && !a.starts_with("W/"));
-        assert_eq!(a, strong_etag(b"one"));
-        assert_ne!(a, strong_etag(b"two"));
     }
 }

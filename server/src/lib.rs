@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod cache;
 pub mod error;
+pub mod etag;
 pub mod logging;
 pub mod routes;
 pub mod security_headers;
@@ -135,6 +136,7 @@ pub fn build_app_with_source(settings: &Settings, source: Arc<dyn SalesSource>) 
                 headers,
                 security_headers::add_security_headers,
             ))
+            .layer(from_fn(etag::tag_encoded_etags))
             // Changes only Content-Encoding, never the bytes SRI checks.
             .layer(CompressionLayer::new()),
     )

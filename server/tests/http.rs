@@ -749,3 +749,44 @@ async fn shutdown_finishes_requests_in_flight() {
         .unwrap()
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_compressed_answer_has_its_own_strong_etag_and_revalidates() {
+    let (server, _, _dirs) = start_default().await;
+    let path = format!("/api/DealSummary?customerId={CONTOSO}");
+    let plain = server.get_json(&path).await;
+    let plain_tag = header(&plain, "etag").to_owned();
+    let plain_body = plain.bytes().await.unwrap();
+
+    let request = |encoding: &'static str, if_none_match: Option<String>| {
+        let mut request = server
+            .client
+            .get(server.url(&path))
+            .header("accept", "application/json")
+            .header("accept-encoding", encoding);
+        if let Some(tag) = if_none_match {
+            request = request.header("if-none-match", tag);
+        }
+        request.send()
+    };
+    let gzip = request("gzip", None).await.unwrap();
+    assert_eq!(header(&gzip, "content-encoding"), "gzip");
+    let gzip_tag = header(&gzip, "etag").to_owned();
+    assert_eq!(
+        gzip_tag,
+        format!("{}-gzip\"", plain_tag.trim_end_matches('"'))
+    );
+    let mut decoded = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(gzip.bytes().await.unwrap().as_ref()),
+        &mut decoded,
+    )
+    .unwrap();
+    assert_eq!(decoded, plain_body);
+
+    let revalidated = request("gzip", Some(gzip_tag.clone())).await.unwrap();
+    assert_eq!(revalidated.status(), 304);
+    assert_eq!(header(&revalidated, "etag"), gzip_tag);
+    let br = request("br", None).await.unwrap();
+    assert!(header(&br, "etag").ends_with("-br\""));
+}

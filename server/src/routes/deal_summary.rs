@@ -10,6 +10,7 @@ use super::query::{negotiate, shorten, Params, Representation};
 use super::AppState;
 use crate::cache::{Answer, AnswerKey};
 use crate::error::ApiError;
+use crate::etag::if_none_match;
 use crate::service::DealQuery;
 
 /// The browser may reuse an answer for a minute: the workspace reloads the tab on every switch.
@@ -45,7 +46,11 @@ pub async fn deal_summary(
             "text/plain; charset=utf-8",
         ),
     };
-    let etag_value = HeaderValue::from_str(etag).expect("an ETag is base64 in quotes");
+    // A 304 repeats the tag the client holds (it may carry a content-coding suffix).
+    let matched = if_none_match(&headers, etag);
+    let shown = matched.as_deref().unwrap_or(etag);
+    let etag_value = HeaderValue::from_str(shown)
+        .unwrap_or_else(|_| HeaderValue::from_str(etag).expect("an ETag is base64 in quotes"));
     let common = [
         (header::ETAG, etag_value),
         (
@@ -54,7 +59,7 @@ pub async fn deal_summary(
         ),
         (header::VARY, HeaderValue::from_static("Accept")),
     ];
-    if if_none_match_hits(&headers, etag) {
+    if matched.is_some() {
         return Ok((StatusCode::NOT_MODIFIED, common).into_response());
     }
     Ok((
@@ -103,15 +108,4 @@ fn parse_query(params: &Params) -> Result<DealQuery, ApiError> {
         kind,
         top,
     })
-}
-
-/// RFC 9110 `If-None-Match`: `*` or a list, compared weakly.
-fn if_none_match_hits(headers: &HeaderMap, etag: &str) -> bool {
-    let bare = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
-    headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|candidate| candidate.trim() == "*" || bare(candidate) == bare(etag))
 }
