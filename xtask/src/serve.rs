@@ -36,7 +36,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         .current_dir(project::root())
         .args(["--port", &args.port.to_string()])
         .args(["--sample-size", &args.sample_size.to_string()])
-        .arg("--store-path")
+        .arg("--store")
         .arg(&store)
         .arg("--widget-dir")
         .arg(project::dist_dir())
@@ -66,12 +66,20 @@ fn print_urls(port: u16) {
     let name = EXAMPLE_CUSTOMER.replace(' ', "%20");
     println!();
     println!("dealpane is running. Open in a browser:");
-    println!("  workspace preview   {base}/preview/");
-    println!("  widget (standalone) {base}/");
-    println!("  widget for a customer {base}/?customerName={name}");
-    println!("  API                 {base}/api/DealSummary?customerName={name}");
-    println!("  health              {base}/api/health");
-    println!("  OpenAPI 2.0         {base}/api/swagger.json");
+    let rows = [
+        ("workspace preview", format!("{base}/preview/")),
+        ("widget, standalone", format!("{base}/")),
+        ("widget, a customer", format!("{base}/?customerName={name}")),
+        (
+            "API (JSON or text)",
+            format!("{base}/api/DealSummary?customerName={name}"),
+        ),
+        ("health", format!("{base}/api/health")),
+        ("OpenAPI 2.0", format!("{base}/api/swagger.json")),
+    ];
+    for (what, url) in rows {
+        println!("  {what:<20} {url}");
+    }
     println!("Stop with Ctrl+C.");
 }
 
