@@ -163,7 +163,9 @@ impl IntoResponse for ApiError {
         if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
             tracing::warn!(status = status.as_u16(), "{self}");
         } else {
-            tracing::info!(status = status.as_u16(), "{self}");
+            // A client error's detail repeats what the caller sent (a contact's name is personal
+            // data), so only its title is logged.
+            tracing::info!(status = status.as_u16(), "{}", self.title());
         }
         let mut response = problem_response(status, self.title(), self.detail());
         if let ApiError::Throttled { retry_after } = self {

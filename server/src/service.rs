@@ -126,6 +126,12 @@ impl DealService {
             .unwrap_or(Err(ServiceError::Source(SourceError::Timeout)))
     }
 
+    /// A slow summary must cost only its own deal's summary, not the whole answer (a 504):
+    /// summaries get half the upstream budget, the lookups before them the rest.
+    fn summary_timeout(&self) -> Duration {
+        self.upstream_timeout / 2
+    }
+
     /// Ids differ between the Service and Sales environments, so a miss by id falls back to the
     /// name when one was given.
     async fn find_customer(
@@ -158,7 +164,11 @@ impl DealService {
         }
         futures::stream::iter(deals)
             .map(|mut deal| async move {
-                deal.summary = match self.source.deal_summary(deal.id).await {
+                let call = self.source.deal_summary(deal.id);
+                let answer = tokio::time::timeout(self.summary_timeout(), call)
+                    .await
+                    .unwrap_or(Err(SourceError::Timeout));
+                deal.summary = match answer {
                     Ok(text) => Summary::ready(text, now_rfc3339()),
                     Err(error) => {
                         tracing::warn!(deal = %deal.id, %error, "summary unavailable");

@@ -347,6 +347,31 @@ async fn upstream_failures_map_to_429_502_504() {
 }
 
 #[tokio::test]
+async fn a_slow_summary_marks_its_deal_unavailable_instead_of_failing_the_answer() {
+    let dirs = Dirs::new();
+    let source = FakeSource::new();
+    *source.summary_delay.lock().unwrap() = Duration::from_secs(3);
+    let server = Server::start(
+        &dealpane_server::Settings {
+            upstream_timeout: Duration::from_millis(400),
+            ..settings(&dirs)
+        },
+        source,
+    )
+    .await;
+    let response = server
+        .get_json(&format!("/api/DealSummary?customerId={CONTOSO}"))
+        .await;
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    let deals = body["deals"].as_array().unwrap();
+    assert!(!deals.is_empty());
+    for deal in deals {
+        assert_eq!(deal["summary"]["state"], "unavailable", "{deal}");
+    }
+}
+
+#[tokio::test]
 async fn a_slow_source_is_a_504_after_the_upstream_timeout() {
     let dirs = Dirs::new();
     let source = FakeSource::new();

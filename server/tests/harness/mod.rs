@@ -44,6 +44,8 @@ pub struct FakeSource {
     pub failing_summaries: Mutex<Vec<Guid>>,
     /// Added to every `open_deals` call.
     pub delay: Mutex<Duration>,
+    /// Added to every `deal_summary` call.
+    pub summary_delay: Mutex<Duration>,
     pub open_deals_calls: AtomicUsize,
     pub summary_calls: AtomicUsize,
     pub lookups: AtomicUsize,
@@ -100,6 +102,7 @@ impl FakeSource {
             failure: Mutex::new(None),
             failing_summaries: Mutex::new(Vec::new()),
             delay: Mutex::new(Duration::ZERO),
+            summary_delay: Mutex::new(Duration::ZERO),
             open_deals_calls: AtomicUsize::new(0),
             summary_calls: AtomicUsize::new(0),
             lookups: AtomicUsize::new(0),
@@ -174,6 +177,8 @@ impl SalesSource for FakeSource {
 
     async fn deal_summary(&self, deal_id: Guid) -> Result<String, SourceError> {
         self.summary_calls.fetch_add(1, Ordering::SeqCst);
+        let delay = *self.summary_delay.lock().unwrap();
+        tokio::time::sleep(delay).await;
         if self.failing_summaries.lock().unwrap().contains(&deal_id) {
             return Err(SourceError::Upstream("summary action failed".into()));
         }
