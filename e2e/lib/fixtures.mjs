@@ -1,0 +1,35 @@
+// The embedded store's fixture customers, at the fixed GUIDs every store holds
+// (server/src/source/embedded/fixtures.rs; tests/preview.test.mjs checks they still match).
+
+const fixed = (n) => `0d1af1c5-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
+
+export const CONTOSO = {
+  id: "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+  name: "Contoso Pharmaceuticals",
+  type: "account",
+  openDealNames: [
+    "Espresso machines for 4 sites",
+    "Cold-chain monitoring renewal",
+    "Lab refrigerator service contract",
+    "Visitor check-in kiosks",
+    "Warehouse barcode scanners",
+    "Tablet pilot for field reps",
+  ],
+};
+/** All deals won or lost: no open deal. */
+export const FABRIKAM = { id: fixed(0xa002), name: "Fabrikam Residences", type: "account" };
+/** No deals at all. */
+export const NORTHWIND = { id: fixed(0xa003), name: "Northwind Traders", type: "account" };
+/** A contact with an apostrophe, two open deals. */
+export const AOIFE = { id: fixed(0xc004), name: "Aoife O'Brien", type: "contact", openDeals: 2 };
+export const COTE_DAZUR = { id: fixed(0xa005), name: "Côte d'Azur Logistique", type: "account" };
+/** Two open deals; the top one's summary fails (shown as unavailable). */
+export const LITWARE = {
+  id: fixed(0xa00b),
+  name: "Litware, Inc.",
+  type: "account",
+  dealWithoutSummary: fixed(0xd0b1),
+  dealWithSummary: fixed(0xd0b2),
+};
+/** A customer no store holds. */
+export const UNKNOWN = { id: "0d15ea5e-0000-4000-8000-00000000c0de", name: "Walk-in customer (not in Sales)" };
