@@ -168,12 +168,7 @@ pub fn CustomerSearch(config: WidgetConfig, on_choose: Callback<CustomerRef>) ->
     };
     let active_descendant = {
         let option_id = option_id.clone();
-        move || {
-            active
-                .get()
-                .filter(|_| open.get())
-                .map(&option_id)
-        }
+        move || active.get().filter(|_| open.get()).map(&option_id)
     };
     let options = move || {
         let option_id = option_id.clone();
