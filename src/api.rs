@@ -190,7 +190,7 @@ mod fetching {
     use crate::config::{parse_config, ConfigError, WidgetConfig, DEFAULT_TIMEOUT_MS};
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
-    use web_sys::{AbortSignal, Request, RequestInit, Response};
+    use web_sys::{AbortSignal, Request, RequestCache, RequestInit, Response};
 
     /// The part of an HTTP answer the interpreters need.
     struct Exchange {
@@ -201,14 +201,25 @@ mod fetching {
     }
 
     /// `GET {apiBase}/DealSummary?{query}` with retries; `cancel` aborts it at any point.
+    /// A tab reload may take the browser's cached answer (the server allows 60 s); `fresh`
+    /// (Refresh, Retry) revalidates with the server, which costs a 304 when nothing changed.
     pub async fn fetch_deals(
         config: &WidgetConfig,
         query: &str,
+        fresh: bool,
         cancel: &AbortSignal,
     ) -> Result<DealsAnswer, ApiError> {
         let url = config.endpoint(&deal_summary_path(query));
-        let timeout_ms = config.request_timeout_ms;
-        let exchange = get_with_retry(&url, DEALS_ACCEPT, timeout_ms, cancel).await?;
+        let request = Get {
+            accept: DEALS_ACCEPT,
+            timeout_ms: config.request_timeout_ms,
+            cache: if fresh {
+                RequestCache::NoCache
+            } else {
+                RequestCache::Default
+            },
+        };
+        let exchange = get_with_retry(&url, &request, cancel).await?;
         interpret_deals(
             exchange.status,
             exchange.content_type.as_deref(),
@@ -224,8 +235,12 @@ mod fetching {
         cancel: &AbortSignal,
     ) -> Result<CustomerList, ApiError> {
         let url = config.endpoint(&customers_path(search, top));
-        let timeout_ms = config.request_timeout_ms;
-        let exchange = get_with_retry(&url, "application/json", timeout_ms, cancel).await?;
+        let request = Get {
+            accept: "application/json",
+            timeout_ms: config.request_timeout_ms,
+            cache: RequestCache::Default,
+        };
+        let exchange = get_with_retry(&url, &request, cancel).await?;
         interpret_customers(
             exchange.status,
             exchange.content_type.as_deref(),
@@ -239,28 +254,33 @@ mod fetching {
         let Ok(controller) = web_sys::AbortController::new() else {
             return Ok(WidgetConfig::default());
         };
-        let fetched = get_once(
-            "config.json",
-            "application/json",
-            DEFAULT_TIMEOUT_MS,
-            &controller.signal(),
-        )
-        .await;
+        let request = Get {
+            accept: "application/json",
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+            cache: RequestCache::Default,
+        };
+        let fetched = get_once("config.json", &request, &controller.signal()).await;
         match fetched {
             Ok(exchange) if (200..300).contains(&exchange.status) => parse_config(&exchange.body),
             _ => Ok(WidgetConfig::default()),
         }
     }
 
+    /// How to make one GET.
+    struct Get {
+        accept: &'static str,
+        timeout_ms: u32,
+        cache: RequestCache,
+    }
+
     async fn get_with_retry(
         url: &str,
-        accept: &str,
-        timeout_ms: u32,
+        request: &Get,
         cancel: &AbortSignal,
     ) -> Result<Exchange, ApiError> {
         let mut retries_done = 0;
         loop {
-            let outcome = get_once(url, accept, timeout_ms, cancel).await;
+            let outcome = get_once(url, request, cancel).await;
             let failure = match &outcome {
                 Err(ApiError::Network) => Failure::Network,
                 Ok(exchange) if !(200..300).contains(&exchange.status) => Failure::Status {
@@ -281,12 +301,8 @@ mod fetching {
     }
 
     /// One request, aborted by `cancel` or after `timeout_ms` (body included).
-    async fn get_once(
-        url: &str,
-        accept: &str,
-        timeout_ms: u32,
-        cancel: &AbortSignal,
-    ) -> Result<Exchange, ApiError> {
+    async fn get_once(url: &str, get: &Get, cancel: &AbortSignal) -> Result<Exchange, ApiError> {
+        let timeout_ms = get.timeout_ms;
         if cancel.aborted() {
             return Err(ApiError::Aborted);
         }
@@ -306,10 +322,11 @@ mod fetching {
         let init = RequestInit::new();
         init.set_method("GET");
         init.set_signal(Some(&signal));
+        init.set_cache(get.cache);
         let request = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::Network)?;
         request
             .headers()
-            .set("Accept", accept)
+            .set("Accept", get.accept)
             .map_err(|_| ApiError::Network)?;
         let window = web_sys::window().ok_or(ApiError::Network)?;
         let response: Response = JsFuture::from(window.fetch_with_request(&request))

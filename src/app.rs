@@ -114,7 +114,8 @@ pub fn App(
     let inflight = StoredValue::new_local(None::<AbortController>);
     let generation = StoredValue::new(0_u32);
 
-    let load = move || {
+    // `fresh`: the agent asked (Refresh, Retry, back online), so skip the browser's cache.
+    let load = move |fresh: bool| {
         let (Some(key), Some(config)) = (customer.get_untracked(), config.get_untracked()) else {
             return;
         };
@@ -138,7 +139,7 @@ pub fn App(
         pane.set(Pane::Loading);
         announcer.polite(s.loading);
         spawn_local(async move {
-            let answer = api::fetch_deals(&config, &key.api_query(), &signal).await;
+            let answer = api::fetch_deals(&config, &key.api_query(), fresh, &signal).await;
             // A newer load (or unmounting) replaced this one: its answer is stale.
             if generation.try_get_value() != Some(this_load) {
                 return;
@@ -148,7 +149,7 @@ pub fn App(
         });
     };
 
-    let retry = Callback::new(move |()| load());
+    let retry = Callback::new(move |()| load(true));
     let choose = Callback::new(move |picked: CustomerRef| {
         known_name.set(Some(picked.name.clone()));
         updated_at.set(None);
@@ -157,7 +158,7 @@ pub fn App(
             name: Some(picked.name),
             kind: Some(picked.kind),
         }));
-        load();
+        load(false);
     });
 
     if context.is_ok() {
@@ -170,7 +171,7 @@ pub fn App(
                 Ok(loaded) => {
                     config.set(Some(loaded));
                     if customer.get_untracked().is_some() {
-                        load();
+                        load(false);
                     } else {
                         pane.set(Pane::Pick);
                     }
@@ -189,7 +190,7 @@ pub fn App(
     // Back online: reload what the missing connection stopped.
     let online = window_event_listener(leptos::ev::online, move |_| {
         if matches!(pane.get_untracked(), Pane::Offline { .. }) {
-            load();
+            load(true);
         }
     });
     let tick =
