@@ -7,7 +7,8 @@
 //
 // Light tokens apply on :root and [data-theme=light]; dark ones on [data-theme=dark], and on
 // [data-theme=auto] when the system prefers dark. Only what a pane needs is kept: the widget's
-// size is a feature, so the palette, Teams themes and unused color families are left out.
+// size is a feature, so the palette, Teams themes and unused color families are left out, and of
+// the families below only the tokens style/main.css reads (`var(--name)`) are written.
 
 import { readFileSync, writeFileSync, renameSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -16,6 +17,7 @@ import { webLightTheme, webDarkTheme } from "@fluentui/tokens";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const output = join(here, "..", "..", "style", "tokens.css");
+const stylesheet = join(here, "..", "..", "style", "main.css");
 const { version } = JSON.parse(
   readFileSync(join(here, "node_modules", "@fluentui", "tokens", "package.json"), "utf8"),
 );
@@ -39,8 +41,17 @@ const THEMED = new RegExp(
     ")",
 );
 
+// The custom properties the pane's stylesheet reads; main.css's own (`--name:`) are not tokens.
+const mainCss = readFileSync(stylesheet, "utf8");
+const ownProperties = new Set([...mainCss.matchAll(/--([\w-]+)\s*:/g)].map((m) => m[1]));
+const used = new Set(
+  [...mainCss.matchAll(/var\(\s*--([\w-]+)/g)]
+    .map((m) => m[1])
+    .filter((name) => !ownProperties.has(name)),
+);
+
 function pick(theme, pattern) {
-  return Object.keys(theme).filter((name) => pattern.test(name));
+  return Object.keys(theme).filter((name) => pattern.test(name) && used.has(name));
 }
 
 function declarations(theme, names, indent) {
@@ -53,6 +64,15 @@ const themed = pick(webLightTheme, THEMED);
 // A shared token that differs between themes would silently be wrong in dark mode.
 const drifted = shared.filter((name) => webLightTheme[name] !== webDarkTheme[name]);
 const missing = themed.filter((name) => !(name in webDarkTheme));
+// main.css reading a token this file does not write would silently fall back to nothing.
+const unknown = [...used].filter((name) => !shared.includes(name) && !themed.includes(name));
+if (unknown.length) {
+  console.error(
+    `style/main.css reads tokens that are not generated: [${unknown.join(", ")}]. ` +
+      "Fix the name, or widen the patterns in xtask/tokens/generate.mjs.",
+  );
+  process.exit(1);
+}
 if (drifted.length || missing.length || themed.length === 0) {
   console.error(
     `@fluentui/tokens ${version} changed shape: ` +
