@@ -47,10 +47,7 @@ impl Guid {
             (None, None) => text,
             _ => return Err(GuidError::UnbalancedBraces),
         };
-        if let Some(bad) = inner
-            .chars()
-            .find(|c| !c.is_ascii_hexdigit() && *c != '-')
-        {
+        if let Some(bad) = inner.chars().find(|c| !c.is_ascii_hexdigit() && *c != '-') {
             return Err(GuidError::InvalidCharacter(bad));
         }
         let digits = inner.chars().filter(|c| *c != '-').count();
@@ -64,7 +61,8 @@ impl Guid {
             }
         }
         let hex: String = inner.chars().filter(|c| *c != '-').collect();
-        let value = u128::from_str_radix(&hex, 16).map_err(|_| GuidError::WrongDigitCount(digits))?;
+        let value =
+            u128::from_str_radix(&hex, 16).map_err(|_| GuidError::WrongDigitCount(digits))?;
         Ok(Guid(value))
     }
 
@@ -171,19 +169,39 @@ mod tests {
             ("", GuidError::Empty),
             ("   ", GuidError::Empty),
             (&"a".repeat(49), GuidError::TooLong(49)),
-            ("%7G3f2504e0-4f89-11d3-9a0c-0305e82c3301", GuidError::BadEncoding),
-            ("{3f2504e0-4f89-11d3-9a0c-0305e82c3301", GuidError::UnbalancedBraces),
-            ("3f2504e0-4f89-11d3-9a0c-0305e82c330", GuidError::WrongDigitCount(31)),
-            ("3f2504e0-4f89-11d3-9a0c-0305e82c330z", GuidError::InvalidCharacter('z')),
-            ("3f2504e04-f89-11d3-9a0c-0305e82c3301", GuidError::MisplacedHyphens),
-            ("{anchor._customerid_value}", GuidError::InvalidCharacter('n')),
+            (
+                "%7G3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                GuidError::BadEncoding,
+            ),
+            (
+                "{3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                GuidError::UnbalancedBraces,
+            ),
+            (
+                "3f2504e0-4f89-11d3-9a0c-0305e82c330",
+                GuidError::WrongDigitCount(31),
+            ),
+            (
+                "3f2504e0-4f89-11d3-9a0c-0305e82c330z",
+                GuidError::InvalidCharacter('z'),
+            ),
+            (
+                "3f2504e04-f89-11d3-9a0c-0305e82c3301",
+                GuidError::MisplacedHyphens,
+            ),
+            (
+                "{anchor._customerid_value}",
+                GuidError::InvalidCharacter('n'),
+            ),
         ];
         for (input, expected) in cases {
             assert_eq!(Guid::parse(input), Err(expected.clone()), "{input:?}");
             assert!(!expected.to_string().is_empty());
         }
         assert_eq!(
-            Guid::parse("{anchor._customerid_value}").unwrap_err().to_string(),
+            Guid::parse("{anchor._customerid_value}")
+                .unwrap_err()
+                .to_string(),
             "the GUID has 'n', which is not a hex digit"
         );
     }

@@ -292,7 +292,10 @@ mod tests {
             let mut deal = serde_json::json!({"id": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d",
                 "name": "n", "status": "open", "summary": {"state": "disabled"}});
             deal.as_object_mut().unwrap().remove(missing);
-            assert!(serde_json::from_value::<Deal>(deal).is_err(), "{missing} is required");
+            assert!(
+                serde_json::from_value::<Deal>(deal).is_err(),
+                "{missing} is required"
+            );
         }
     }
 
