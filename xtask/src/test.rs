@@ -125,11 +125,16 @@ fn e2e() -> Result<Tally> {
         "check that npm can reach registry.npmjs.org (`npm ping`), then rerun",
     )?;
     let mut node = tools::command("node");
-    node.args(["--test", "--test-concurrency=1", "--test-reporter=tap", "tests/"])
-        .current_dir(&e2e_dir)
-        .env("DEALPANE_SERVER_BIN", &server)
-        .env("DEALPANE_WIDGET_DIR", project::dist_dir())
-        .env("CHROMIUM", tools::CHROMIUM);
+    node.args([
+        "--test",
+        "--test-concurrency=1",
+        "--test-reporter=tap",
+        "tests/",
+    ])
+    .current_dir(&e2e_dir)
+    .env("DEALPANE_SERVER_BIN", &server)
+    .env("DEALPANE_WIDGET_DIR", project::dist_dir())
+    .env("CHROMIUM", tools::CHROMIUM);
     Ok(counted(node))
 }
 
