@@ -2,25 +2,14 @@
 // deal card, copy its summary.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { launch, newPage } from "../lib/browser.mjs";
+import { newPage } from "../lib/browser.mjs";
 import { CONTOSO } from "../lib/fixtures.mjs";
 import { CARD, waitForCards } from "../lib/pane.mjs";
-import { DealpaneServer } from "../lib/server.mjs";
+import { startServerAndBrowser } from "../lib/setup.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await new DealpaneServer().start();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+const { server, browser } = await startServerAndBrowser();
 
 /** Presses Tab until `matches(document.activeElement)` holds; fails after `max` presses. */
 async function tabTo(page, description, matches, max = 40) {

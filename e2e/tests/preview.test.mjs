@@ -2,25 +2,14 @@
 // url + data, reloaded on each session switch, at side-pane and tab widths.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { launch, newPage, recordApiCalls } from "../lib/browser.mjs";
+import { newPage, recordApiCalls } from "../lib/browser.mjs";
 import { AOIFE, CONTOSO, LITWARE, NORTHWIND } from "../lib/fixtures.mjs";
 import { cardNames, nextApiCall, openPreview, paneFrame, waitForCards } from "../lib/pane.mjs";
-import { DealpaneServer } from "../lib/server.mjs";
+import { startServerAndBrowser } from "../lib/setup.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await new DealpaneServer().start();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+const { server, browser } = await startServerAndBrowser();
 
 test("the store's fixture customers are where the tests expect them", async () => {
   for (const fixture of [CONTOSO, AOIFE, LITWARE, NORTHWIND]) {

@@ -3,25 +3,15 @@
 // the pane is open and coming back.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { launch, newPage, recordApiCalls } from "../lib/browser.mjs";
+import { newPage, recordApiCalls } from "../lib/browser.mjs";
 import { CONTOSO, FABRIKAM, LITWARE, NORTHWIND, UNKNOWN } from "../lib/fixtures.mjs";
 import { CARD, cardNames, nextApiCall, openPreview, waitForCards, waitForNotice } from "../lib/pane.mjs";
 import { DealpaneServer } from "../lib/server.mjs";
+import { startServerAndBrowser } from "../lib/setup.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await new DealpaneServer().start();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+const { server, browser } = await startServerAndBrowser();
 
 test("a customer Sales does not know: the not-found state, no deals, no error", async () => {
   const page = await newPage(browser);

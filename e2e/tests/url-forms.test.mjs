@@ -4,28 +4,17 @@
 // the rest are addresses typed straight into the frame.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { launch, newPage, recordApiCalls } from "../lib/browser.mjs";
+import { newPage, recordApiCalls } from "../lib/browser.mjs";
 import { AOIFE, CONTOSO, COTE_DAZUR } from "../lib/fixtures.mjs";
 import { nextApiCall, openPreview, waitForCards, waitForNotice } from "../lib/pane.mjs";
-import { DealpaneServer } from "../lib/server.mjs";
+import { startServerAndBrowser } from "../lib/setup.mjs";
 
 const NAME_SLUG = "{anchor._customerid_value@OData.Community.Display.V1.FormattedValue}";
 const TYPE_SLUG = "{anchor._customerid_value@Microsoft.Dynamics.CRM.lookuplogicalname}";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await new DealpaneServer().start();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+const { server, browser } = await startServerAndBrowser();
 
 /** Opens the preview for `customer` with a template, waits for the deals, returns the request. */
 async function throughPreview(customer, template) {
