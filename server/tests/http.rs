@@ -21,6 +21,18 @@ async fn start_default() -> (Server, Arc<FakeSource>, Dirs) {
     (server, source, dirs)
 }
 
+async fn start_with_upstream_timeout(
+    source: Arc<FakeSource>,
+    upstream_timeout: Duration,
+) -> (Server, Dirs) {
+    let dirs = Dirs::new();
+    let settings = dealpane_server::Settings {
+        upstream_timeout,
+        ..settings(&dirs)
+    };
+    (Server::start(&settings, source).await, dirs)
+}
+
 async fn problem(response: reqwest::Response, status: u16) -> Problem {
     assert_eq!(response.status().as_u16(), status);
     assert_eq!(
@@ -348,17 +360,9 @@ async fn upstream_failures_map_to_429_502_504() {
 
 #[tokio::test]
 async fn a_slow_summary_marks_its_deal_unavailable_instead_of_failing_the_answer() {
-    let dirs = Dirs::new();
     let source = FakeSource::new();
     *source.summary_delay.lock().unwrap() = Duration::from_secs(3);
-    let server = Server::start(
-        &dealpane_server::Settings {
-            upstream_timeout: Duration::from_millis(400),
-            ..settings(&dirs)
-        },
-        source,
-    )
-    .await;
+    let (server, _dirs) = start_with_upstream_timeout(source, Duration::from_millis(400)).await;
     let response = server
         .get_json(&format!("/api/DealSummary?customerId={CONTOSO}"))
         .await;
@@ -373,17 +377,9 @@ async fn a_slow_summary_marks_its_deal_unavailable_instead_of_failing_the_answer
 
 #[tokio::test]
 async fn a_slow_source_is_a_504_after_the_upstream_timeout() {
-    let dirs = Dirs::new();
     let source = FakeSource::new();
     *source.delay.lock().unwrap() = Duration::from_secs(3);
-    let server = Server::start(
-        &dealpane_server::Settings {
-            upstream_timeout: Duration::from_millis(200),
-            ..settings(&dirs)
-        },
-        source,
-    )
-    .await;
+    let (server, _dirs) = start_with_upstream_timeout(source, Duration::from_millis(200)).await;
     let started = std::time::Instant::now();
     let response = server
         .get_json(&format!("/api/DealSummary?customerId={CONTOSO}"))
