@@ -94,9 +94,21 @@ pub fn retry_delay_ms(retries_done: u32, failure: Failure<'_>) -> Option<u32> {
 }
 
 /// `Retry-After` as delay-seconds (`"3"`, `"0.5"` from lenient servers), in milliseconds.
+/// Read by hand, digits and one dot: a float parser would weigh more than the rest of this file.
 pub fn parse_retry_after_ms(value: &str) -> Option<u32> {
-    let seconds: f64 = value.trim().parse().ok()?;
-    (seconds.is_finite() && seconds >= 0.0).then(|| (seconds * 1000.0).min(u32::MAX as f64) as u32)
+    let (whole, fraction) = value.trim().split_once('.').unwrap_or((value.trim(), ""));
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && fraction.is_empty() || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    let seconds = whole.bytes().fold(0_u64, |n, b| {
+        n.saturating_mul(10).saturating_add(u64::from(b - b'0'))
+    });
+    // Milliseconds from the first three fraction digits, the rest truncated.
+    let millis =
+        (fraction.bytes().chain(*b"000").take(3)).fold(0_u64, |n, b| n * 10 + u64::from(b - b'0'));
+    let total = seconds.saturating_mul(1000).saturating_add(millis);
+    Some(u32::try_from(total).unwrap_or(u32::MAX))
 }
 
 /// The kind of body a `Content-Type` announces.
@@ -418,6 +430,14 @@ mod tests {
         assert_eq!(retry_delay_ms(1, after(Some("1"))), None, "only once");
         assert_eq!(parse_retry_after_ms("-1"), None);
         assert_eq!(parse_retry_after_ms("NaN"), None);
+        assert_eq!(parse_retry_after_ms("1.5"), Some(1_500));
+        assert_eq!(parse_retry_after_ms(".5"), Some(500));
+        assert_eq!(parse_retry_after_ms("7."), Some(7_000));
+        assert_eq!(parse_retry_after_ms("0.0019"), Some(1));
+        assert_eq!(parse_retry_after_ms("99999999999"), Some(u32::MAX));
+        assert_eq!(parse_retry_after_ms("."), None);
+        assert_eq!(parse_retry_after_ms("1.2.3"), None);
+        assert_eq!(parse_retry_after_ms(""), None);
     }
 
     #[test]

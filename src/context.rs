@@ -292,7 +292,13 @@ impl Values {
             };
             let text = match value {
                 serde_json::Value::String(s) => s,
-                serde_json::Value::Number(n) => n.to_string(),
+                // Whole numbers only (an id or name is never a fraction): printing a float
+                // would bring Rust's float formatting into the bundle.
+                serde_json::Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+                    (Some(whole), _) => whole.to_string(),
+                    (None, Some(whole)) => whole.to_string(),
+                    _ => continue,
+                },
                 serde_json::Value::Bool(b) => b.to_string(),
                 _ => continue, // null and nested values carry nothing we use
             };

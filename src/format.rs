@@ -342,6 +342,15 @@ pub mod intl {
         result.ok()?.as_string()
     }
 
+    /// `250000.5` → `"250000.5"` through JS `Number.prototype.toString`: Rust's own float
+    /// printing would add its shortest-digits machinery to the bundle for a fallback.
+    fn plain_number(amount: f64) -> String {
+        js_sys::Number::from(amount)
+            .to_string_with_radix(10)
+            .map(String::from)
+            .unwrap_or_default()
+    }
+
     fn is_currency_code(code: &str) -> bool {
         code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic())
     }
@@ -364,7 +373,7 @@ pub mod intl {
         match formatted {
             Some(text) if is_currency_code(currency) => text,
             Some(text) => format!("{text} {currency}"),
-            None => format!("{amount} {currency}"),
+            None => format!("{} {currency}", plain_number(amount)),
         }
     }
 
@@ -378,7 +387,7 @@ pub mod intl {
         }
         formatter("NumberFormat", locale, &options)
             .and_then(|f| call_format(&f, &[amount.into()]))
-            .unwrap_or_else(|| format!("{amount} {currency}"))
+            .unwrap_or_else(|| format!("{} {currency}", plain_number(amount)))
     }
 
     /// A probability 0-100 → `70%` / `70 %`.

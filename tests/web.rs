@@ -161,6 +161,16 @@ async fn the_pipeline_chart_is_an_image_whose_name_lists_each_stage() {
             .length(),
         2
     );
+    let widths: Vec<String> = pane
+        .all("rect.dp-chart__bar")
+        .iter()
+        .filter_map(|bar| bar.get_attribute("width"))
+        .collect();
+    assert_eq!(
+        widths,
+        ["16.00%", "100.00%"],
+        "each bar's share of the largest stage"
+    );
     assert!(
         pane.text().contains("Amounts in USD"),
         "the currency note says what is left out"

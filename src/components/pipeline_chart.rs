@@ -7,9 +7,11 @@ use leptos::prelude::*;
 use super::use_ui;
 use crate::format::{self, intl};
 
-/// Height of one bar's row (label line + bar) in SVG user units (= CSS px).
-const ROW: f64 = 40.0;
-const BAR_HEIGHT: f64 = 14.0;
+// Whole SVG user units (= CSS px): the view prints integers, not floats, which keeps Rust's float
+// printing out of the bundle.
+/// Height of one bar's row (label line + bar).
+const ROW: u32 = 40;
+const BAR_HEIGHT: u32 = 14;
 
 #[component]
 pub fn PipelineChart(deals: Vec<Deal>) -> impl IntoView {
@@ -40,22 +42,21 @@ pub fn PipelineChart(deals: Vec<Deal>) -> impl IntoView {
             .map(|(stage, amount, _)| (stage.clone(), amount.clone()))
             .collect::<Vec<_>>(),
     );
-    let height = ROW * bars.len() as f64;
+    let height = ROW * bars.len() as u32;
     let heading_id = ui.id("chart-heading");
     let labelled_by = heading_id.clone();
     let rows = bars
         .into_iter()
         .enumerate()
         .map(|(index, (stage, amount, share))| {
-            let top = ROW * index as f64;
-            // A sliver for tiny values, so every stage shows a bar.
-            let width = format!("{:.2}%", (share * 100.0).max(0.5));
+            let top = ROW * index as u32;
+            let width = bar_width(share);
             view! {
                 <g class="dp-chart__row">
-                    <text class="dp-chart__label" x="0" y=top + 14.0>{stage}</text>
-                    <text class="dp-chart__value" x="100%" y=top + 14.0 text-anchor="end">{amount}</text>
-                    <rect class="dp-chart__track" x="0" y=top + 20.0 width="100%" height=BAR_HEIGHT rx="2"></rect>
-                    <rect class="dp-chart__bar" x="0" y=top + 20.0 width=width height=BAR_HEIGHT rx="2"></rect>
+                    <text class="dp-chart__label" x="0" y=top + 14>{stage}</text>
+                    <text class="dp-chart__value" x="100%" y=top + 14 text-anchor="end">{amount}</text>
+                    <rect class="dp-chart__track" x="0" y=top + 20 width="100%" height=BAR_HEIGHT rx="2"></rect>
+                    <rect class="dp-chart__bar" x="0" y=top + 20 width=width height=BAR_HEIGHT rx="2"></rect>
                 </g>
             }
         })
@@ -79,4 +80,11 @@ pub fn PipelineChart(deals: Vec<Deal>) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// A bar's width for its share of the largest stage (0-1), in hundredths of a percent:
+/// `0.4567` → `45.67%`. A sliver for tiny values, so every stage shows a bar.
+fn bar_width(share: f64) -> String {
+    let hundredths = ((share * 10_000.0).round() as u32).clamp(50, 10_000);
+    format!("{}.{:02}%", hundredths / 100, hundredths % 100)
 }
