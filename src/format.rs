@@ -84,6 +84,18 @@ pub fn close_timing(today: CivilDate, close_date: &str) -> Option<CloseTiming> {
     days_until(today, close_date).map(CloseTiming::from_days)
 }
 
+/// A stable insertion sort for the few items of a pane (currencies, stages). The standard
+/// library's stable sort is a few kilobytes of wasm per element type; these lists are short.
+fn sort_small_by<T>(items: &mut [T], order: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    for end in 1..items.len() {
+        let mut at = end;
+        while at > 0 && order(&items[at - 1], &items[at]).is_gt() {
+            items.swap(at - 1, at);
+            at -= 1;
+        }
+    }
+}
+
 /// Adds amounts per currency, largest total first (ties by currency code).
 fn totals_by_currency(items: impl Iterator<Item = (f64, String)>) -> Vec<Money> {
     let mut totals: Vec<Money> = Vec::new();
@@ -96,7 +108,7 @@ fn totals_by_currency(items: impl Iterator<Item = (f64, String)>) -> Vec<Money> 
             None => totals.push(Money { amount, currency }),
         }
     }
-    totals.sort_by(|a, b| {
+    sort_small_by(&mut totals, |a, b| {
         b.amount
             .total_cmp(&a.amount)
             .then_with(|| a.currency.cmp(&b.currency))
@@ -170,7 +182,7 @@ pub fn stage_totals(deals: &[Deal]) -> Vec<(String, f64)> {
         }
     }
     // Stable sort: known stages by rank, unknown ones keep their order, no stage last.
-    totals.sort_by_key(|(stage, _)| {
+    let key = |stage: &str| {
         if stage == NO_STAGE {
             (2, 0)
         } else {
@@ -179,7 +191,8 @@ pub fn stage_totals(deals: &[Deal]) -> Vec<(String, f64)> {
                 None => (1, 0),
             }
         }
-    });
+    };
+    sort_small_by(&mut totals, |(a, _), (b, _)| key(a).cmp(&key(b)));
     totals
 }
 
@@ -548,15 +561,24 @@ mod tests {
             deal(Some((1.0, "EUR")), None, Some("Develop")),
             deal(Some((60.0, "USD")), None, Some("3-Propose")),
             deal(Some((7.0, "USD")), None, Some("  ")),
+            deal(Some((2.0, "USD")), None, Some("Legal review")),
         ];
         let totals = stage_totals(&deals);
         let keys: Vec<&str> = totals.iter().map(|(s, _)| s.as_str()).collect();
         assert_eq!(
             keys,
-            ["Qualify", "3-Propose", "Close", "Negotiate", NO_STAGE]
+            [
+                "Qualify",
+                "3-Propose",
+                "Close",
+                "Negotiate",
+                "Legal review",
+                NO_STAGE
+            ],
+            "unknown stages keep their order of appearance"
         );
         assert_eq!(totals[0].1, 45.0);
-        assert_eq!(totals[4].1, 27.0);
+        assert_eq!(totals[5].1, 27.0);
         assert!(stage_totals(&[]).is_empty());
     }
 
