@@ -329,3 +329,30 @@ pub fn locked_version(package: &str) -> Result<String> {
             }) as Box<dyn std::error::Error>
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Trunk.toml's `[tools]` must name the versions pinned here, or trunk would look for others.
+    #[test]
+    fn trunk_toml_pins_the_same_tool_versions() {
+        let trunk_toml = std::fs::read_to_string(project::root().join("Trunk.toml")).unwrap();
+        let wasm_bindgen = locked_version("wasm-bindgen").unwrap();
+        assert!(
+            trunk_toml.contains(&format!("wasm_bindgen = \"{wasm_bindgen}\"")),
+            "Trunk.toml must pin wasm_bindgen = \"{wasm_bindgen}\" (Cargo.lock's)"
+        );
+        assert!(
+            trunk_toml.contains(&format!("wasm_opt = \"{WASM_OPT_VERSION_TAG}\"")),
+            "Trunk.toml must pin wasm_opt = \"{WASM_OPT_VERSION_TAG}\""
+        );
+    }
+
+    #[test]
+    fn reads_a_package_version_from_the_lockfile() {
+        let version = locked_version("wasm-bindgen").unwrap();
+        assert!(version.starts_with("0.2."), "{version}");
+        assert!(locked_version("no-such-package-here").is_err());
+    }
+}
