@@ -207,6 +207,11 @@ pub fn search_customers(
 }
 
 /// Customers, and open deals (the only ones the store ever lists).
+/// The cheapest query that proves a connection answers.
+pub fn probe(conn: &Connection) -> rusqlite::Result<()> {
+    conn.query_row("SELECT 1", [], |_| Ok(()))
+}
+
 pub fn stats(conn: &Connection) -> rusqlite::Result<SourceStats> {
     let (customers, deals): (i64, i64) = conn.query_row(
         "SELECT (SELECT count(*) FROM account) + (SELECT count(*) FROM contact),
