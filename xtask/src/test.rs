@@ -8,16 +8,24 @@ use std::thread;
 
 use crate::process::{announce, describe, run_step, Result};
 use crate::tools::{self, Needs};
-use crate::{project, widget};
+use crate::{project, tokens, widget};
 
 #[derive(clap::Args)]
 pub struct TestArgs {
-    /// Run only these suites (repeatable): fmt, clippy, clippy-wasm, unit, browser, e2e.
+    /// Run only these suites (repeatable): fmt, clippy, clippy-wasm, tokens, unit, browser, e2e.
     #[arg(long = "suite", value_name = "NAME")]
     pub suites: Vec<String>,
 }
 
-const SUITES: [&str; 6] = ["fmt", "clippy", "clippy-wasm", "unit", "browser", "e2e"];
+const SUITES: [&str; 7] = [
+    "fmt",
+    "clippy",
+    "clippy-wasm",
+    "tokens",
+    "unit",
+    "browser",
+    "e2e",
+];
 
 #[derive(Default, Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Tally {
@@ -99,6 +107,7 @@ fn run_suite(name: &str) -> Result<Tally> {
             "-D",
             "warnings",
         ])),
+        "tokens" => tokens_are_current()?,
         "unit" => counted(cargo(&["test", "--workspace"])),
         "browser" => counted(cargo(&[
             "test",
@@ -110,6 +119,15 @@ fn run_suite(name: &str) -> Result<Tally> {
         "e2e" => e2e()?,
         _ => unreachable!("suite names are checked in run()"),
     })
+}
+
+/// `style/tokens.css` must be what the generator writes from the pinned `@fluentui/tokens` for
+/// the tokens `style/main.css` reads (the generator also fails on a token it does not know).
+fn tokens_are_current() -> Result<Tally> {
+    tokens::install_generator()?;
+    let mut node = tools::command("node");
+    node.args(["xtask/tokens/generate.mjs", "--check"]);
+    Ok(check(node))
 }
 
 /// The end-to-end suite drives the release widget and the real server in headless Chromium.
