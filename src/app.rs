@@ -12,13 +12,13 @@ use leptos::task::spawn_local;
 use web_sys::AbortController;
 
 use crate::api::{self, ApiError, DealsAnswer};
-use crate::components::customer_search::CustomerSearch;
-use crate::components::deal_card::{DealList, PlainTextCard};
-use crate::components::header::{CustomerHeader, Figures};
-use crate::components::live_region::{Announcer, LiveRegion};
-use crate::components::pipeline_chart::PipelineChart;
+use crate::components::customer_search::customer_search;
+use crate::components::deal_card::{deal_list, plain_text_card};
+use crate::components::header::{customer_header, Figures};
+use crate::components::live_region::{live_region, Announcer};
+use crate::components::pipeline_chart::pipeline_chart;
 use crate::components::states::{
-    EmptyState, ErrorState, NotFoundState, Notice, OfflineState, Skeleton, Tone,
+    error_state, not_found_state, notice, offline_state, skeleton, Tone,
 };
 use crate::components::Ui;
 use crate::config::{ConfigError, WidgetConfig};
@@ -221,33 +221,42 @@ pub fn App(
         Pane::Deals(answer) => Some(Figures::of(&answer.deals, &tag)),
         _ => None,
     });
-    let busy = move || matches!(pane.get(), Pane::Starting | Pane::Loading).to_string();
-
-    view! {
-        <div class="dp">
-            <Show when=move || standalone || customer.with(Option::is_some)>
+    let busy = move || {
+        if matches!(pane.get(), Pane::Starting | Pane::Loading) {
+            "true"
+        } else {
+            "false"
+        }
+    };
+    // Memos, so choosing another customer does not rebuild the header (and empty the picker).
+    let has_customer = Memo::new(move |_| customer.with(Option::is_some));
+    let header = move || {
+        (standalone || has_customer.get()).then(|| {
+            view! {
                 <header class="dp-header">
                     {move || {
                         config
                             .get()
                             .filter(|_| standalone)
-                            .map(|config| view! { <CustomerSearch config=config on_choose=choose /> })
+                            .map(|config| customer_search(config, choose))
                     }}
-                    <Show when=move || customer.with(Option::is_some)>
-                        <CustomerHeader
-                            name=name
-                            figures=figures
-                            updated_at=updated_at.into()
-                            now=now.into()
-                            on_refresh=retry
-                        />
-                    </Show>
+                    {move || {
+                        has_customer.get().then(|| {
+                            customer_header(name, figures, updated_at.into(), now.into(), retry)
+                        })
+                    }}
                 </header>
-            </Show>
+            }
+        })
+    };
+
+    view! {
+        <div class="dp">
+            {header}
             <main class="dp-main" aria-busy=busy>
                 {move || view_pane(pane.get(), name, retry)}
             </main>
-            <LiveRegion announcer=announcer />
+            {live_region(announcer)}
         </div>
     }
 }
@@ -325,34 +334,36 @@ fn view_pane(pane: Pane, name: Signal<String>, retry: Callback<()>) -> AnyView {
     let s = expect_context::<Ui>().s;
     match pane {
         Pane::Starting => ().into_any(),
-        Pane::Loading => view! { <Skeleton /> }.into_any(),
+        Pane::Loading => skeleton(),
         Pane::BadContext(error) => {
             let (title, hint) = s.context_error(&error);
-            view! { <Notice tone=Tone::Warning title=title hint=hint /> }.into_any()
+            notice(Tone::Warning, title, hint, None, None)
         }
         Pane::BadConfig(error) => {
             let (title, hint) = s.config_error(&error);
-            view! { <Notice tone=Tone::Error title=title hint=hint /> }.into_any()
+            notice(Tone::Error, title, hint, None, None)
         }
-        Pane::Pick => {
-            view! { <Notice tone=Tone::Info title=s.no_customer hint=s.customer_search_start /> }
-                .into_any()
+        Pane::Pick => notice(
+            Tone::Info,
+            s.no_customer.to_owned(),
+            s.customer_search_start.to_owned(),
+            None,
+            None,
+        ),
+        Pane::Deals(answer) if answer.deals.is_empty() => notice(
+            Tone::Info,
+            s.empty.to_owned(),
+            s.empty_hint.to_owned(),
+            None,
+            None,
+        ),
+        Pane::Deals(answer) => {
+            view! { {pipeline_chart(&answer.deals)} {deal_list(&answer.deals)} }.into_any()
         }
-        Pane::Deals(answer) if answer.deals.is_empty() => view! { <EmptyState /> }.into_any(),
-        Pane::Deals(answer) => view! {
-            <PipelineChart deals=answer.deals.clone() />
-            <DealList deals=answer.deals.clone() />
-        }
-        .into_any(),
-        Pane::Text(text) => {
-            view! { <PlainTextCard customer=name.get_untracked() text=text.to_string() /> }
-                .into_any()
-        }
-        Pane::NotFound(problem) => view! { <NotFoundState problem=problem /> }.into_any(),
-        Pane::Failed(error) => view! { <ErrorState error=error on_retry=retry /> }.into_any(),
-        Pane::Offline { browser_offline } => {
-            view! { <OfflineState browser_offline=browser_offline on_retry=retry /> }.into_any()
-        }
+        Pane::Text(text) => plain_text_card(name.get_untracked(), &text),
+        Pane::NotFound(problem) => not_found_state(problem),
+        Pane::Failed(error) => error_state(&error, retry),
+        Pane::Offline { browser_offline } => offline_state(browser_offline, retry),
     }
 }
 

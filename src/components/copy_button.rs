@@ -19,13 +19,8 @@ enum CopyState {
     Fallback,
 }
 
-#[component]
-pub fn CopyButton(
-    /// The button's visible name.
-    label: &'static str,
-    /// What lands on the clipboard.
-    text: String,
-) -> impl IntoView {
+/// `label` is the button's visible name; `text` is what lands on the clipboard.
+pub fn copy_button(label: &'static str, text: String) -> AnyView {
     let ui = use_ui();
     let s = ui.s;
     let announcer = ui.announcer;
@@ -73,26 +68,32 @@ pub fn CopyButton(
             <button type="button" class="dp-button dp-button--subtle" on:click=copy>
                 {label}
             </button>
-            <Show when=move || state.get() == CopyState::Copied>
-                <span class="dp-copy__done">
-                    <span aria-hidden="true">"✓ "</span>
-                    {s.copied}
-                </span>
-            </Show>
-            <Show when=move || state.get() == CopyState::Fallback>
-                <span class="dp-copy__fallback">
-                    <label class="dp-copy__hint" for=field_id.clone()>{s.copy_fallback}</label>
-                    <textarea
-                        id=field_id.clone()
-                        class="dp-copy__field"
-                        readonly
-                        rows="2"
-                        node_ref=field
-                    ></textarea>
-                </span>
-            </Show>
+            {move || match state.get() {
+                CopyState::Idle => None,
+                CopyState::Copied => Some(view! {
+                    <span class="dp-copy__done">
+                        <span aria-hidden="true">"✓ "</span>
+                        {s.copied}
+                    </span>
+                }
+                .into_any()),
+                CopyState::Fallback => Some(view! {
+                    <span class="dp-copy__fallback">
+                        <label class="dp-copy__hint" for=field_id.clone()>{s.copy_fallback}</label>
+                        <textarea
+                            id=field_id.clone()
+                            class="dp-copy__field"
+                            readonly
+                            rows="2"
+                            node_ref=field
+                        ></textarea>
+                    </span>
+                }
+                .into_any()),
+            }}
         </span>
     }
+    .into_any()
 }
 
 /// A per-document counter for the fallback fields' ids.

@@ -26,8 +26,7 @@ enum Status {
     Failed,
 }
 
-#[component]
-pub fn CustomerSearch(config: WidgetConfig, on_choose: Callback<CustomerRef>) -> impl IntoView {
+pub fn customer_search(config: WidgetConfig, on_choose: Callback<CustomerRef>) -> AnyView {
     let ui = use_ui();
     let s = ui.s;
     let announcer = ui.announcer;
@@ -170,39 +169,48 @@ pub fn CustomerSearch(config: WidgetConfig, on_choose: Callback<CustomerRef>) ->
         let option_id = option_id.clone();
         move || active.get().filter(|_| open.get()).map(&option_id)
     };
+    // The options are plain values, redrawn when the list or the active one changes.
     let options = move || {
-        let option_id = option_id.clone();
-        results
-            .get()
-            .into_iter()
-            .enumerate()
-            .map(|(index, customer)| {
-                let selected = move || active.get() == Some(index);
-                let deals = customer.open_deals.map(|n| s.open_deals(n as usize));
-                view! {
-                    <li
-                        id=option_id(index)
-                        role="option"
-                        class="dp-search__option"
-                        class:dp-search__option--active=selected
-                        aria-selected=move || selected().to_string()
-                        on:mousedown=|event| event.prevent_default()
-                        on:click=move |_| choose(index)
-                    >
-                        <span class="dp-search__name">{customer.name}</span>
-                        <span class="dp-search__detail">
-                            {s.customer_kind(customer.kind)}
-                            {deals.map(|d| format!(" · {d}"))}
-                        </span>
-                    </li>
-                }
-            })
-            .collect_view()
+        let current = active.get();
+        results.with(|list| {
+            list.iter()
+                .enumerate()
+                .map(|(index, customer)| {
+                    let selected = current == Some(index);
+                    let mut detail = s.customer_kind(customer.kind).to_owned();
+                    if let Some(n) = customer.open_deals {
+                        detail.push_str(" · ");
+                        detail.push_str(&s.open_deals(n as usize));
+                    }
+                    view! {
+                        <li
+                            id=option_id(index)
+                            role="option"
+                            class=if selected {
+                                "dp-search__option dp-search__option--active"
+                            } else {
+                                "dp-search__option"
+                            }
+                            aria-selected=if selected { "true" } else { "false" }
+                            on:mousedown=|event| event.prevent_default()
+                            on:click=move |_| choose(index)
+                        >
+                            <span class="dp-search__name">{customer.name.clone()}</span>
+                            <span class="dp-search__detail">{detail}</span>
+                        </li>
+                    }
+                })
+                .collect::<Vec<_>>()
+                .into_any()
+        })
     };
-    let message = move || match status.get() {
-        Status::Failed => Some(s.customer_search_failed.to_owned()),
-        Status::Done if results.with(Vec::is_empty) => Some(s.no_customers(&query.get())),
-        _ => None,
+    let message = move || {
+        let text = match status.get() {
+            Status::Failed => Some(s.customer_search_failed.to_owned()),
+            Status::Done if results.with(Vec::is_empty) => Some(s.no_customers(&query.get())),
+            _ => None,
+        };
+        text.map(|text| view! { <p class="dp-search__message">{text}</p> }.into_any())
     };
 
     view! {
@@ -217,11 +225,11 @@ pub fn CustomerSearch(config: WidgetConfig, on_choose: Callback<CustomerRef>) ->
                     autocomplete="off"
                     spellcheck="false"
                     aria-autocomplete="list"
-                    aria-expanded=move || open.get().to_string()
+                    aria-expanded=move || if open.get() { "true" } else { "false" }
                     aria-controls=listbox_id.clone()
                     aria-describedby=hint_id.clone()
                     aria-activedescendant=active_descendant
-                    aria-busy=move || (status.get() == Status::Searching).to_string()
+                    aria-busy=move || if status.get() == Status::Searching { "true" } else { "false" }
                     placeholder=s.customer_search_placeholder
                     prop:value=move || query.get()
                     on:input=on_input
@@ -239,7 +247,8 @@ pub fn CustomerSearch(config: WidgetConfig, on_choose: Callback<CustomerRef>) ->
                 </ul>
             </div>
             <p class="dp-search__hint" id=hint_id>{s.customer_search_hint}</p>
-            {move || message().map(|text| view! { <p class="dp-search__message">{text}</p> })}
+            {message}
         </div>
     }
+    .into_any()
 }

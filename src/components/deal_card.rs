@@ -1,25 +1,28 @@
 //! One card per deal, as a disclosure: the heading's button shows or hides the details, summary
 //! and actions. The largest deal starts open. Everything from the backend is rendered as text.
+//!
+//! A card's fields never change after render, so they are built once as plain values; the only
+//! reactive parts are the disclosure and a long summary's "Show more". Plain functions returning
+//! `AnyView` (not components, not generic) keep the wasm small.
 
 use dealpane_contract::{Deal, SummaryState};
 use leptos::prelude::*;
 
-use super::copy_button::CopyButton;
-use super::{mark_first_deal, use_ui};
+use super::copy_button::copy_button;
+use super::{mark_first_deal, use_ui, Ui};
 use crate::format::{self, intl};
 
 /// The deals as a responsive grid of cards, the largest one expanded.
-#[component]
-pub fn DealList(deals: Vec<Deal>) -> impl IntoView {
+pub fn deal_list(deals: &[Deal]) -> AnyView {
     let ui = use_ui();
     let heading_id = ui.id("deals-heading");
     let labelled_by = heading_id.clone();
-    let largest = largest_deal(&deals);
+    let largest = largest_deal(deals);
     let cards = deals
-        .into_iter()
+        .iter()
         .enumerate()
-        .map(|(index, deal)| view! { <DealCard deal=deal start_expanded=Some(index) == largest /> })
-        .collect_view();
+        .map(|(index, deal)| deal_card(&ui, deal, Some(index) == largest))
+        .collect::<Vec<_>>();
     let marker = ui.clone();
     Effect::new(move |_| mark_first_deal(&marker));
     view! {
@@ -28,6 +31,7 @@ pub fn DealList(deals: Vec<Deal>) -> impl IntoView {
             <div class="dp-grid">{cards}</div>
         </section>
     }
+    .into_any()
 }
 
 /// The index of the deal with the highest value (the first one when none has a value).
@@ -42,11 +46,9 @@ fn largest_deal(deals: &[Deal]) -> Option<usize> {
     best.map(|(index, _)| index)
 }
 
-#[component]
-pub fn DealCard(deal: Deal, start_expanded: bool) -> impl IntoView {
-    let ui = use_ui();
+fn deal_card(ui: &Ui, deal: &Deal, start_expanded: bool) -> AnyView {
     let s = ui.s;
-    let tag = ui.tag.clone();
+    let tag = &*ui.tag;
     let expanded = RwSignal::new(start_expanded);
     let base = ui.id(&format!("deal-{}", deal.id));
     let title_id = format!("{base}-title");
@@ -62,7 +64,7 @@ pub fn DealCard(deal: Deal, start_expanded: bool) -> impl IntoView {
     let value = deal
         .value
         .as_ref()
-        .map(|money| intl::format_money(money.amount, &money.currency, &tag));
+        .map(|money| intl::format_money(money.amount, &money.currency, tag));
     let timing = deal
         .close_date
         .as_deref()
@@ -72,16 +74,18 @@ pub fn DealCard(deal: Deal, start_expanded: bool) -> impl IntoView {
     let close_date = deal
         .close_date
         .as_deref()
-        .map(|date| intl::format_date(date, &tag));
+        .map(|date| intl::format_date(date, tag));
 
-    let meta: Vec<String> = [
-        Some(stage.clone().unwrap_or_else(|| s.no_stage.to_owned())),
-        Some(value.clone().unwrap_or_else(|| s.no_value.to_owned())),
-        close_relative.clone(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let mut meta = vec![
+        stage.clone().unwrap_or_else(|| s.no_stage.to_owned()),
+        value.clone().unwrap_or_else(|| s.no_value.to_owned()),
+    ];
+    meta.extend(close_relative.clone());
+    let meta_class = if overdue {
+        "dp-card__meta dp-card__meta--overdue"
+    } else {
+        "dp-card__meta"
+    };
 
     let facts = [
         (s.label_stage, stage),
@@ -89,7 +93,7 @@ pub fn DealCard(deal: Deal, start_expanded: bool) -> impl IntoView {
         (
             s.label_probability,
             deal.probability
-                .map(|p| intl::format_percent(p.min(100), &tag)),
+                .map(|p| intl::format_percent(p.min(100), tag)),
         ),
         (
             s.label_close_date,
@@ -106,21 +110,34 @@ pub fn DealCard(deal: Deal, start_expanded: bool) -> impl IntoView {
     ];
     let facts = facts
         .into_iter()
-        .filter_map(|(label, value)| value.map(|value| (label, value)))
-        .map(|(label, value)| {
-            view! {
-                <div class="dp-facts__row">
-                    <dt>{label}</dt>
-                    <dd>{value}</dd>
-                </div>
-            }
+        .filter_map(|(label, value)| {
+            value.map(|value| {
+                view! {
+                    <div class="dp-facts__row">
+                        <dt>{label}</dt>
+                        <dd>{value}</dd>
+                    </div>
+                }
+            })
         })
-        .collect_view();
+        .collect::<Vec<_>>();
 
-    let link = deal.link.as_deref().and_then(web_link).map(str::to_owned);
-    let open_label = s.open_in_sales_label(&deal.name);
-    let summary_copy = format::summary_copy_text(&deal);
-    let link_copy = format::deal_copy_link(&deal);
+    let link = deal.link.as_deref().and_then(web_link).map(|href| {
+        view! {
+            <a
+                class="dp-button dp-button--primary"
+                href=href.to_owned()
+                target="_blank"
+                rel="noopener noreferrer"
+                aria-label=s.open_in_sales_label(&deal.name)
+            >
+                {s.open_in_sales}
+            </a>
+        }
+    });
+    let summary_copy =
+        format::summary_copy_text(deal).map(|text| copy_button(s.copy_summary, text));
+    let link_copy = copy_button(s.copy_deal_link, format::deal_copy_link(deal));
 
     view! {
         <article class="dp-card" aria-labelledby=labelled_by data-deal-id=deal.id.to_string()>
@@ -128,7 +145,7 @@ pub fn DealCard(deal: Deal, start_expanded: bool) -> impl IntoView {
                 <button
                     type="button"
                     class="dp-card__toggle"
-                    aria-expanded=move || expanded.get().to_string()
+                    aria-expanded=move || if expanded.get() { "true" } else { "false" }
                     aria-controls=body_id.clone()
                     on:click=move |_| expanded.update(|open| *open = !*open)
                 >
@@ -136,30 +153,15 @@ pub fn DealCard(deal: Deal, start_expanded: bool) -> impl IntoView {
                     <span class="dp-card__name">{deal.name.clone()}</span>
                 </button>
             </h3>
-            <p class="dp-card__meta" class:dp-card__meta--overdue=overdue>
-                {meta.join(" · ")}
-            </p>
+            <p class=meta_class>{meta.join(" · ")}</p>
             <div class="dp-card__body" id=body_id hidden=move || !expanded.get()>
                 <dl class="dp-facts">{facts}</dl>
-                <DealSummary deal=deal.clone() />
-                <div class="dp-actions">
-                    {link.map(|href| view! {
-                        <a
-                            class="dp-button dp-button--primary"
-                            href=href
-                            target="_blank"
-                            rel="noopener noreferrer"
-                            aria-label=open_label
-                        >
-                            {s.open_in_sales}
-                        </a>
-                    })}
-                    {summary_copy.map(|text| view! { <CopyButton label=s.copy_summary text=text /> })}
-                    <CopyButton label=s.copy_deal_link text=link_copy />
-                </div>
+                {deal_summary(ui, deal)}
+                <div class="dp-actions">{link}{summary_copy}{link_copy}</div>
             </div>
         </article>
     }
+    .into_any()
 }
 
 /// A link the pane may put in `href`: http(s) only, so a `javascript:` URL from a compromised
@@ -172,18 +174,15 @@ fn web_link(link: &str) -> Option<&str> {
 
 /// The deal's AI summary, paragraphs and line breaks kept; a long one folds behind "Show more".
 /// A summary that is unavailable or turned off is one line saying so.
-#[component]
-fn DealSummary(deal: Deal) -> impl IntoView {
-    let ui = use_ui();
+fn deal_summary(ui: &Ui, deal: &Deal) -> AnyView {
     let s = ui.s;
     let text = deal
         .summary
         .text
         .as_deref()
         .map(str::trim)
-        .filter(|text| !text.is_empty())
-        .map(str::to_owned);
-    let note = match (deal.summary.state, &text) {
+        .filter(|text| !text.is_empty());
+    let note = match (deal.summary.state, text) {
         (SummaryState::Ready, Some(_)) => None,
         (SummaryState::Disabled, _) => Some(s.summary_disabled),
         _ => Some(s.summary_unavailable),
@@ -193,9 +192,22 @@ fn DealSummary(deal: Deal) -> impl IntoView {
             .into_any();
     }
     let text = text.unwrap_or_default();
-    let long = format::is_long_summary(&text);
+    let long = format::is_long_summary(text);
     let more = RwSignal::new(false);
     let text_id = ui.id(&format!("deal-{}-summary", deal.id));
+    let toggle = long.then(|| {
+        view! {
+            <button
+                type="button"
+                class="dp-link-button"
+                aria-expanded=move || if more.get() { "true" } else { "false" }
+                aria-controls=text_id.clone()
+                on:click=move |_| more.update(|m| *m = !*m)
+            >
+                {move || if more.get() { s.show_less } else { s.show_more }}
+            </button>
+        }
+    });
     view! {
         <div class="dp-summary" data-summary="ready">
             <h4 class="dp-summary__title">{s.summary_label}</h4>
@@ -204,19 +216,9 @@ fn DealSummary(deal: Deal) -> impl IntoView {
                 id=text_id.clone()
                 class:dp-summary__text--folded=move || long && !more.get()
             >
-                <SummaryText text=text />
+                {summary_text(text)}
             </div>
-            {long.then(|| view! {
-                <button
-                    type="button"
-                    class="dp-link-button"
-                    aria-expanded=move || more.get().to_string()
-                    aria-controls=text_id.clone()
-                    on:click=move |_| more.update(|m| *m = !*m)
-                >
-                    {move || if more.get() { s.show_less } else { s.show_more }}
-                </button>
-            })}
+            {toggle}
             <p class="dp-summary__disclaimer">{s.ai_disclaimer}</p>
         </div>
     }
@@ -232,24 +234,23 @@ fn summary_state(state: SummaryState) -> &'static str {
 }
 
 /// Paragraphs as `<p>`, line breaks as `<br>`, every line a text node.
-#[component]
-fn SummaryText(text: String) -> impl IntoView {
-    format::summary_paragraphs(&text)
+fn summary_text(text: &str) -> AnyView {
+    format::summary_paragraphs(text)
         .into_iter()
         .map(|lines| {
             let lines = lines
                 .into_iter()
                 .enumerate()
                 .map(|(index, line)| view! { {(index > 0).then(|| view! { <br /> })} {line} })
-                .collect_view();
+                .collect::<Vec<_>>();
             view! { <p>{lines}</p> }
         })
-        .collect_view()
+        .collect::<Vec<_>>()
+        .into_any()
 }
 
 /// A backend that only speaks text (an unchanged sample function): one card with its summary.
-#[component]
-pub fn PlainTextCard(customer: String, text: String) -> impl IntoView {
+pub fn plain_text_card(customer: String, text: &str) -> AnyView {
     let ui = use_ui();
     let s = ui.s;
     let title_id = ui.id("plain-title");
@@ -262,15 +263,12 @@ pub fn PlainTextCard(customer: String, text: String) -> impl IntoView {
             <h2 class="dp-card__heading dp-card__heading--static" id=title_id>{s.plain_text_title}</h2>
             <p class="dp-card__meta">{customer}</p>
             <div class="dp-summary" data-summary="ready">
-                <div class="dp-summary__text">
-                    <SummaryText text=text />
-                </div>
+                <div class="dp-summary__text">{summary_text(text)}</div>
                 <p class="dp-summary__disclaimer">{s.ai_disclaimer}</p>
             </div>
             <p class="dp-card__hint">{s.plain_text_hint}</p>
-            <div class="dp-actions">
-                <CopyButton label=s.copy_summary text=copy />
-            </div>
+            <div class="dp-actions">{copy_button(s.copy_summary, copy)}</div>
         </article>
     }
+    .into_any()
 }

@@ -44,8 +44,7 @@ impl Default for Announcer {
     }
 }
 
-#[component]
-pub fn LiveRegion(announcer: Announcer) -> impl IntoView {
+pub fn live_region(announcer: Announcer) -> AnyView {
     let current = announcer.0;
     view! {
         <div
@@ -56,4 +55,5 @@ pub fn LiveRegion(announcer: Announcer) -> impl IntoView {
             {move || current.with(|a| a.text.clone())}
         </div>
     }
+    .into_any()
 }

@@ -1,5 +1,6 @@
-//! The pane's view, one component per file. Every component reads its words from `i18n` and its
-//! locale through [`Ui`], which `App` provides.
+//! The pane's view, one part per file. Parts are plain functions returning `AnyView`, not
+//! components (each component is props code in the wasm). Every part reads its words from `i18n`
+//! and its locale through [`Ui`], which `App` provides.
 
 pub mod copy_button;
 pub mod customer_search;

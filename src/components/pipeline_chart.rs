@@ -13,16 +13,15 @@ use crate::format::{self, intl};
 const ROW: u32 = 40;
 const BAR_HEIGHT: u32 = 14;
 
-#[component]
-pub fn PipelineChart(deals: Vec<Deal>) -> impl IntoView {
+pub fn pipeline_chart(deals: &[Deal]) -> AnyView {
     let ui = use_ui();
     let s = ui.s;
-    let totals = format::stage_totals(&deals);
-    let currency = format::top_currency(&deals);
+    let totals = format::stage_totals(deals);
+    let currency = format::top_currency(deals);
     let (Some(currency), false) = (currency, totals.is_empty()) else {
         return ().into_any();
     };
-    let several_currencies = format::open_total(&deals).len() > 1;
+    let several_currencies = format::open_total(deals).len() > 1;
     let max = totals.iter().map(|(_, v)| *v).fold(0.0_f64, f64::max);
     let bars: Vec<(String, String, f64)> = totals
         .into_iter()

@@ -1,11 +1,14 @@
 //! The pane's states other than "here are the deals": loading, empty, not found, errors, offline,
 //! and the admin mistakes (an unusable URL or config file). Each says what happened and what to
 //! do; an icon and words carry the meaning, the colour only repeats it.
+//!
+//! Plain functions returning `AnyView` rather than components: one copy of the notice's markup
+//! in the wasm, whatever goes below it.
 
 use dealpane_contract::Problem;
 use leptos::prelude::*;
 
-use super::copy_button::CopyButton;
+use super::copy_button::copy_button;
 use super::use_ui;
 use crate::api::ApiError;
 
@@ -32,43 +35,41 @@ impl Tone {
             Tone::Error => "⨯",
         }
     }
+
+    fn state_name(self) -> &'static str {
+        match self {
+            Tone::Info => "info",
+            Tone::Warning => "warning",
+            Tone::Error => "error",
+        }
+    }
 }
 
-/// A titled message with what to do, and room for actions (Retry) below.
-#[component]
-pub fn Notice(
+/// A titled message with what to do: `detail` is the server's own words, shown as text under
+/// the title; `actions` (Retry, the trace id) go below.
+pub fn notice(
     tone: Tone,
-    #[prop(into)] title: String,
-    #[prop(into)] hint: String,
-    /// The server's own words, shown as text under the title.
-    #[prop(default = None)]
+    title: String,
+    hint: String,
     detail: Option<String>,
-    #[prop(optional)] children: Option<Children>,
-) -> impl IntoView {
+    actions: Option<AnyView>,
+) -> AnyView {
     view! {
-        <section class=tone.class() data-state=state_name(tone)>
+        <section class=tone.class() data-state=tone.state_name()>
             <span class="dp-notice__icon" aria-hidden="true">{tone.icon()}</span>
             <div class="dp-notice__body">
                 <h2 class="dp-notice__title">{title}</h2>
                 {detail.map(|text| view! { <p class="dp-notice__detail">{text}</p> })}
                 <p class="dp-notice__hint">{hint}</p>
-                {children.map(|actions| view! { <div class="dp-notice__actions">{actions()}</div> })}
+                {actions.map(|actions| view! { <div class="dp-notice__actions">{actions}</div> })}
             </div>
         </section>
     }
-}
-
-fn state_name(tone: Tone) -> &'static str {
-    match tone {
-        Tone::Info => "info",
-        Tone::Warning => "warning",
-        Tone::Error => "error",
-    }
+    .into_any()
 }
 
 /// Placeholder cards while the deals load; `main` carries `aria-busy` meanwhile.
-#[component]
-pub fn Skeleton() -> impl IntoView {
+pub fn skeleton() -> AnyView {
     let s = use_ui().s;
     view! {
         <div class="dp-skeleton" data-state="loading">
@@ -80,32 +81,27 @@ pub fn Skeleton() -> impl IntoView {
             </div>
         </div>
     }
+    .into_any()
 }
 
-#[component]
-pub fn EmptyState() -> impl IntoView {
-    let s = use_ui().s;
-    view! { <Notice tone=Tone::Info title=s.empty hint=s.empty_hint /> }
-}
-
-#[component]
-pub fn NotFoundState(problem: Option<Problem>) -> impl IntoView {
+pub fn not_found_state(problem: Option<Problem>) -> AnyView {
     let s = use_ui().s;
     let detail = problem.as_ref().and_then(|p| p.detail.clone());
-    let trace = problem.and_then(|p| p.trace_id);
-    view! {
-        <Notice tone=Tone::Warning title=s.not_found hint=s.not_found_hint detail=detail>
-            {trace.map(|id| view! { <TraceId id=id /> })}
-        </Notice>
-    }
+    let trace = problem.and_then(|p| p.trace_id).map(trace_id);
+    notice(
+        Tone::Warning,
+        s.not_found.to_owned(),
+        s.not_found_hint.to_owned(),
+        detail,
+        trace,
+    )
 }
 
 /// A failed call: what went wrong (the server's title and detail when it sent problem+json),
 /// what to do, the trace id to quote, and Retry.
-#[component]
-pub fn ErrorState(error: ApiError, on_retry: Callback<()>) -> impl IntoView {
+pub fn error_state(error: &ApiError, on_retry: Callback<()>) -> AnyView {
     let s = use_ui().s;
-    let (title, detail, hint) = match &error {
+    let (title, detail, hint) = match error {
         ApiError::Problem(problem) => {
             let (fallback_title, hint) = s.problem(problem.status, None);
             let title = Some(problem.title.trim())
@@ -132,52 +128,49 @@ pub fn ErrorState(error: ApiError, on_retry: Callback<()>) -> impl IntoView {
             s.network_error_hint.to_owned(),
         ),
     };
-    let trace = error.trace_id().map(str::to_owned);
-    view! {
-        <Notice tone=Tone::Error title=title hint=hint detail=detail>
-            <RetryButton on_retry=on_retry />
-            {trace.map(|id| view! { <TraceId id=id /> })}
-        </Notice>
-    }
+    let trace = error.trace_id().map(|id| trace_id(id.to_owned()));
+    let actions = view! { {retry_button(on_retry)} {trace} }.into_any();
+    notice(Tone::Error, title, hint, detail, Some(actions))
 }
 
 /// No connection: `navigator.onLine` is false, or the request failed on the network. The pane
 /// reloads by itself when the browser's `online` event fires.
-#[component]
-pub fn OfflineState(browser_offline: bool, on_retry: Callback<()>) -> impl IntoView {
+pub fn offline_state(browser_offline: bool, on_retry: Callback<()>) -> AnyView {
     let s = use_ui().s;
     let (title, hint) = if browser_offline {
         (s.offline_title, s.offline_hint)
     } else {
         (s.network_error, s.network_error_hint)
     };
-    view! {
-        <Notice tone=Tone::Warning title=title hint=hint>
-            <RetryButton on_retry=on_retry />
-        </Notice>
-    }
+    notice(
+        Tone::Warning,
+        title.to_owned(),
+        hint.to_owned(),
+        None,
+        Some(retry_button(on_retry)),
+    )
 }
 
-#[component]
-fn RetryButton(on_retry: Callback<()>) -> impl IntoView {
+fn retry_button(on_retry: Callback<()>) -> AnyView {
     let s = use_ui().s;
     view! {
         <button type="button" class="dp-button dp-button--primary" on:click=move |_| on_retry.run(())>
             {s.retry}
         </button>
     }
+    .into_any()
 }
 
 /// The trace id, selectable and copyable, for the agent to hand to an admin.
-#[component]
-fn TraceId(id: String) -> impl IntoView {
+fn trace_id(id: String) -> AnyView {
     let s = use_ui().s;
     view! {
         <p class="dp-trace">
             <span class="dp-trace__label">{s.trace_id}": "</span>
             <code class="dp-trace__id">{id.clone()}</code>
             " "
-            <CopyButton label=s.copy_trace_id text=id />
+            {copy_button(s.copy_trace_id, id)}
         </p>
     }
+    .into_any()
 }
