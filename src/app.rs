@@ -1,7 +1,7 @@
 //! The pane: reads its URL once, loads `config.json`, then the customer's deals, and shows one
 //! of its states. No router and no history: the workspace's iframe is one view.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,7 +14,7 @@ use web_sys::AbortController;
 use crate::api::{self, ApiError, DealsAnswer};
 use crate::components::customer_search::customer_search;
 use crate::components::deal_card::{deal_list, plain_text_card};
-use crate::components::header::{customer_header, Figures};
+use crate::components::header::customer_header;
 use crate::components::live_region::{live_region, Announcer};
 use crate::components::pipeline_chart::pipeline_chart;
 use crate::components::states::{
@@ -95,13 +95,16 @@ pub fn App(
         tag: Arc::from(locale.tag.as_str()),
         announcer,
         id_prefix: Arc::from(next_pane_prefix().as_str()),
-        first_deal_marked: StoredValue::new(false),
+        first_deal_marked: Arc::new(AtomicBool::new(false)),
     };
     provide_context(ui.clone());
 
     let context = parse_context(&query);
     let standalone = matches!(&context, Ok(ctx) if ctx.customer.is_none());
     let customer = RwSignal::new(context.as_ref().ok().and_then(|c| c.customer.clone()));
+    // Apart from `customer`, so choosing another customer does not rebuild the header (and
+    // empty the picker).
+    let has_customer = RwSignal::new(customer.with_untracked(Option::is_some));
     let pane = RwSignal::new(match &context {
         Err(error) => Pane::BadContext(error.clone()),
         Ok(_) => Pane::Starting,
@@ -149,9 +152,12 @@ pub fn App(
         });
     };
 
-    let retry = Callback::new(move |()| load(true));
-    let choose = Callback::new(move |picked: CustomerRef| {
+    let retry = move || load(true);
+    let choose = move |picked: CustomerRef| {
         known_name.set(Some(picked.name.clone()));
+        if !has_customer.get_untracked() {
+            has_customer.set(true);
+        }
         updated_at.set(None);
         customer.set(Some(CustomerKey {
             id: Some(picked.id),
@@ -159,7 +165,7 @@ pub fn App(
             kind: Some(picked.kind),
         }));
         load(false);
-    });
+    };
 
     if context.is_ok() {
         spawn_local(async move {
@@ -205,7 +211,7 @@ pub fn App(
         }
     });
 
-    let name = Signal::derive(move || {
+    let name = move || {
         known_name.get().unwrap_or_else(|| {
             customer.with(|key| match key {
                 Some(CustomerKey {
@@ -215,12 +221,11 @@ pub fn App(
                 _ => String::new(),
             })
         })
-    });
-    let tag = ui.tag.clone();
-    let figures = Signal::derive(move || match pane.get() {
-        Pane::Deals(answer) => Some(Figures::of(&answer.deals, &tag)),
+    };
+    let answer = move || match pane.get() {
+        Pane::Deals(answer) => Some(answer),
         _ => None,
-    });
+    };
     let busy = move || {
         if matches!(pane.get(), Pane::Starting | Pane::Loading) {
             "true"
@@ -228,8 +233,6 @@ pub fn App(
             "false"
         }
     };
-    // Memos, so choosing another customer does not rebuild the header (and empty the picker).
-    let has_customer = Memo::new(move |_| customer.with(Option::is_some));
     let header = move || {
         (standalone || has_customer.get()).then(|| {
             view! {
@@ -242,7 +245,7 @@ pub fn App(
                     }}
                     {move || {
                         has_customer.get().then(|| {
-                            customer_header(name, figures, updated_at.into(), now.into(), retry)
+                            customer_header(name, answer, updated_at, now, retry)
                         })
                     }}
                 </header>
@@ -254,7 +257,7 @@ pub fn App(
         <div class="dp">
             {header}
             <main class="dp-main" aria-busy=busy>
-                {move || view_pane(pane.get(), name, retry)}
+                {move || view_pane(pane.get(), &name, retry)}
             </main>
             {live_region(announcer)}
         </div>
@@ -330,7 +333,11 @@ fn error_headline(error: &ApiError, s: &Strings) -> String {
     }
 }
 
-fn view_pane(pane: Pane, name: Signal<String>, retry: Callback<()>) -> AnyView {
+fn view_pane(
+    pane: Pane,
+    name: &dyn Fn() -> String,
+    retry: impl Fn() + Copy + Send + Sync + 'static,
+) -> AnyView {
     let s = expect_context::<Ui>().s;
     match pane {
         Pane::Starting => ().into_any(),
@@ -360,7 +367,7 @@ fn view_pane(pane: Pane, name: Signal<String>, retry: Callback<()>) -> AnyView {
         Pane::Deals(answer) => {
             view! { {pipeline_chart(&answer.deals)} {deal_list(&answer.deals)} }.into_any()
         }
-        Pane::Text(text) => plain_text_card(name.get_untracked(), &text),
+        Pane::Text(text) => plain_text_card(untrack(name), &text),
         Pane::NotFound(problem) => not_found_state(problem),
         Pane::Failed(error) => error_state(&error, retry),
         Pane::Offline { browser_offline } => offline_state(browser_offline, retry),

@@ -27,10 +27,10 @@ pub fn copy_button(label: &'static str, text: String) -> AnyView {
     let state = RwSignal::new(CopyState::Idle);
     let field = NodeRef::<html::Textarea>::new();
     let field_id = ui.id(&format!("copy-{}", next_copy_id()));
-    let copy_text = StoredValue::new(text);
+    let field_text = text.clone();
 
     let copy = move |_| {
-        let text = copy_text.get_value();
+        let text = text.clone();
         spawn_local(async move {
             match clipboard::write_text(&text).await {
                 Ok(()) => {
@@ -57,7 +57,7 @@ pub fn copy_button(label: &'static str, text: String) -> AnyView {
     Effect::new(move |_| {
         if let Some(element) = field.get() {
             // The value first: selecting before it lands would select nothing.
-            element.set_value(&copy_text.get_value());
+            element.set_value(&field_text);
             let _ = element.focus();
             element.select();
         }

@@ -18,15 +18,29 @@ pub const DEBOUNCE_MS: u64 = 250;
 /// Suggestions shown.
 const SUGGESTIONS: u8 = 8;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// What the picker shows: the text typed, the suggestions and which one is active.
+#[derive(Default)]
+struct Search {
+    query: String,
+    results: Vec<CustomerRef>,
+    open: bool,
+    active: Option<usize>,
+    status: Status,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 enum Status {
+    #[default]
     Idle,
     Searching,
     Done,
     Failed,
 }
 
-pub fn customer_search(config: WidgetConfig, on_choose: Callback<CustomerRef>) -> AnyView {
+pub fn customer_search(
+    config: WidgetConfig,
+    on_choose: impl Fn(CustomerRef) + Copy + Send + Sync + 'static,
+) -> AnyView {
     let ui = use_ui();
     let s = ui.s;
     let announcer = ui.announcer;
@@ -35,11 +49,8 @@ pub fn customer_search(config: WidgetConfig, on_choose: Callback<CustomerRef>) -
     let hint_id = ui.id("customer-search-hint");
     let option_prefix = ui.id("customer-option");
 
-    let query = RwSignal::new(String::new());
-    let results = RwSignal::new(Vec::<CustomerRef>::new());
-    let open = RwSignal::new(false);
-    let active = RwSignal::new(None::<usize>);
-    let status = RwSignal::new(Status::Idle);
+    // One signal for the picker's state: one signal type in the wasm instead of five.
+    let state = RwSignal::new(Search::default());
     let debounce = StoredValue::new(None::<TimeoutHandle>);
     let inflight = StoredValue::new_local(None::<AbortController>);
     let config = StoredValue::new(config);
@@ -60,7 +71,7 @@ pub fn customer_search(config: WidgetConfig, on_choose: Callback<CustomerRef>) -
         };
         let signal = controller.signal();
         inflight.set_value(Some(controller));
-        status.set(Status::Searching);
+        state.update(|st| st.status = Status::Searching);
         spawn_local(async move {
             let Some(config) = config.try_get_value() else {
                 return;
@@ -72,10 +83,12 @@ pub fn customer_search(config: WidgetConfig, on_choose: Callback<CustomerRef>) -
             match answer {
                 Ok(list) => {
                     let count = list.customers.len();
-                    let _ = results.try_set(list.customers);
-                    let _ = active.try_set(None);
-                    let _ = open.try_set(count > 0);
-                    let _ = status.try_set(Status::Done);
+                    state.try_update(|st| {
+                        st.results = list.customers;
+                        st.active = None;
+                        st.open = count > 0;
+                        st.status = Status::Done;
+                    });
                     announcer.polite(if count == 0 {
                         s.no_customers(&text)
                     } else {
@@ -84,9 +97,11 @@ pub fn customer_search(config: WidgetConfig, on_choose: Callback<CustomerRef>) -
                 }
                 Err(ApiError::Aborted) => {}
                 Err(_) => {
-                    let _ = results.try_set(Vec::new());
-                    let _ = open.try_set(false);
-                    let _ = status.try_set(Status::Failed);
+                    state.try_update(|st| {
+                        st.results = Vec::new();
+                        st.open = false;
+                        st.status = Status::Failed;
+                    });
                     announcer.urgent(s.customer_search_failed);
                 }
             }
@@ -98,13 +113,18 @@ pub fn customer_search(config: WidgetConfig, on_choose: Callback<CustomerRef>) -
             .chars()
             .take(limits::NAME_MAX_CHARS)
             .collect();
-        query.set(text.clone());
         cancel_pending();
-        if text.trim().is_empty() {
-            results.set(Vec::new());
-            open.set(false);
-            active.set(None);
-            status.set(Status::Idle);
+        let blank = text.trim().is_empty();
+        state.update(|st| {
+            st.query = text.clone();
+            if blank {
+                st.results = Vec::new();
+                st.open = false;
+                st.active = None;
+                st.status = Status::Idle;
+            }
+        });
+        if blank {
             return;
         }
         let handle = set_timeout_with_handle(
@@ -115,68 +135,74 @@ pub fn customer_search(config: WidgetConfig, on_choose: Callback<CustomerRef>) -
     };
 
     let choose = move |index: usize| {
-        let Some(customer) = results.with_untracked(|list| list.get(index).cloned()) else {
+        let Some(customer) = state.with_untracked(|st| st.results.get(index).cloned()) else {
             return;
         };
-        query.set(customer.name.clone());
-        open.set(false);
-        active.set(None);
-        on_choose.run(customer);
+        state.update(|st| {
+            st.query = customer.name.clone();
+            st.open = false;
+            st.active = None;
+        });
+        on_choose(customer);
     };
 
     let on_keydown = move |event: ev::KeyboardEvent| {
-        let count = results.with_untracked(Vec::len);
+        let (count, open, active) =
+            state.with_untracked(|st| (st.results.len(), st.open, st.active));
         match event.key().as_str() {
             "ArrowDown" | "ArrowUp" if count > 0 => {
                 event.prevent_default();
                 let down = event.key() == "ArrowDown";
-                let next = match (open.get_untracked(), active.get_untracked()) {
+                let next = match (open, active) {
                     (true, Some(i)) if down => (i + 1) % count,
                     (true, Some(i)) => (i + count - 1) % count,
                     (_, _) if down => 0,
                     (_, _) => count - 1,
                 };
-                open.set(true);
-                active.set(Some(next));
+                state.update(|st| {
+                    st.open = true;
+                    st.active = Some(next);
+                });
             }
             "Enter" => {
-                if let (true, Some(index)) = (open.get_untracked(), active.get_untracked()) {
+                if let (true, Some(index)) = (open, active) {
                     event.prevent_default();
                     choose(index);
                 }
             }
             "Escape" => {
                 event.prevent_default();
-                if open.get_untracked() {
-                    open.set(false);
-                    active.set(None);
+                if open {
+                    state.update(|st| {
+                        st.open = false;
+                        st.active = None;
+                    });
                 } else {
                     cancel_pending();
-                    query.set(String::new());
-                    results.set(Vec::new());
-                    status.set(Status::Idle);
+                    state.update(|st| {
+                        st.query = String::new();
+                        st.results = Vec::new();
+                        st.status = Status::Idle;
+                    });
                 }
             }
             _ => {}
         }
     };
 
-    let option_id = {
-        let prefix = option_prefix.clone();
-        move |index: usize| format!("{prefix}-{index}")
-    };
+    let option_id = move |index: usize| format!("{option_prefix}-{index}");
     let active_descendant = {
         let option_id = option_id.clone();
-        move || active.get().filter(|_| open.get()).map(&option_id)
+        move || state.with(|st| st.active.filter(|_| st.open).map(&option_id))
     };
     // The options are plain values, redrawn when the list or the active one changes.
     let options = move || {
-        let current = active.get();
-        results.with(|list| {
-            list.iter()
+        state.with(|st| {
+            st.results
+                .iter()
                 .enumerate()
                 .map(|(index, customer)| {
-                    let selected = current == Some(index);
+                    let selected = st.active == Some(index);
                     let mut detail = s.customer_kind(customer.kind).to_owned();
                     if let Some(n) = customer.open_deals {
                         detail.push_str(" · ");
@@ -205,11 +231,11 @@ pub fn customer_search(config: WidgetConfig, on_choose: Callback<CustomerRef>) -
         })
     };
     let message = move || {
-        let text = match status.get() {
+        let text = state.with(|st| match st.status {
             Status::Failed => Some(s.customer_search_failed.to_owned()),
-            Status::Done if results.with(Vec::is_empty) => Some(s.no_customers(&query.get())),
+            Status::Done if st.results.is_empty() => Some(s.no_customers(&st.query)),
             _ => None,
-        };
+        });
         text.map(|text| view! { <p class="dp-search__message">{text}</p> }.into_any())
     };
 
@@ -225,23 +251,23 @@ pub fn customer_search(config: WidgetConfig, on_choose: Callback<CustomerRef>) -
                     autocomplete="off"
                     spellcheck="false"
                     aria-autocomplete="list"
-                    aria-expanded=move || if open.get() { "true" } else { "false" }
+                    aria-expanded=move || if state.with(|st| st.open) { "true" } else { "false" }
                     aria-controls=listbox_id.clone()
                     aria-describedby=hint_id.clone()
                     aria-activedescendant=active_descendant
-                    aria-busy=move || if status.get() == Status::Searching { "true" } else { "false" }
+                    aria-busy=move || if state.with(|st| st.status == Status::Searching) { "true" } else { "false" }
                     placeholder=s.customer_search_placeholder
-                    prop:value=move || query.get()
+                    prop:value=move || state.with(|st| st.query.clone())
                     on:input=on_input
                     on:keydown=on_keydown
-                    on:blur=move |_| open.set(false)
+                    on:blur=move |_| state.update(|st| st.open = false)
                 />
                 <ul
                     id=listbox_id.clone()
                     role="listbox"
                     class="dp-search__list"
                     aria-label=s.customer_search_label
-                    hidden=move || !open.get()
+                    hidden=move || !state.with(|st| st.open)
                 >
                     {options}
                 </ul>

@@ -10,6 +10,7 @@ pub mod live_region;
 pub mod pipeline_chart;
 pub mod states;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -27,7 +28,7 @@ pub struct Ui {
     pub announcer: Announcer,
     pub id_prefix: Arc<str>,
     /// Set once the first deal (or the plain-text card) is on screen: `performance.mark` once.
-    pub first_deal_marked: StoredValue<bool>,
+    pub first_deal_marked: Arc<AtomicBool>,
 }
 
 impl Ui {
@@ -47,10 +48,9 @@ pub const FIRST_DEAL_MARK: &str = "dealpane:first-deal";
 /// Calls `performance.mark(FIRST_DEAL_MARK)` the first time it runs for this pane; call it from
 /// an effect of a rendered card, so the card is in the document.
 pub fn mark_first_deal(ui: &Ui) {
-    if ui.first_deal_marked.get_value() {
+    if ui.first_deal_marked.swap(true, Ordering::Relaxed) {
         return;
     }
-    ui.first_deal_marked.set_value(true);
     if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
         let _ = performance.mark(FIRST_DEAL_MARK);
     }

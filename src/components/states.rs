@@ -99,7 +99,10 @@ pub fn not_found_state(problem: Option<Problem>) -> AnyView {
 
 /// A failed call: what went wrong (the server's title and detail when it sent problem+json),
 /// what to do, the trace id to quote, and Retry.
-pub fn error_state(error: &ApiError, on_retry: Callback<()>) -> AnyView {
+pub fn error_state(
+    error: &ApiError,
+    on_retry: impl Fn() + Copy + Send + Sync + 'static,
+) -> AnyView {
     let s = use_ui().s;
     let (title, detail, hint) = match error {
         ApiError::Problem(problem) => {
@@ -135,7 +138,10 @@ pub fn error_state(error: &ApiError, on_retry: Callback<()>) -> AnyView {
 
 /// No connection: `navigator.onLine` is false, or the request failed on the network. The pane
 /// reloads by itself when the browser's `online` event fires.
-pub fn offline_state(browser_offline: bool, on_retry: Callback<()>) -> AnyView {
+pub fn offline_state(
+    browser_offline: bool,
+    on_retry: impl Fn() + Copy + Send + Sync + 'static,
+) -> AnyView {
     let s = use_ui().s;
     let (title, hint) = if browser_offline {
         (s.offline_title, s.offline_hint)
@@ -151,10 +157,10 @@ pub fn offline_state(browser_offline: bool, on_retry: Callback<()>) -> AnyView {
     )
 }
 
-fn retry_button(on_retry: Callback<()>) -> AnyView {
+fn retry_button(on_retry: impl Fn() + Copy + Send + Sync + 'static) -> AnyView {
     let s = use_ui().s;
     view! {
-        <button type="button" class="dp-button dp-button--primary" on:click=move |_| on_retry.run(())>
+        <button type="button" class="dp-button dp-button--primary" on:click=move |_| on_retry()>
             {s.retry}
         </button>
     }
