@@ -117,12 +117,7 @@ async fn text_plain_is_exactly_the_top_deals_summary() {
         );
     }
     // The text answer needs only the top deal's summary, like the sample function.
-    assert_eq!(
-        source
-            .summary_calls
-            .load(std::sync::atomic::Ordering::SeqCst),
-        1
-    );
+    assert_eq!(source.summary_calls(), 1);
 }
 
 #[tokio::test]
@@ -244,12 +239,7 @@ async fn summaries_can_be_turned_off() {
         .deals
         .iter()
         .all(|d| d.summary.state == SummaryState::Disabled));
-    assert_eq!(
-        source
-            .summary_calls
-            .load(std::sync::atomic::Ordering::SeqCst),
-        0
-    );
+    assert_eq!(source.summary_calls(), 0);
 }
 
 // --- errors --------------------------------------------------------------------------------
@@ -586,12 +576,7 @@ async fn concurrent_identical_requests_make_one_upstream_call() {
         "every caller gets the same answer"
     );
     assert_eq!(source.open_deals_calls(), 1);
-    assert_eq!(
-        source
-            .summary_calls
-            .load(std::sync::atomic::Ordering::SeqCst),
-        3
-    );
+    assert_eq!(source.summary_calls(), 3);
 }
 
 #[tokio::test]

@@ -145,7 +145,7 @@ fn deal_card(ui: &Ui, deal: &Deal, start_expanded: bool) -> AnyView {
                 <button
                     type="button"
                     class="dp-card__toggle"
-                    aria-expanded=move || if expanded.get() { "true" } else { "false" }
+                    aria-expanded=aria_bool(expanded)
                     aria-controls=body_id.clone()
                     on:click=move |_| expanded.update(|open| *open = !*open)
                 >
@@ -162,6 +162,11 @@ fn deal_card(ui: &Ui, deal: &Deal, start_expanded: bool) -> AnyView {
         </article>
     }
     .into_any()
+}
+
+/// An ARIA true/false attribute that follows `open` (the card's and the summary's disclosure).
+fn aria_bool(open: RwSignal<bool>) -> impl Fn() -> &'static str + Copy {
+    move || if open.get() { "true" } else { "false" }
 }
 
 /// A link the pane may put in `href`: http(s) only, so a `javascript:` URL from a compromised
@@ -200,7 +205,7 @@ fn deal_summary(ui: &Ui, deal: &Deal) -> AnyView {
             <button
                 type="button"
                 class="dp-link-button"
-                aria-expanded=move || if more.get() { "true" } else { "false" }
+                aria-expanded=aria_bool(more)
                 aria-controls=text_id.clone()
                 on:click=move |_| more.update(|m| *m = !*m)
             >

@@ -123,6 +123,10 @@ impl FakeSource {
     pub fn open_deals_calls(&self) -> usize {
         self.open_deals_calls.load(Ordering::SeqCst)
     }
+
+    pub fn summary_calls(&self) -> usize {
+        self.summary_calls.load(Ordering::SeqCst)
+    }
 }
 
 #[async_trait]
