@@ -42,9 +42,10 @@ pub fn run(args: TestArgs) -> Result<()> {
         .into());
     }
     let selected = |name: &str| args.suites.is_empty() || args.suites.iter().any(|s| s == name);
-    let needs_browser = selected("browser") || selected("e2e");
-    tools::ensure(if needs_browser {
-        Needs::BuildAndBrowser
+    // The unit suite starts its own redis-server; the browser and e2e suites need Chromium.
+    let needs_test_tools = selected("unit") || selected("browser") || selected("e2e");
+    tools::ensure(if needs_test_tools {
+        Needs::Tests
     } else {
         Needs::Build
     })?;

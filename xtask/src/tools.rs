@@ -19,18 +19,21 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Debian packages; chromium and chromium-driver must be the same version.
 pub const BROWSER_PACKAGES: [&str; 2] = ["chromium", "chromium-driver"];
 pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// Debian's Redis: the shared-cache tests start their own `redis-server` on a free port.
+pub const REDIS_PACKAGE: &str = "redis-server";
+pub const REDIS_SERVER: &str = "/usr/bin/redis-server";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 #[derive(clap::Args)]
 pub struct ToolsArgs {
-    /// Also install the browser (Chromium and ChromeDriver), which only the tests need.
+    /// Also install what only the tests need: Chromium, ChromeDriver and redis-server.
     #[arg(long)]
     pub browser: bool,
 }
 
 pub fn run(args: ToolsArgs) -> Result<()> {
     let needs = if args.browser {
-        Needs::BuildAndBrowser
+        Needs::Tests
     } else {
         Needs::Build
     };
@@ -41,8 +44,8 @@ pub fn run(args: ToolsArgs) -> Result<()> {
 pub enum Needs {
     /// Building the widget: wasm target, trunk, wasm-bindgen-cli, wasm-opt.
     Build,
-    /// Building plus the browser tests: Chromium, ChromeDriver, Node.
-    BuildAndBrowser,
+    /// Building plus the tests: Chromium, ChromeDriver, Node and redis-server.
+    Tests,
 }
 
 /// One tool: how to tell its installed version and how to install the pinned one.
@@ -65,10 +68,11 @@ impl Tool {
 /// Makes sure every tool `needs` asks for is present at its pinned version.
 pub fn ensure(needs: Needs) -> Result<()> {
     let mut tools = vec![wasm_target(), trunk(), wasm_bindgen()?, wasm_opt()];
-    if needs == Needs::BuildAndBrowser {
+    if needs == Needs::Tests {
         require_node()?;
         tools.push(chromium());
         tools.push(chromedriver());
+        tools.push(redis());
     }
     let stale: Vec<&Tool> = tools.iter().filter(|t| !t.is_current()).collect();
     if stale.is_empty() {
@@ -253,8 +257,25 @@ fn debian_package_tool(name: &str, program: &str) -> Tool {
         name: name.into(),
         wanted,
         found,
-        install: |_| install_browser(),
+        install: |_| install_debian_packages(&BROWSER_PACKAGES),
         duration_hint: "Debian packages, a few minutes",
+    }
+}
+
+/// Any Debian version will do: the tests use only long-standing commands.
+fn redis() -> Tool {
+    // Prints `Redis server v=7.0.15 sha=...`.
+    let found = output_of(REDIS_SERVER, &["--version"]).and_then(|text| {
+        text.split_whitespace()
+            .find_map(|w| w.strip_prefix("v="))
+            .map(str::to_owned)
+    });
+    Tool {
+        name: "redis-server".into(),
+        wanted: found.clone().unwrap_or_else(|| "Debian's current".to_owned()),
+        found,
+        install: |_| install_debian_packages(&[REDIS_PACKAGE]),
+        duration_hint: "a Debian package, under a minute",
     }
 }
 
@@ -266,7 +287,7 @@ fn chromedriver() -> Tool {
     debian_package_tool("chromedriver", CHROMEDRIVER)
 }
 
-fn install_browser() -> std::result::Result<(), StepError> {
+fn install_debian_packages(packages: &[&str]) -> std::result::Result<(), StepError> {
     let as_root = output_of("id", &["-u"]).as_deref() == Some("0");
     let apt = |args: &[&str]| {
         let mut command = if as_root {
@@ -279,18 +300,21 @@ fn install_browser() -> std::result::Result<(), StepError> {
         command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
         command
     };
-    let fix = "run `sudo apt-get update && sudo apt-get install -y chromium chromium-driver` yourself, then rerun";
+    let fix = format!(
+        "run `sudo apt-get update && sudo apt-get install -y {}` yourself, then rerun",
+        packages.join(" ")
+    );
     run_step(
         "updating the Debian package lists",
         &mut apt(&["update", "-q"]),
-        fix,
+        &fix,
     )?;
     let mut install_args = vec!["install", "-y", "-q"];
-    install_args.extend(BROWSER_PACKAGES);
+    install_args.extend(packages);
     run_step(
-        "installing Chromium and ChromeDriver",
+        &format!("installing {}", packages.join(", ")),
         &mut apt(&install_args),
-        fix,
+        &fix,
     )
 }
 

@@ -37,7 +37,7 @@ pub struct BenchArgs {
 }
 
 pub fn run(args: BenchArgs) -> Result<()> {
-    tools::ensure(Needs::BuildAndBrowser)?;
+    tools::ensure(Needs::Tests)?;
     let binary = if args.no_build {
         project::target_dir().join("server").join("dealpane-server")
     } else {
