@@ -11,7 +11,7 @@ use dealpane_server::source::dataverse::odata::string_literal;
 use dealpane_server::source::dataverse::{DataverseConfig, DataverseSource, Secret};
 use dealpane_server::source::{CustomerRecord, SalesSource, SourceError};
 use proptest::prelude::*;
-use support::dataverse_standin::{
+use support::dataverse::{
     DataverseStandin, Fault, Opportunity, SummaryAnswer, CLIENT_ID, CLIENT_SECRET, EUR,
 };
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use dealpane_contract::{DealSummaryResponse, MatchedBy};
 use dealpane_server::source::dataverse::DataverseSource;
 use harness::{settings, Dirs, Server};
-use support::dataverse_standin::{DataverseStandin, Fault, Opportunity, SummaryAnswer};
+use support::dataverse::{DataverseStandin, Fault, Opportunity, SummaryAnswer};
 
 async fn start() -> (Server, DataverseStandin, Dirs) {
     let standin = DataverseStandin::start().await;

@@ -2,4 +2,4 @@
 //! the rest would warn as unused.
 #![allow(dead_code)]
 
-pub mod dataverse_standin;
+pub mod dataverse;
