@@ -1,7 +1,7 @@
 //! The HTTP contract over loopback, through the real router: statuses, bodies, content types,
 //! bounds, keys, caching, coalescing. A fake source forces the failure modes.
 
-mod harness;
+mod support;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,7 +9,7 @@ use std::time::Duration;
 use dealpane_contract::{
     CustomerList, DealSummaryResponse, Health, MatchedBy, Problem, SummaryState,
 };
-use harness::{
+use support::{
     header, settings, summary_text, Dirs, Failure, FakeSource, Server, CONTOSO, FABRIKAM, NO_DEALS,
     UNKNOWN,
 };
@@ -91,7 +91,7 @@ async fn json_answer_follows_the_contract() {
 #[tokio::test]
 async fn text_plain_is_exactly_the_top_deals_summary() {
     let (server, source, _dirs) = start_default().await;
-    let top_deal = harness::deal(1, "", 0.0).id;
+    let top_deal = support::deal(1, "", 0.0).id;
     for accept in [
         None,
         Some("text/plain"),
@@ -136,7 +136,7 @@ async fn text_plain_is_empty_without_open_deals_or_summary() {
         .failing_summaries
         .lock()
         .unwrap()
-        .push(harness::deal(4, "", 0.0).id);
+        .push(support::deal(4, "", 0.0).id);
     let response = server
         .get(&format!("/api/DealSummary?customerId={FABRIKAM}"))
         .await;
@@ -197,7 +197,7 @@ async fn top_limits_the_deals() {
 #[tokio::test]
 async fn a_failed_summary_marks_only_its_deal() {
     let (server, source, _dirs) = start_default().await;
-    let second = harness::deal(2, "", 0.0).id;
+    let second = support::deal(2, "", 0.0).id;
     source.failing_summaries.lock().unwrap().push(second);
     let answer: DealSummaryResponse = server
         .get_json(&format!("/api/DealSummary?customerId={CONTOSO}"))

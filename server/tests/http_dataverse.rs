@@ -1,14 +1,13 @@
 //! DealSummary over HTTP against the Dataverse stand-in: hostile names reach Dataverse as
 //! correctly escaped OData literals, and throttling surfaces as 429 with Retry-After.
 
-mod harness;
 mod support;
 
 use std::sync::Arc;
 
 use dealpane_contract::{DealSummaryResponse, MatchedBy};
 use dealpane_server::source::dataverse::DataverseSource;
-use harness::{settings, Dirs, Server};
+use support::{settings, Dirs, Server};
 use support::dataverse::{DataverseStandin, Fault, Opportunity, SummaryAnswer};
 
 async fn start() -> (Server, DataverseStandin, Dirs) {

@@ -1,49 +1,21 @@
 //! The real wiring: `build_app` from settings opens (and fills) a SQLite store in a tempdir,
 //! and the fixture customers answer over HTTP.
 
-mod harness;
+mod support;
 
 use dealpane_contract::{CustomerList, DealSummaryResponse, Health, MatchedBy, SummaryState};
 use dealpane_server::source::embedded::fixtures::*;
-use dealpane_server::{build_app, serve_on, Settings};
-use harness::{settings, Dirs};
+use dealpane_server::{build_app, Settings};
+use support::{settings, Dirs, Server};
 
-struct Running {
-    base: String,
-    client: reqwest::Client,
-    _stop: tokio::sync::oneshot::Sender<()>,
-}
-
-async fn start(dirs: &Dirs, customize: impl FnOnce(&mut Settings)) -> Running {
+async fn start(dirs: &Dirs, customize: impl FnOnce(&mut Settings)) -> Server {
     let mut settings = Settings {
         store_path: dirs.root.path().join("store").join("sales.sqlite"),
         sample_size: 40,
         ..settings(dirs)
     };
     customize(&mut settings);
-    let app = build_app(&settings).await.expect("the store opens");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(serve_on(listener, app, async move {
-        let _ = stopped.await;
-    }));
-    Running {
-        base,
-        client: reqwest::Client::new(),
-        _stop: stop,
-    }
-}
-
-impl Running {
-    async fn get(&self, path: &str, accept: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.base))
-            .header("accept", accept)
-            .send()
-            .await
-            .unwrap()
-    }
+    Server::serve(build_app(&settings).await.expect("the store opens")).await
 }
 
 #[tokio::test]
@@ -53,14 +25,10 @@ async fn contoso_answers_in_json_and_text_from_a_real_store() {
     assert!(dirs.root.path().join("store/sales.sqlite").is_file());
 
     let json: DealSummaryResponse = server
-        .get(
-            &format!("/api/DealSummary?customerId={CONTOSO_PHARMACEUTICALS_ID}"),
-            "application/json",
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .json(&format!(
+            "/api/DealSummary?customerId={CONTOSO_PHARMACEUTICALS_ID}"
+        ))
+        .await;
     assert_eq!(json.source, "embedded");
     assert_eq!(json.customer.matched_by, MatchedBy::Id);
     let names: Vec<_> = json.deals.iter().map(|d| d.name.as_str()).collect();
@@ -69,7 +37,7 @@ async fn contoso_answers_in_json_and_text_from_a_real_store() {
     let top_summary = json.deals[0].summary.text.clone().expect("a summary");
 
     let text = server
-        .get(
+        .get_accepting(
             &format!(
                 "/api/DealSummary?customerName={}",
                 CONTOSO_PHARMACEUTICALS_NAME.to_uppercase()
@@ -87,74 +55,42 @@ async fn fixture_edge_cases_over_http() {
     let server = start(&dirs, |_| {}).await;
     // Litware's top deal has no summary: unavailable, the other still ready; text is empty.
     let litware: DealSummaryResponse = server
-        .get(
-            &format!("/api/DealSummary?customerId={LITWARE_ID}"),
-            "application/json",
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .json(&format!("/api/DealSummary?customerId={LITWARE_ID}"))
+        .await;
     assert_eq!(litware.deals[0].id, LITWARE_DEAL_WITHOUT_SUMMARY_ID);
     assert_eq!(litware.deals[0].summary.state, SummaryState::Unavailable);
     assert_eq!(litware.deals[1].summary.state, SummaryState::Ready);
     let text = server
-        .get(&format!("/api/DealSummary?customerId={LITWARE_ID}"), "*/*")
+        .get_accepting(&format!("/api/DealSummary?customerId={LITWARE_ID}"), "*/*")
         .await;
     assert_eq!(text.text().await.unwrap(), "");
 
     // More open deals than the default top.
     let adventure: DealSummaryResponse = server
-        .get(
-            &format!("/api/DealSummary?customerId={ADVENTURE_WORKS_ID}"),
-            "application/json",
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .json(&format!("/api/DealSummary?customerId={ADVENTURE_WORKS_ID}"))
+        .await;
     assert_eq!(adventure.deals.len(), 10);
     let all: DealSummaryResponse = server
-        .get(
-            &format!("/api/DealSummary?customerId={ADVENTURE_WORKS_ID}&top=50"),
-            "application/json",
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .json(&format!(
+            "/api/DealSummary?customerId={ADVENTURE_WORKS_ID}&top=50"
+        ))
+        .await;
     assert_eq!(all.deals.len(), ADVENTURE_WORKS_OPEN_DEALS);
 
     // A name with an apostrophe, as a contact.
     let aoife: DealSummaryResponse = server
-        .get(
-            "/api/DealSummary?customerName=aoife%20o%27brien&customerType=contact",
-            "application/json",
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .json("/api/DealSummary?customerName=aoife%20o%27brien&customerType=contact")
+        .await;
     assert_eq!(aoife.customer.id, AOIFE_OBRIEN_ID);
     assert_eq!(aoife.customer.matched_by, MatchedBy::Name);
 
-    let picker: CustomerList = server
-        .get("/api/customers?q=contoso&top=5", "application/json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let picker: CustomerList = server.json("/api/customers?q=contoso&top=5").await;
     assert!(picker
         .customers
         .iter()
         .any(|c| c.id == CONTOSO_PHARMACEUTICALS_ID));
 
-    let health: Health = server
-        .get("/api/health", "application/json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let health: Health = server.json("/api/health").await;
     assert_eq!(health.status, "ok");
     assert_eq!(health.customers, Some(40));
 }
@@ -168,14 +104,10 @@ async fn links_point_to_the_configured_sales_org() {
     })
     .await;
     let json: DealSummaryResponse = server
-        .get(
-            &format!("/api/DealSummary?customerId={CONTOSO_PHARMACEUTICALS_ID}&top=1"),
-            "application/json",
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .json(&format!(
+            "/api/DealSummary?customerId={CONTOSO_PHARMACEUTICALS_ID}&top=1"
+        ))
+        .await;
     let link = json.deals[0].link.as_deref().unwrap();
     assert!(link.starts_with("https://contoso.crm.dynamics.com/main.aspx?appid=0a1b2c3d-"));
     assert!(link.ends_with(&CONTOSO_TOP_DEAL_ID.to_string()));

@@ -1,13 +1,13 @@
 //! Logs carry the traceId and never a function key, whichever way it was sent. Its own test
 //! binary, since it installs the global subscriber.
 
-mod harness;
+mod support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use dealpane_server::Settings;
-use harness::{settings, Dirs, FakeSource, Server, CONTOSO};
+use support::{settings, Dirs, FakeSource, Server, CONTOSO};
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);

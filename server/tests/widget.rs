@@ -1,12 +1,12 @@
 //! Serving the widget: CSP (with the inline loader's hash), security headers, caching by file
 //! kind, the wasm MIME type, compression that keeps bytes exact, config.json, the preview.
 
-mod harness;
+mod support;
 
 use std::io::Read;
 
 use base64::Engine;
-use harness::{header, settings, widget_js, widget_wasm, Dirs, FakeSource, Server, LOADER};
+use support::{header, settings, widget_js, widget_wasm, Dirs, FakeSource, Server, LOADER};
 use sha2::{Digest, Sha256};
 
 async fn start(frame_ancestors: Option<&str>) -> (Server, Dirs) {

@@ -1,6 +1,4 @@
-//! The HTTP tests' harness: the real router on 127.0.0.1:0 over a `SalesSource`, a fake source
-//! whose failures and delays are set by the test, and a built-widget directory.
-#![allow(dead_code)]
+//! An in-memory `SalesSource` whose failures and delays are set by the test.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,7 +8,6 @@ use std::time::Duration;
 use async_trait::async_trait;
 use dealpane_contract::{CustomerRef, CustomerType, Deal, DealStatus, Guid, Money, Summary};
 use dealpane_server::source::{CustomerRecord, SalesSource, SourceError, SourceStats};
-use dealpane_server::{build_app_with_source, serve_on, Settings};
 
 pub const CONTOSO: Guid = Guid::from_u128(0x3f2504e0_4f89_11d3_9a0c_0305e82c3301);
 pub const FABRIKAM: Guid = Guid::from_u128(0x11110000000040008000000000000002);
@@ -120,6 +117,21 @@ impl FakeSource {
         }
     }
 
+    /// One counted customer lookup: the first customer of `kind` (any when `None`) that `wanted`.
+    fn lookup(
+        &self,
+        kind: Option<CustomerType>,
+        wanted: impl Fn(&CustomerRecord) -> bool,
+    ) -> Result<Option<CustomerRecord>, SourceError> {
+        self.lookups.fetch_add(1, Ordering::SeqCst);
+        self.check()?;
+        Ok(self
+            .customers
+            .iter()
+            .find(|c| wanted(c) && kind.is_none_or(|k| k == c.kind))
+            .cloned())
+    }
+
     pub fn open_deals_calls(&self) -> usize {
         self.open_deals_calls.load(Ordering::SeqCst)
     }
@@ -140,13 +152,7 @@ impl SalesSource for FakeSource {
         id: Guid,
         kind: Option<CustomerType>,
     ) -> Result<Option<CustomerRecord>, SourceError> {
-        self.lookups.fetch_add(1, Ordering::SeqCst);
-        self.check()?;
-        Ok(self
-            .customers
-            .iter()
-            .find(|c| c.id == id && kind.is_none_or(|k| k == c.kind))
-            .cloned())
+        self.lookup(kind, |c| c.id == id)
     }
 
     async fn customer_by_name(
@@ -154,15 +160,7 @@ impl SalesSource for FakeSource {
         name: &str,
         kind: Option<CustomerType>,
     ) -> Result<Option<CustomerRecord>, SourceError> {
-        self.lookups.fetch_add(1, Ordering::SeqCst);
-        self.check()?;
-        Ok(self
-            .customers
-            .iter()
-            .find(|c| {
-                c.name.to_lowercase() == name.to_lowercase() && kind.is_none_or(|k| k == c.kind)
-            })
-            .cloned())
+        self.lookup(kind, |c| c.name.to_lowercase() == name.to_lowercase())
     }
 
     async fn open_deals(
@@ -218,127 +216,4 @@ impl SalesSource for FakeSource {
             deals: Some(self.deals.values().map(Vec::len).sum::<usize>() as u64),
         })
     }
-}
-
-/// The inline loader trunk emits, exactly; its hash must be in the CSP.
-pub const LOADER: &str = "\nimport init, * as bindings from '/dealpane-1a2b3c4d5e6f7a8b.js';\nconst wasm = await init({ module_or_path: '/dealpane-1a2b3c4d5e6f7a8b_bg.wasm' });\nwindow.wasmBindings = bindings;\n";
-
-/// A trunk-like `dist/` and a preview dir.
-pub struct Dirs {
-    pub root: tempfile::TempDir,
-}
-
-impl Dirs {
-    pub fn new() -> Dirs {
-        let root = tempfile::tempdir().unwrap();
-        let dist = root.path().join("dist");
-        let preview = root.path().join("preview");
-        std::fs::create_dir_all(&dist).unwrap();
-        std::fs::create_dir_all(&preview).unwrap();
-        std::fs::write(
-            dist.join("index.html"),
-            format!(
-                "<!DOCTYPE html><html><head><link rel=\"modulepreload\" href=\"/dealpane-1a2b3c4d5e6f7a8b.js\" \
-                 integrity=\"sha384-x\"><script type=\"module\">{LOADER}</script></head><body></body></html>"
-            ),
-        )
-        .unwrap();
-        std::fs::write(dist.join("dealpane-1a2b3c4d5e6f7a8b.js"), widget_js()).unwrap();
-        std::fs::write(
-            dist.join("dealpane-1a2b3c4d5e6f7a8b_bg.wasm"),
-            widget_wasm(),
-        )
-        .unwrap();
-        std::fs::write(
-            preview.join("index.html"),
-            "<!DOCTYPE html><html><body><script>window.preview = 1;</script><iframe src=\"/\"></iframe></body></html>",
-        )
-        .unwrap();
-        Dirs { root }
-    }
-
-    pub fn dist(&self) -> std::path::PathBuf {
-        self.root.path().join("dist")
-    }
-
-    pub fn preview(&self) -> std::path::PathBuf {
-        self.root.path().join("preview")
-    }
-}
-
-pub fn widget_js() -> String {
-    "export default function init() { return 42; }\n".repeat(200)
-}
-
-pub fn widget_wasm() -> Vec<u8> {
-    let mut bytes = b"\0asm\x01\0\0\0".to_vec();
-    bytes.extend((0..4000u32).map(|i| (i % 7) as u8));
-    bytes
-}
-
-/// Settings for tests: the temp widget dirs, short timeouts.
-pub fn settings(dirs: &Dirs) -> Settings {
-    Settings {
-        widget_dir: dirs.dist(),
-        preview_dir: dirs.preview(),
-        upstream_timeout: Duration::from_secs(5),
-        ..Settings::default()
-    }
-}
-
-/// A running server.
-pub struct Server {
-    pub base: String,
-    pub client: reqwest::Client,
-    _stop: tokio::sync::oneshot::Sender<()>,
-}
-
-impl Server {
-    pub async fn start(settings: &Settings, source: Arc<dyn SalesSource>) -> Server {
-        let app = build_app_with_source(settings, source);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(serve_on(listener, app, async move {
-            let _ = stopped.await;
-        }));
-        Server {
-            base,
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-            _stop: stop,
-        }
-    }
-
-    pub fn url(&self, path_and_query: &str) -> String {
-        format!("{}{}", self.base, path_and_query)
-    }
-
-    pub async fn get(&self, path_and_query: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path_and_query))
-            .send()
-            .await
-            .unwrap()
-    }
-
-    pub async fn get_json(&self, path_and_query: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path_and_query))
-            .header("accept", "application/json")
-            .send()
-            .await
-            .unwrap()
-    }
-}
-
-pub fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
-    response
-        .headers()
-        .get(name)
-        .unwrap_or_else(|| panic!("no {name} header"))
-        .to_str()
-        .unwrap()
 }
