@@ -145,6 +145,10 @@ pub struct Summary {
     pub text: Option<String>,
     #[serde(default)]
     pub generated_at: Option<String>,
+    /// Why an `unavailable` summary is missing, for the agent: `throttled`, `timeout` or
+    /// `failed`. Absent otherwise (and from servers older than this field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl Summary {
@@ -153,6 +157,25 @@ impl Summary {
             state: SummaryState::Ready,
             text: Some(text.into()),
             generated_at: Some(generated_at.into()),
+            reason: None,
+        }
+    }
+
+    /// Being generated: it reaches the pane later.
+    pub fn pending() -> Summary {
+        Summary {
+            state: SummaryState::Pending,
+            text: None,
+            generated_at: None,
+            reason: None,
+        }
+    }
+
+    /// The summary call failed or timed out, and `reason` says why.
+    pub fn unavailable_because(reason: impl Into<String>) -> Summary {
+        Summary {
+            reason: Some(reason.into()),
+            ..Summary::unavailable()
         }
     }
 
@@ -161,6 +184,7 @@ impl Summary {
             state: SummaryState::Unavailable,
             text: None,
             generated_at: None,
+            reason: None,
         }
     }
 
@@ -169,6 +193,7 @@ impl Summary {
             state: SummaryState::Disabled,
             text: None,
             generated_at: None,
+            reason: None,
         }
     }
 }
@@ -182,6 +207,8 @@ pub enum SummaryState {
     Unavailable,
     /// An admin turned summaries off.
     Disabled,
+    /// Being generated in the background: the pane asks again for it.
+    Pending,
 }
 
 /// `GET /api/customers?q=&top=`: the standalone preview's picker.

@@ -4,6 +4,7 @@
 //! or [`build_app`] (the source named in the settings), and serve it with [`serve_on`].
 
 pub mod auth;
+pub mod budget;
 pub mod cache;
 pub mod error;
 pub mod etag;
@@ -12,7 +13,9 @@ pub mod routes;
 pub mod security_headers;
 pub mod service;
 pub mod settings;
+pub mod shared_cache;
 pub mod source;
+pub mod summaries;
 
 use std::future::Future;
 use std::net::SocketAddr;

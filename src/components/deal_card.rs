@@ -235,6 +235,7 @@ fn summary_state(state: SummaryState) -> &'static str {
         SummaryState::Ready => "ready",
         SummaryState::Unavailable => "unavailable",
         SummaryState::Disabled => "disabled",
+        SummaryState::Pending => "pending",
     }
 }
 

@@ -1,0 +1,280 @@
+//! The broker: answers "what is the summary of each of these deals" at once, and makes sure each
+//! missing one is being generated exactly once. See the module note in `super`.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use dealpane_contract::Summary;
+use futures::future::{join_all, select_all};
+use futures::FutureExt;
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use super::generator::generate;
+use super::store::SummaryStore;
+use super::{reason, CallerScope, DealVersion, SummarySettings};
+use crate::budget::{Acquire, Priority, UpstreamBudget};
+use crate::shared_cache::SharedCache;
+use crate::source::SalesSource;
+
+type FlightKey = (CallerScope, DealVersion);
+/// `None` while generating, then the finished summary.
+type Outcome = watch::Receiver<Option<Summary>>;
+
+/// Counters for the benchmark and health.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SummaryStats {
+    /// Calls to the source's summary action, retries included.
+    pub upstream_calls: u64,
+    /// Generations running or waiting in this process.
+    pub in_flight: usize,
+}
+
+/// Cheap to clone; clones share everything.
+#[derive(Clone)]
+pub struct SummaryBroker {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    source: Arc<dyn SalesSource>,
+    store: SummaryStore,
+    settings: SummarySettings,
+    /// Generations of this process, by caller and deal version.
+    flights: Mutex<HashMap<FlightKey, Outcome>>,
+    /// Bounds generations in this process, first asked first served.
+    slots: UpstreamBudget,
+    upstream_calls: AtomicU64,
+}
+
+/// Where one deal's summary stands for a caller.
+enum Slot {
+    Done(Summary),
+    Waiting(Outcome),
+}
+
+impl SummaryBroker {
+    /// `source` should be the budgeted one (`crate::budget::BudgetedSource`), so summaries queue
+    /// behind lookups.
+    pub fn new(
+        source: Arc<dyn SalesSource>,
+        cache: SharedCache,
+        settings: SummarySettings,
+    ) -> SummaryBroker {
+        let settings = settings.bounded();
+        SummaryBroker {
+            inner: Arc::new(Inner {
+                source,
+                store: SummaryStore::new(cache, &settings),
+                slots: UpstreamBudget::new(settings.concurrency, settings.concurrency),
+                settings,
+                flights: Mutex::new(HashMap::new()),
+                upstream_calls: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    /// Each deal's summary as known now (`ready`, `unavailable` or `pending`), in the given
+    /// order; the pending ones start generating in that order. `retry_failed` (an agent's
+    /// Refresh) forgets stored failures first.
+    pub async fn summaries(
+        &self,
+        scope: &CallerScope,
+        deals: &[DealVersion],
+        retry_failed: bool,
+    ) -> Vec<Summary> {
+        let slots = self.begin(scope, deals, retry_failed).await;
+        slots.iter().map(Slot::current).collect()
+    }
+
+    /// For a long-poll: as soon as one of these deals' summaries is finished (now or while
+    /// waiting), or at `timeout`, the current state of each. Starts what is missing, as
+    /// [`SummaryBroker::summaries`]. Dropping the future stops only the wait.
+    pub async fn wait_for_any(
+        &self,
+        scope: &CallerScope,
+        deals: &[DealVersion],
+        timeout: Duration,
+    ) -> Vec<Summary> {
+        let slots = self.begin(scope, deals, false).await;
+        let mut waits: Vec<_> = slots
+            .iter()
+            .filter_map(Slot::waiting)
+            .map(|outcome| finished(outcome.clone()).boxed())
+            .collect();
+        if waits.len() == slots.len() && !waits.is_empty() {
+            let _ = tokio::time::timeout(timeout, select_all(waits.drain(..))).await;
+        }
+        slots.iter().map(Slot::current).collect()
+    }
+
+    /// Waits until every one is finished, or `timeout`: the `text/plain` answer's single top
+    /// deal, or a short grace before an answer is sent.
+    pub async fn wait_for_all(
+        &self,
+        scope: &CallerScope,
+        deals: &[DealVersion],
+        timeout: Duration,
+    ) -> Vec<Summary> {
+        let slots = self.begin(scope, deals, false).await;
+        let waits = slots
+            .iter()
+            .filter_map(Slot::waiting)
+            .map(|outcome| finished(outcome.clone()));
+        let _ = tokio::time::timeout(timeout, join_all(waits)).await;
+        slots.iter().map(Slot::current).collect()
+    }
+
+    pub fn stats(&self) -> SummaryStats {
+        SummaryStats {
+            upstream_calls: self.inner.upstream_calls.load(Ordering::Relaxed),
+            in_flight: self.inner.flights.lock().unwrap().len(),
+        }
+    }
+
+    async fn begin(
+        &self,
+        scope: &CallerScope,
+        deals: &[DealVersion],
+        retry_failed: bool,
+    ) -> Vec<Slot> {
+        let inner = &self.inner;
+        if retry_failed {
+            join_all(
+                deals
+                    .iter()
+                    .map(|deal| inner.store.forget_failure(scope, deal)),
+            )
+            .await;
+        }
+        // What the cache knows, all at once (one round trip's time with Redis)...
+        let known = join_all(deals.iter().map(|deal| async move {
+            if inner.flight(scope, deal).is_some() {
+                return None;
+            }
+            inner.store.get(scope, deal).await
+        }))
+        .await;
+        // ...then flights for the rest, in the deals' order.
+        deals
+            .iter()
+            .zip(known)
+            .map(|(deal, known)| match known {
+                Some(summary) => Slot::Done(summary),
+                None => Slot::Waiting(Inner::join_or_start(inner, scope, deal)),
+            })
+            .collect()
+    }
+}
+
+impl Inner {
+    fn flight(&self, scope: &CallerScope, deal: &DealVersion) -> Option<Outcome> {
+        let key = (scope.clone(), deal.clone());
+        self.flights.lock().unwrap().get(&key).cloned()
+    }
+
+    /// The running generation of this deal version, or a new one. Its place in line is taken
+    /// here, synchronously, so deals asked top first start top first.
+    fn join_or_start(this: &Arc<Inner>, scope: &CallerScope, deal: &DealVersion) -> Outcome {
+        let key = (scope.clone(), deal.clone());
+        let mut flights = this.flights.lock().unwrap();
+        if let Some(outcome) = flights.get(&key) {
+            return outcome.clone();
+        }
+        let (sender, outcome) = watch::channel(None);
+        flights.insert(key.clone(), outcome.clone());
+        let slot = this.slots.acquire(Priority::Background);
+        let this = Arc::clone(this);
+        tokio::spawn(async move {
+            // Removes the flight even if the generation panics, so the deal is not stuck.
+            let _landing = Landing {
+                inner: Arc::clone(&this),
+                key: key.clone(),
+            };
+            let summary = this.resolve(&key.0, &key.1, slot).await;
+            let _ = sender.send(Some(summary));
+        });
+        outcome
+    }
+
+    /// The summary, generated here or by another instance that claimed it first.
+    async fn resolve(&self, scope: &CallerScope, deal: &DealVersion, slot: Acquire) -> Summary {
+        let give_up = Instant::now() + self.store.claim_ttl();
+        let mut slot = Some(slot);
+        loop {
+            if let Some(done) = self.store.get(scope, deal).await {
+                return done;
+            }
+            let permit = match slot.take() {
+                Some(slot) => slot.await,
+                None => self.slots.acquire(Priority::Background).await,
+            };
+            if self.store.claim(scope, deal).await {
+                let summary = generate(
+                    &*self.source,
+                    deal.id,
+                    self.settings.timeout,
+                    &self.upstream_calls,
+                )
+                .await;
+                drop(permit);
+                self.store.put(scope, deal, &summary).await;
+                self.store.release(scope, deal).await;
+                return summary;
+            }
+            // Another instance is generating it: wait for its result without holding a slot.
+            drop(permit);
+            let now = Instant::now();
+            if now >= give_up {
+                return Summary::unavailable_because(reason::TIMEOUT);
+            }
+            tokio::time::sleep(self.settings.poll_interval.min(give_up - now)).await;
+        }
+    }
+}
+
+/// Takes a finished flight out of the map.
+struct Landing {
+    inner: Arc<Inner>,
+    key: FlightKey,
+}
+
+impl Drop for Landing {
+    fn drop(&mut self) {
+        self.inner.flights.lock().unwrap().remove(&self.key);
+    }
+}
+
+impl Slot {
+    fn waiting(&self) -> Option<&Outcome> {
+        match self {
+            Slot::Waiting(outcome) => Some(outcome),
+            Slot::Done(_) => None,
+        }
+    }
+
+    fn current(&self) -> Summary {
+        match self {
+            Slot::Done(summary) => summary.clone(),
+            Slot::Waiting(outcome) => settled(outcome).unwrap_or_else(Summary::pending),
+        }
+    }
+}
+
+/// The finished summary, if any; a generation that died without one counts as failed.
+fn settled(outcome: &Outcome) -> Option<Summary> {
+    if let Some(summary) = outcome.borrow().clone() {
+        return Some(summary);
+    }
+    outcome
+        .has_changed()
+        .is_err()
+        .then(|| Summary::unavailable_because(reason::FAILED))
+}
+
+/// Resolves when the flight has finished (or died).
+async fn finished(mut outcome: Outcome) {
+    let _ = outcome.wait_for(Option::is_some).await;
+}

@@ -1,0 +1,402 @@
+//! The broker against a fake source that counts its summary calls.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use dealpane_contract::{CustomerRef, CustomerType, Deal, Guid, Summary, SummaryState};
+
+use super::*;
+use crate::shared_cache::{SharedCache, SharedCacheOptions};
+use crate::source::{CustomerRecord, SalesSource, SourceError, SourceStats};
+
+#[derive(Clone, Copy)]
+enum Behaviour {
+    Answer,
+    Fail,
+    /// Throttled this many times (then answers), each asking to wait `retry_after`.
+    Throttle(u32, Duration),
+}
+
+#[derive(Default)]
+struct FakeSales {
+    latency: Duration,
+    behaviour: Mutex<HashMap<Guid, Behaviour>>,
+    calls: Mutex<Vec<Guid>>,
+    throttled: AtomicU32,
+    running: AtomicU32,
+    most_at_once: AtomicU32,
+}
+
+impl FakeSales {
+    fn new(latency_ms: u64) -> Arc<FakeSales> {
+        Arc::new(FakeSales {
+            latency: Duration::from_millis(latency_ms),
+            ..Default::default()
+        })
+    }
+
+    fn set(&self, deal: Guid, behaviour: Behaviour) {
+        self.behaviour.lock().unwrap().insert(deal, behaviour);
+    }
+
+    fn calls(&self) -> Vec<Guid> {
+        self.calls.lock().unwrap().clone()
+    }
+
+    fn calls_for(&self, deal: Guid) -> usize {
+        self.calls().iter().filter(|id| **id == deal).count()
+    }
+}
+
+#[async_trait]
+impl SalesSource for FakeSales {
+    fn name(&self) -> &'static str {
+        "fake"
+    }
+    async fn customer_by_id(
+        &self,
+        _: Guid,
+        _: Option<CustomerType>,
+    ) -> Result<Option<CustomerRecord>, SourceError> {
+        unreachable!("the broker only asks for summaries")
+    }
+    async fn customer_by_name(
+        &self,
+        _: &str,
+        _: Option<CustomerType>,
+    ) -> Result<Option<CustomerRecord>, SourceError> {
+        unreachable!("the broker only asks for summaries")
+    }
+    async fn open_deals(&self, _: &CustomerRecord, _: u8) -> Result<Vec<Deal>, SourceError> {
+        unreachable!("the broker only asks for summaries")
+    }
+    async fn deal_summary(&self, deal_id: Guid) -> Result<String, SourceError> {
+        self.calls.lock().unwrap().push(deal_id);
+        let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most_at_once.fetch_max(now, Ordering::SeqCst);
+        tokio::time::sleep(self.latency).await;
+        self.running.fetch_sub(1, Ordering::SeqCst);
+        let behaviour = self.behaviour.lock().unwrap().get(&deal_id).copied();
+        match behaviour.unwrap_or(Behaviour::Answer) {
+            Behaviour::Answer => Ok(format!("summary of {deal_id}")),
+            Behaviour::Fail => Err(SourceError::Upstream("500 from the action".into())),
+            Behaviour::Throttle(times, retry_after) => {
+                if self.throttled.fetch_add(1, Ordering::SeqCst) < times {
+                    Err(SourceError::Throttled { retry_after })
+                } else {
+                    Ok(format!("summary of {deal_id}"))
+                }
+            }
+        }
+    }
+    async fn search_customers(&self, _: &str, _: u8) -> Result<Vec<CustomerRef>, SourceError> {
+        unreachable!("the broker only asks for summaries")
+    }
+    async fn stats(&self) -> Result<SourceStats, SourceError> {
+        unreachable!("the broker only asks for summaries")
+    }
+}
+
+fn settings() -> SummarySettings {
+    SummarySettings {
+        timeout: Duration::from_secs(5),
+        failure_ttl: Duration::from_millis(300),
+        poll_interval: Duration::from_millis(20),
+        ..SummarySettings::default()
+    }
+}
+
+fn broker_with(
+    source: &Arc<FakeSales>,
+    cache: &SharedCache,
+    settings: SummarySettings,
+) -> SummaryBroker {
+    SummaryBroker::new(source.clone(), cache.clone(), settings)
+}
+
+fn memory() -> SharedCache {
+    SharedCache::in_memory(&SharedCacheOptions::default())
+}
+
+fn deal(n: u128, modified_on: &str) -> DealVersion {
+    DealVersion::new(Guid::from_u128(n), modified_on)
+}
+
+const LONG: Duration = Duration::from_secs(10);
+
+fn states(summaries: &[Summary]) -> Vec<SummaryState> {
+    summaries.iter().map(|s| s.state).collect()
+}
+
+#[tokio::test]
+async fn eight_concurrent_asks_for_one_deal_make_one_upstream_call() {
+    let source = FakeSales::new(100);
+    let broker = broker_with(&source, &memory(), settings());
+    let scope = CallerScope::app();
+    let deals = [deal(1, "2026-11-18T10:00:00Z")];
+    let asks = (0..8).map(|_| {
+        let (broker, scope, deals) = (broker.clone(), scope.clone(), deals.clone());
+        tokio::spawn(async move { broker.wait_for_all(&scope, &deals, LONG).await })
+    });
+    let answers: Vec<Summary> = futures::future::join_all(asks)
+        .await
+        .into_iter()
+        .map(|answer| answer.unwrap().remove(0))
+        .collect();
+    assert_eq!(source.calls().len(), 1);
+    assert!(answers.iter().all(|a| a.state == SummaryState::Ready));
+    assert!(
+        answers.windows(2).all(|pair| pair[0] == pair[1]),
+        "the same summary, same generatedAt"
+    );
+    assert_eq!(broker.stats().upstream_calls, 1);
+    assert_eq!(broker.stats().in_flight, 0);
+}
+
+#[tokio::test]
+async fn the_first_ask_is_pending_and_the_next_is_ready_from_the_cache() {
+    let source = FakeSales::new(50);
+    let broker = broker_with(&source, &memory(), settings());
+    let scope = CallerScope::app();
+    let deals = [deal(1, "a"), deal(2, "a")];
+    let first = broker.summaries(&scope, &deals, false).await;
+    assert_eq!(
+        states(&first),
+        [SummaryState::Pending, SummaryState::Pending]
+    );
+    let done = broker.wait_for_all(&scope, &deals, LONG).await;
+    assert_eq!(states(&done), [SummaryState::Ready, SummaryState::Ready]);
+    let again = broker.summaries(&scope, &deals, false).await;
+    assert_eq!(
+        again, done,
+        "served as stored: generatedAt is when it was generated"
+    );
+    assert_eq!(source.calls().len(), 2);
+    let generated = chrono::DateTime::parse_from_rfc3339(done[0].generated_at.as_deref().unwrap());
+    assert!(generated.is_ok(), "{:?}", done[0].generated_at);
+}
+
+#[tokio::test]
+async fn the_cache_is_keyed_by_modified_on_and_by_caller() {
+    let source = FakeSales::new(0);
+    let broker = broker_with(&source, &memory(), settings());
+    let app = CallerScope::app();
+    let id = Guid::from_u128(7);
+    broker.wait_for_all(&app, &[deal(7, "v1")], LONG).await;
+    broker.wait_for_all(&app, &[deal(7, "v1")], LONG).await;
+    assert_eq!(source.calls_for(id), 1, "unchanged: not summarized twice");
+    broker.wait_for_all(&app, &[deal(7, "v2")], LONG).await;
+    assert_eq!(source.calls_for(id), 2, "changed modifiedOn: a new summary");
+    broker
+        .wait_for_all(&CallerScope::agent("oid-b"), &[deal(7, "v2")], LONG)
+        .await;
+    assert_eq!(
+        source.calls_for(id),
+        3,
+        "another agent's summary is its own"
+    );
+}
+
+#[tokio::test]
+async fn top_deals_start_first_and_concurrency_is_bounded() {
+    let source = FakeSales::new(30);
+    let broker = broker_with(
+        &source,
+        &memory(),
+        SummarySettings {
+            concurrency: 1,
+            ..settings()
+        },
+    );
+    let deals: Vec<DealVersion> = (1..=5).map(|n| deal(n, "a")).collect();
+    broker.summaries(&CallerScope::app(), &deals, false).await;
+    broker.wait_for_all(&CallerScope::app(), &deals, LONG).await;
+    assert_eq!(source.most_at_once.load(Ordering::SeqCst), 1);
+    let expected: Vec<Guid> = deals.iter().map(|d| d.id).collect();
+    assert_eq!(source.calls(), expected);
+}
+
+#[tokio::test]
+async fn a_failure_marks_only_its_deal_and_is_retried_after_the_short_failure_ttl() {
+    let source = FakeSales::new(0);
+    let broker = broker_with(&source, &memory(), settings());
+    let scope = CallerScope::app();
+    let deals = [deal(1, "a"), deal(2, "a"), deal(3, "a")];
+    source.set(Guid::from_u128(2), Behaviour::Fail);
+    let done = broker.wait_for_all(&scope, &deals, LONG).await;
+    assert_eq!(
+        states(&done),
+        [
+            SummaryState::Ready,
+            SummaryState::Unavailable,
+            SummaryState::Ready
+        ]
+    );
+    assert_eq!(done[1].reason.as_deref(), Some(reason::FAILED));
+    // Within the failure TTL the failure is served; after it, the deal is tried again.
+    broker.wait_for_all(&scope, &deals, LONG).await;
+    assert_eq!(source.calls_for(Guid::from_u128(2)), 1);
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    source.set(Guid::from_u128(2), Behaviour::Answer);
+    let later = broker.wait_for_all(&scope, &deals, LONG).await;
+    assert_eq!(later[1].state, SummaryState::Ready);
+    assert_eq!(source.calls().len(), 4);
+}
+
+#[tokio::test]
+async fn refresh_retries_a_failure_at_once() {
+    let source = FakeSales::new(0);
+    let broker = broker_with(
+        &source,
+        &memory(),
+        SummarySettings {
+            failure_ttl: LONG,
+            ..settings()
+        },
+    );
+    let scope = CallerScope::app();
+    source.set(Guid::from_u128(1), Behaviour::Fail);
+    broker.wait_for_all(&scope, &[deal(1, "a")], LONG).await;
+    source.set(Guid::from_u128(1), Behaviour::Answer);
+    let refreshed = broker.summaries(&scope, &[deal(1, "a")], true).await;
+    assert_eq!(refreshed[0].state, SummaryState::Pending);
+    let done = broker.wait_for_all(&scope, &[deal(1, "a")], LONG).await;
+    assert_eq!(done[0].state, SummaryState::Ready);
+}
+
+#[tokio::test]
+async fn throttling_waits_and_retries_within_the_timeout_then_gives_up() {
+    let source = FakeSales::new(0);
+    let broker = broker_with(&source, &memory(), settings());
+    let scope = CallerScope::app();
+    source.set(
+        Guid::from_u128(1),
+        Behaviour::Throttle(2, Duration::from_millis(50)),
+    );
+    let done = broker.wait_for_all(&scope, &[deal(1, "a")], LONG).await;
+    assert_eq!(done[0].state, SummaryState::Ready);
+    assert_eq!(source.calls().len(), 3);
+
+    let short = broker_with(
+        &source,
+        &memory(),
+        SummarySettings {
+            timeout: Duration::from_millis(200),
+            ..settings()
+        },
+    );
+    source.set(
+        Guid::from_u128(2),
+        Behaviour::Throttle(u32::MAX, Duration::from_secs(60)),
+    );
+    let done = short.wait_for_all(&scope, &[deal(2, "a")], LONG).await;
+    assert_eq!(done[0].state, SummaryState::Unavailable);
+    assert_eq!(done[0].reason.as_deref(), Some(reason::THROTTLED));
+}
+
+#[tokio::test]
+async fn a_slow_summary_times_out_alone() {
+    let source = FakeSales::new(300);
+    let broker = broker_with(
+        &source,
+        &memory(),
+        SummarySettings {
+            timeout: Duration::from_millis(100),
+            ..settings()
+        },
+    );
+    let done = broker
+        .wait_for_all(&CallerScope::app(), &[deal(1, "a")], LONG)
+        .await;
+    assert_eq!(done[0].state, SummaryState::Unavailable);
+    assert_eq!(done[0].reason.as_deref(), Some(reason::TIMEOUT));
+}
+
+#[tokio::test]
+async fn wait_for_any_returns_at_the_first_completion_or_the_timeout() {
+    let source = FakeSales::new(0);
+    let slow = Guid::from_u128(2);
+    source.set(slow, Behaviour::Throttle(1, Duration::from_millis(400)));
+    let broker = broker_with(&source, &memory(), settings());
+    let scope = CallerScope::app();
+    let deals = [deal(1, "a"), deal(2, "a")];
+    let started = tokio::time::Instant::now();
+    let first = broker.wait_for_any(&scope, &deals, LONG).await;
+    assert!(started.elapsed() < Duration::from_millis(300));
+    assert_eq!(states(&first), [SummaryState::Ready, SummaryState::Pending]);
+
+    // Only the slow one asked for: nothing finishes within 50 ms.
+    let started = tokio::time::Instant::now();
+    let waited = broker
+        .wait_for_any(&scope, &deals[1..], Duration::from_millis(50))
+        .await;
+    assert!(started.elapsed() >= Duration::from_millis(50));
+    assert_eq!(states(&waited), [SummaryState::Pending]);
+    let last = broker.wait_for_any(&scope, &deals[1..], LONG).await;
+    assert_eq!(states(&last), [SummaryState::Ready]);
+}
+
+#[tokio::test]
+async fn a_pane_that_goes_away_does_not_cancel_the_generation() {
+    let source = FakeSales::new(100);
+    let broker = broker_with(&source, &memory(), settings());
+    let scope = CallerScope::app();
+    let deals = [deal(1, "a")];
+    let pane = tokio::spawn({
+        let (broker, scope, deals) = (broker.clone(), scope.clone(), deals.clone());
+        async move { broker.wait_for_any(&scope, &deals, LONG).await }
+    });
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    pane.abort();
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let later = broker.summaries(&scope, &deals, false).await;
+    assert_eq!(later[0].state, SummaryState::Ready);
+    assert_eq!(source.calls().len(), 1);
+}
+
+#[tokio::test]
+async fn two_instances_sharing_a_cache_summarize_a_deal_once() {
+    // Two brokers (two "instances", each with its own in-flight map) over one cache: the
+    // claim makes the second wait for the first's result instead of calling again.
+    let source = FakeSales::new(150);
+    let cache = memory();
+    let (a, b) = (
+        broker_with(&source, &cache, settings()),
+        broker_with(&source, &cache, settings()),
+    );
+    let scope = CallerScope::app();
+    let deals = [deal(1, "a"), deal(2, "a")];
+    let (from_a, from_b) = tokio::join!(
+        a.wait_for_all(&scope, &deals, LONG),
+        b.wait_for_all(&scope, &deals, LONG)
+    );
+    assert_eq!(states(&from_a), [SummaryState::Ready, SummaryState::Ready]);
+    assert_eq!(from_a, from_b);
+    assert_eq!(source.calls().len(), 2);
+}
+
+#[test]
+fn pending_and_reasons_on_the_wire() {
+    let pending = serde_json::to_value(Summary::pending()).unwrap();
+    assert_eq!(
+        pending,
+        serde_json::json!({"state": "pending", "text": null, "generatedAt": null})
+    );
+    let throttled = serde_json::to_value(Summary::unavailable_because(reason::THROTTLED)).unwrap();
+    assert_eq!(throttled["reason"], "throttled");
+    let older: Summary = serde_json::from_str(r#"{"state": "unavailable"}"#).unwrap();
+    assert_eq!(older.reason, None);
+}
+
+#[test]
+fn deal_versions_come_from_modified_on() {
+    let deal: Deal = serde_json::from_value(serde_json::json!({
+        "id": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d", "name": "n", "status": "open",
+        "summary": {"state": "pending"}, "modifiedOn": "2026-11-18T10:00:00Z"}))
+    .unwrap();
+    assert_eq!(DealVersion::of(&deal).version, "2026-11-18T10:00:00Z");
+    assert_eq!(CallerScope::agent("x").as_str(), "agent-x");
+}
