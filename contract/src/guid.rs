@@ -5,6 +5,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::percent::{self, Decoding};
+
 /// A GUID, displayed as `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in lowercase.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Guid(u128);
@@ -40,7 +42,8 @@ impl Guid {
         if trimmed.len() > 48 {
             return Err(GuidError::TooLong(trimmed.chars().count()));
         }
-        let decoded = percent_decode(trimmed)?;
+        let decoded =
+            percent::decode(trimmed, Decoding::STRICT).map_err(|_| GuidError::BadEncoding)?;
         let text = decoded.trim();
         let inner = match (text.strip_prefix('{'), text.strip_suffix('}')) {
             (Some(_), Some(_)) if text.len() >= 2 => &text[1..text.len() - 1],
@@ -73,31 +76,6 @@ impl Guid {
     pub const fn as_u128(self) -> u128 {
         self.0
     }
-}
-
-/// Decodes `%XX` escapes; GUIDs are ASCII, so anything that decodes to non-ASCII is refused.
-fn percent_decode(text: &str) -> Result<String, GuidError> {
-    if !text.contains('%') {
-        return Ok(text.to_owned());
-    }
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3).ok_or(GuidError::BadEncoding)?;
-            let byte = u8::from_str_radix(hex, 16).map_err(|_| GuidError::BadEncoding)?;
-            if !byte.is_ascii() {
-                return Err(GuidError::BadEncoding);
-            }
-            out.push(byte as char);
-            i += 3;
-        } else {
-            out.push(bytes[i] as char);
-            i += 1;
-        }
-    }
-    Ok(out)
 }
 
 impl fmt::Display for Guid {
