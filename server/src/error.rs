@@ -1,5 +1,10 @@
 //! API errors as `application/problem+json` (RFC 9457) with the request's traceId.
+//!
+//! An error is logged once, by the request log ([`crate::logging::trace_requests`]): the
+//! response carries it in its extensions (axum's error-handling example), so conversions and
+//! `into_response` have no side effects.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{header, HeaderValue, StatusCode};
@@ -25,8 +30,9 @@ pub enum ApiError {
     CustomerNotFound(String),
     #[error("the Sales environment is throttling requests")]
     Throttled { retry_after: Duration },
-    #[error("the Sales environment failed to answer")]
-    UpstreamFailed,
+    /// Carries the upstream's own words for the log; the caller sees a generic detail.
+    #[error("the Sales environment failed to answer: {0}")]
+    UpstreamFailed(String),
     #[error("the Sales environment did not answer in time")]
     UpstreamTimeout,
     #[error("there is no API route {0}")]
@@ -49,7 +55,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::CustomerNotFound(_) | ApiError::RouteNotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::UpstreamFailed => StatusCode::BAD_GATEWAY,
+            ApiError::UpstreamFailed(_) => StatusCode::BAD_GATEWAY,
             ApiError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
         }
@@ -61,7 +67,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => "Missing or wrong function key",
             ApiError::CustomerNotFound(_) => "Customer not found",
             ApiError::Throttled { .. } => "The Sales environment is busy",
-            ApiError::UpstreamFailed => "The Sales environment failed",
+            ApiError::UpstreamFailed(_) => "The Sales environment failed",
             ApiError::UpstreamTimeout => "The Sales environment timed out",
             ApiError::RouteNotFound(_) => "Not found",
             ApiError::MethodNotAllowed(_) => "Method not allowed",
@@ -74,7 +80,7 @@ impl ApiError {
                 "The Sales environment is throttling requests; retry after {} seconds.",
                 retry_after_secs(*retry_after)
             ),
-            ApiError::UpstreamFailed => {
+            ApiError::UpstreamFailed(_) => {
                 "The Sales environment answered with an error; try again, and if it persists \
                  ask an administrator to check the server's log with this traceId."
                     .to_owned()
@@ -90,10 +96,17 @@ impl ApiError {
     }
 }
 
+/// A sentence from a message: capitalized, with one final period (some messages have one).
 fn capitalize(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
+        Some(first) => {
+            let mut sentence: String = first.to_uppercase().chain(chars).collect();
+            if !sentence.ends_with(['.', '!', '?']) {
+                sentence.push('.');
+            }
+            sentence
+        }
         None => String::new(),
     }
 }
@@ -103,15 +116,14 @@ fn retry_after_secs(delay: Duration) -> u64 {
     (delay.as_millis().div_ceil(1000) as u64).max(1)
 }
 
-impl From<SourceError> for ApiError {
-    fn from(error: SourceError) -> ApiError {
+impl From<&SourceError> for ApiError {
+    fn from(error: &SourceError) -> ApiError {
         match error {
-            SourceError::Throttled { retry_after } => ApiError::Throttled { retry_after },
+            SourceError::Throttled { retry_after } => ApiError::Throttled {
+                retry_after: *retry_after,
+            },
             SourceError::Timeout => ApiError::UpstreamTimeout,
-            SourceError::Upstream(message) => {
-                tracing::warn!(error = %message, "the Sales source failed");
-                ApiError::UpstreamFailed
-            }
+            SourceError::Upstream(message) => ApiError::UpstreamFailed(message.clone()),
         }
     }
 }
@@ -120,14 +132,7 @@ impl From<&ServiceError> for ApiError {
     fn from(error: &ServiceError) -> ApiError {
         match error {
             ServiceError::CustomerNotFound(what) => ApiError::CustomerNotFound(what.clone()),
-            ServiceError::Source(SourceError::Throttled { retry_after }) => ApiError::Throttled {
-                retry_after: *retry_after,
-            },
-            ServiceError::Source(SourceError::Timeout) => ApiError::UpstreamTimeout,
-            ServiceError::Source(SourceError::Upstream(message)) => {
-                tracing::warn!(error = %message, "the Sales source failed");
-                ApiError::UpstreamFailed
-            }
+            ServiceError::Source(source) => ApiError::from(source),
         }
     }
 }
@@ -157,33 +162,46 @@ pub fn problem_response(status: StatusCode, title: &str, detail: String) -> Resp
         .into_response()
 }
 
+impl ApiError {
+    /// What the request log writes: the whole error when the fault is ours or upstream's; only
+    /// the title for a client error, whose detail repeats what the caller sent (a contact's
+    /// name is personal data).
+    pub fn log_text(&self) -> String {
+        if self.is_client_error() {
+            self.title().to_owned()
+        } else {
+            self.to_string()
+        }
+    }
+
+    /// A 4xx other than 429 (being throttled is worth a warning).
+    pub fn is_client_error(&self) -> bool {
+        let status = self.status();
+        status.is_client_error() && status != StatusCode::TOO_MANY_REQUESTS
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = self.status();
-        if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
-            tracing::warn!(status = status.as_u16(), "{self}");
-        } else {
-            // A client error's detail repeats what the caller sent (a contact's name is personal
-            // data), so only its title is logged.
-            tracing::info!(status = status.as_u16(), "{}", self.title());
+        let mut response = problem_response(self.status(), self.title(), self.detail());
+        let headers = response.headers_mut();
+        match self {
+            ApiError::Throttled { retry_after } => {
+                headers.insert(header::RETRY_AFTER, retry_after_secs(retry_after).into());
+            }
+            ApiError::Unauthorized(_) => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("FunctionKey realm=\"dealpane\""),
+                );
+            }
+            ApiError::MethodNotAllowed(_) => {
+                headers.insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+            }
+            _ => {}
         }
-        let mut response = problem_response(status, self.title(), self.detail());
-        if let ApiError::Throttled { retry_after } = self {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, retry_after_secs(retry_after).into());
-        }
-        if let ApiError::Unauthorized(_) = self {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("FunctionKey realm=\"dealpane\""),
-            );
-        }
-        if let ApiError::MethodNotAllowed(_) = self {
-            response
-                .headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
-        }
+        // For the request log, which writes it once.
+        response.extensions_mut().insert(Arc::new(self));
         response
     }
 }

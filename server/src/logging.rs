@@ -1,6 +1,8 @@
 //! Structured logs: one span per request carrying its traceId (from a W3C `traceparent` header
-//! when the caller sent one, else new), and URLs logged with the function key masked.
+//! when the caller sent one, else new), and URLs logged with the function key masked. The one
+//! line per answered request also says what went wrong, when something did.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::Request;
@@ -9,6 +11,7 @@ use axum::response::Response;
 use tracing::Instrument;
 use tracing_subscriber::EnvFilter;
 
+use crate::error::ApiError;
 use crate::settings::LogFormat;
 
 tokio::task_local! {
@@ -83,7 +86,8 @@ pub fn redact_query(query: &str) -> String {
         .join("&")
 }
 
-/// Middleware: the request's span and traceId, and one line per answered request.
+/// Middleware: the request's span and traceId, and one line per answered request, carrying the
+/// [`ApiError`] the answer was made from (warning level unless it is the client's mistake).
 pub async fn trace_requests(request: Request, next: Next) -> Response {
     let trace_id = request
         .headers()
@@ -102,12 +106,14 @@ pub async fn trace_requests(request: Request, next: Next) -> Response {
         .scope(trace_id, next.run(request))
         .instrument(span.clone())
         .await;
-    span.in_scope(|| {
-        tracing::info!(
-            status = response.status().as_u16(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "answered"
-        )
+    let status = response.status().as_u16();
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    span.in_scope(|| match response.extensions().get::<Arc<ApiError>>() {
+        None => tracing::info!(status, elapsed_ms, "answered"),
+        Some(error) if error.is_client_error() => {
+            tracing::info!(status, elapsed_ms, error = error.log_text(), "answered")
+        }
+        Some(error) => tracing::warn!(status, elapsed_ms, error = error.log_text(), "answered"),
     });
     response
 }

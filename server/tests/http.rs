@@ -418,6 +418,20 @@ async fn unknown_api_routes_and_methods_are_problems() {
     assert_eq!(response.status(), 200);
 }
 
+#[tokio::test]
+async fn every_api_path_is_routed_in_any_case() {
+    let (server, _, _dirs) = start_default().await;
+    for path in dealpane_server::routes::paths::ALL {
+        for spelling in [path.to_owned(), path.to_uppercase(), path.to_lowercase()] {
+            let response = server
+                .get_json(&format!("{spelling}?customerId={CONTOSO}"))
+                .await;
+            assert_ne!(response.status(), 404, "{spelling}");
+            assert_ne!(response.status(), 405, "{spelling}");
+        }
+    }
+}
+
 // --- function keys -------------------------------------------------------------------------
 
 #[tokio::test]

@@ -22,6 +22,17 @@ use crate::service::DealService;
 
 pub use query::{negotiate, Representation};
 
+/// The API's routes, spelled as the router matches them; [`canonical_api_path`] maps any other
+/// casing onto these.
+pub mod paths {
+    pub const DEAL_SUMMARY: &str = "/api/DealSummary";
+    pub const CUSTOMERS: &str = "/api/customers";
+    pub const HEALTH: &str = "/api/health";
+    pub const SWAGGER: &str = "/api/swagger.json";
+    /// Every route above, for [`super::canonical_api_path`].
+    pub const ALL: [&str; 4] = [DEAL_SUMMARY, CUSTOMERS, HEALTH, SWAGGER];
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub service: Arc<DealService>,
@@ -32,13 +43,13 @@ pub struct AppState {
 /// and swagger.json are open (probes and connector imports).
 pub fn api(state: AppState, keys: FunctionKeys) -> Router {
     let keyed = Router::new()
-        .route("/api/DealSummary", get(deal_summary::deal_summary))
-        .route("/api/customers", get(customers::customers))
+        .route(paths::DEAL_SUMMARY, get(deal_summary::deal_summary))
+        .route(paths::CUSTOMERS, get(customers::customers))
         .route_layer(from_fn_with_state(keys, require_function_key));
     Router::new()
         .merge(keyed)
-        .route("/api/health", get(health::health))
-        .route("/api/swagger.json", get(swagger::swagger))
+        .route(paths::HEALTH, get(health::health))
+        .route(paths::SWAGGER, get(swagger::swagger))
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", get(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
@@ -57,14 +68,9 @@ async fn method_not_allowed(request: Request) -> ApiError {
 /// paths are rewritten to their canonical spelling before routing.
 pub fn canonical_api_path(mut request: Request) -> Request {
     let path = request.uri().path();
-    let canonical = [
-        "/api/DealSummary",
-        "/api/customers",
-        "/api/health",
-        "/api/swagger.json",
-    ]
-    .into_iter()
-    .find(|known| *known != path && known.eq_ignore_ascii_case(path));
+    let canonical = paths::ALL
+        .into_iter()
+        .find(|known| *known != path && known.eq_ignore_ascii_case(path));
     if let Some(known) = canonical {
         let rebuilt = match request.uri().query() {
             Some(query) => format!("{known}?{query}"),
