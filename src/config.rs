@@ -44,7 +44,7 @@ impl WidgetConfig {
 
 /// Why the config file cannot be used. Data only: `i18n` words it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConfigError {
+pub enum WidgetConfigError {
     /// Not JSON, or a field of the wrong type (`reason` is serde_json's message).
     BadJson { reason: String },
     /// `requestTimeoutMs` outside `min..=max`.
@@ -63,8 +63,8 @@ struct RawConfig {
 }
 
 /// Parses the config file; missing fields take their defaults.
-pub fn parse_config(json: &str) -> Result<WidgetConfig, ConfigError> {
-    let bad_json = |e: serde_json::Error| ConfigError::BadJson {
+pub fn parse_config(json: &str) -> Result<WidgetConfig, WidgetConfigError> {
+    let bad_json = |e: serde_json::Error| WidgetConfigError::BadJson {
         reason: e.to_string(),
     };
     // serde would also read a struct from an array; the file must be an object.
@@ -75,7 +75,7 @@ pub fn parse_config(json: &str) -> Result<WidgetConfig, ConfigError> {
     let mut config = WidgetConfig::default();
     if let Some(value) = raw.request_timeout_ms {
         if !(i64::from(TIMEOUT_MIN_MS)..=i64::from(TIMEOUT_MAX_MS)).contains(&value) {
-            return Err(ConfigError::TimeoutOutOfRange {
+            return Err(WidgetConfigError::TimeoutOutOfRange {
                 value,
                 min: TIMEOUT_MIN_MS,
                 max: TIMEOUT_MAX_MS,
@@ -89,8 +89,8 @@ pub fn parse_config(json: &str) -> Result<WidgetConfig, ConfigError> {
     Ok(config)
 }
 
-fn parse_api_base(value: &str) -> Result<String, ConfigError> {
-    let bad = || ConfigError::BadApiBase {
+fn parse_api_base(value: &str) -> Result<String, WidgetConfigError> {
+    let bad = || WidgetConfigError::BadApiBase {
         value: value.chars().take(API_BASE_MAX_CHARS).collect(),
     };
     let base = value.trim();
@@ -150,7 +150,7 @@ mod tests {
             let json = format!(r#"{{"requestTimeoutMs": {bad}}}"#);
             assert_eq!(
                 parse_config(&json),
-                Err(ConfigError::TimeoutOutOfRange {
+                Err(WidgetConfigError::TimeoutOutOfRange {
                     value: bad,
                     min: 1_000,
                     max: 120_000
@@ -194,7 +194,7 @@ mod tests {
             let json = serde_json::json!({ "apiBase": bad }).to_string();
             assert_eq!(
                 parse_config(&json),
-                Err(ConfigError::BadApiBase {
+                Err(WidgetConfigError::BadApiBase {
                     value: bad.to_owned()
                 }),
                 "{bad}"
@@ -212,7 +212,7 @@ mod tests {
             r#"{"apiBase": 5}"#,
         ] {
             assert!(
-                matches!(parse_config(bad), Err(ConfigError::BadJson { reason }) if !reason.is_empty()),
+                matches!(parse_config(bad), Err(WidgetConfigError::BadJson { reason }) if !reason.is_empty()),
                 "{bad}"
             );
         }

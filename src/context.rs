@@ -20,7 +20,12 @@
 //! Empty values count as absent; the same value given twice is fine, two different ones are a
 //! [`ContextError::Conflict`].
 
+mod values;
+
+use dealpane_contract::percent::encode_component;
 use dealpane_contract::{limits, CustomerType, Guid, GuidError};
+
+use values::{collect, pairs, Values};
 
 /// The longest `location.search` the widget reads, in bytes.
 pub const QUERY_MAX_BYTES: usize = 2048;
@@ -190,148 +195,13 @@ fn preferences_from(values: &Values) -> (Option<String>, Theme) {
     let lang = values
         .get(LANG)
         .map(|v| v.text.trim())
-        .filter(|tag| is_language_tag(tag))
+        .filter(|tag| crate::i18n::is_language_tag(tag))
         .map(str::to_owned);
     let theme = values
         .get(THEME)
         .and_then(|v| Theme::parse(&v.text))
         .unwrap_or_default();
     (lang, theme)
-}
-
-/// A parameter's value and the parameter an admin should look at when it is wrong.
-#[derive(Debug)]
-struct Value {
-    text: String,
-    origin: &'static str,
-}
-
-#[derive(Debug, Default)]
-struct Values(Vec<(&'static str, Value)>);
-
-impl Values {
-    fn get(&self, name: &str) -> Option<&Value> {
-        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
-    }
-
-    fn insert(
-        &mut self,
-        name: &'static str,
-        text: String,
-        origin: &'static str,
-    ) -> Result<(), ContextError> {
-        let text = text.trim().to_owned();
-        if text.is_empty() {
-            return Ok(());
-        }
-        match self.get(name) {
-            Some(existing) if same_value(name, &existing.text, &text) => Ok(()),
-            Some(_) => Err(ContextError::Conflict { parameter: name }),
-            None => {
-                self.0.push((name, Value { text, origin }));
-                Ok(())
-            }
-        }
-    }
-
-    /// One top-level parameter; `data` is opened up. `lenient` drops what fails.
-    fn add_param(&mut self, name: &str, value: String, lenient: bool) -> Result<(), ContextError> {
-        if name.eq_ignore_ascii_case(DATA) {
-            return match self.add_data(&value) {
-                Err(_) if lenient => Ok(()),
-                other => other,
-            };
-        }
-        // A part without `=` is a bare value: `?{guid}`.
-        let canonical = if name.is_empty() {
-            Some(CUSTOMER_ID)
-        } else {
-            canonical_name(name)
-        };
-        match canonical {
-            Some(canonical) => match self.insert(canonical, value, canonical) {
-                Err(_) if lenient => Ok(()),
-                other => other,
-            },
-            None => Ok(()), // Not ours (e.g. the web resource's `orglcid`): ignore.
-        }
-    }
-
-    /// The `data` parameter: a bare GUID, a JSON object, or a nested query string.
-    fn add_data(&mut self, data: &str) -> Result<(), ContextError> {
-        let mut text = data.trim().to_owned();
-        // Encoded once more by the admin: `customerId%3D…` or `%7B%22customerId…`.
-        if !text.contains('=') && !text.starts_with('{') && text.contains('%') {
-            text = percent_decode(&text, false).trim().to_owned();
-        }
-        if text.is_empty() {
-            return Ok(());
-        }
-        if looks_like_json(&text) {
-            return self.add_json(&text);
-        }
-        if text.contains('=') {
-            for (name, value) in pairs(&text) {
-                if canonical_name(&name).is_some() {
-                    self.add_param(&name, value, false)?;
-                }
-            }
-            return Ok(());
-        }
-        self.insert(CUSTOMER_ID, text, DATA)
-    }
-
-    fn add_json(&mut self, text: &str) -> Result<(), ContextError> {
-        let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
-            .map_err(|e| ContextError::BadData {
-                reason: e.to_string(),
-            })?;
-        for (key, value) in object {
-            let Some(name) = canonical_name(&key) else {
-                continue;
-            };
-            let text = match value {
-                serde_json::Value::String(s) => s,
-                // Whole numbers only (an id or name is never a fraction): printing a float
-                // would bring Rust's float formatting into the bundle.
-                serde_json::Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-                    (Some(whole), _) => whole.to_string(),
-                    (None, Some(whole)) => whole.to_string(),
-                    _ => continue,
-                },
-                serde_json::Value::Bool(b) => b.to_string(),
-                _ => continue, // null and nested values carry nothing we use
-            };
-            self.insert(name, text, name)?;
-        }
-        Ok(())
-    }
-}
-
-fn canonical_name(name: &str) -> Option<&'static str> {
-    KNOWN
-        .into_iter()
-        .find(|known| known.eq_ignore_ascii_case(name.trim()))
-}
-
-/// Two spellings of one value: GUIDs compare parsed, types and themes by meaning, the rest exactly.
-fn same_value(name: &str, a: &str, b: &str) -> bool {
-    if a == b {
-        return true;
-    }
-    match name {
-        CUSTOMER_ID | CASE_ID => {
-            matches!((Guid::parse(a), Guid::parse(b)), (Ok(x), Ok(y)) if x == y)
-        }
-        CUSTOMER_TYPE | THEME | LANG => a.eq_ignore_ascii_case(b),
-        _ => false,
-    }
-}
-
-fn looks_like_json(text: &str) -> bool {
-    text.strip_prefix('{')
-        .map(|rest| matches!(rest.trim_start().chars().next(), Some('"') | Some('}')))
-        .unwrap_or(false)
 }
 
 /// `{anchor._customerid_value}`, `{customerRecordId}`, …: a template slug the workspace left as is.
@@ -377,78 +247,6 @@ fn parse_type(text: &str) -> Result<CustomerType, ContextError> {
     CustomerType::parse(text).ok_or_else(|| ContextError::InvalidType {
         value: text.to_owned(),
     })
-}
-
-/// `en`, `de-DE`, `zh-Hant-TW`: letters, then subtags of letters and digits.
-fn is_language_tag(tag: &str) -> bool {
-    let mut subtags = tag.split(['-', '_']);
-    let primary = subtags.next().unwrap_or("");
-    (2..=8).contains(&primary.len())
-        && primary.chars().all(|c| c.is_ascii_alphabetic())
-        && tag.len() <= 35
-        && subtags
-            .all(|s| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric()))
-}
-
-/// Splits a query into decoded `(name, value)` pairs; a part without `=` has an empty name.
-fn pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ {
-    query
-        .split('&')
-        .filter(|part| !part.is_empty())
-        .map(|part| match part.split_once('=') {
-            Some((name, value)) => (percent_decode(name, true), percent_decode(value, true)),
-            None => (String::new(), percent_decode(part, true)),
-        })
-}
-
-/// Decodes `%XX` (and `+` as a space in query parts); a broken escape stays as written.
-fn percent_decode(text: &str, plus_is_space: bool) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let byte = bytes[i];
-        let escaped = (byte == b'%')
-            .then(|| text.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match escaped {
-            Some(decoded) => {
-                out.push(decoded);
-                i += 3;
-            }
-            None => {
-                out.push(if plus_is_space && byte == b'+' {
-                    b' '
-                } else {
-                    byte
-                });
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Percent-encodes everything but RFC 3986's unreserved characters (for query values).
-pub fn encode_component(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-fn collect(query: &str) -> Result<Values, ContextError> {
-    let mut values = Values::default();
-    for (name, value) in pairs(query) {
-        values.add_param(&name, value, false)?;
-    }
-    Ok(values)
 }
 
 #[cfg(test)]
@@ -695,24 +493,18 @@ mod tests {
         let upper = ID.to_uppercase();
         assert_eq!(id(&format!("?customerId={ID}&data=%7B{upper}%7D")), ID);
         assert_eq!(id(&format!("?customerId={ID}&customerId={ID}")), ID);
-        assert_eq!(
-            parse_context(&format!("?customerId={ID}&data={CASE}")),
-            Err(ContextError::Conflict {
-                parameter: "customerId"
-            })
-        );
-        assert_eq!(
-            parse_context("?customerName=A&data=customerName%3DB"),
-            Err(ContextError::Conflict {
-                parameter: "customerName"
-            })
-        );
-        assert_eq!(
-            parse_context("?customerName=A&customerName=B"),
-            Err(ContextError::Conflict {
-                parameter: "customerName"
-            })
-        );
+        let conflicts = [
+            (format!("?customerId={ID}&data={CASE}"), "customerId"),
+            (
+                "?customerName=A&data=customerName%3DB".to_owned(),
+                "customerName",
+            ),
+            ("?customerName=A&customerName=B".to_owned(), "customerName"),
+        ];
+        for (query, parameter) in conflicts {
+            let expected = Err(ContextError::Conflict { parameter });
+            assert_eq!(parse_context(&query), expected, "{query}");
+        }
         assert_eq!(
             customer("?customerName=A&customerType=account&data=customerType%3DACCOUNT").kind,
             Some(CustomerType::Account)
@@ -803,13 +595,5 @@ mod tests {
         }
         assert_eq!(Theme::parse(" Dark "), Some(Theme::Dark));
         assert_eq!(Theme::parse("night"), None);
-    }
-
-    #[test]
-    fn percent_decoding_is_lenient() {
-        assert_eq!(percent_decode("100%+sure%2", true), "100% sure%2");
-        assert_eq!(percent_decode("a+b", false), "a+b");
-        assert_eq!(percent_decode("%C3%A9%FF", true), "é\u{FFFD}");
-        assert_eq!(encode_component("a b~"), "a%20b~");
     }
 }

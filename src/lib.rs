@@ -1,18 +1,29 @@
 //! dealpane: the Copilot Service workspace pane that shows a customer's open Sales deals.
 //! Plain logic compiles everywhere (and is unit-tested natively); the view is wasm32 only.
+//!
+//! Rooms: `context` (the URL), `config`, `request` (abort, timeout, retry, stale answers),
+//! `api` (the backend's calls and answers), `format`, `i18n` (words), `browser` (browser APIs),
+//! `pane` (the state machine), `app` (layout), `components` (view parts), `mount`.
 
 pub mod api;
 pub mod config;
 pub mod context;
 pub mod format;
 pub mod i18n;
+pub mod request;
 
 #[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
-mod clipboard;
+pub mod browser;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
+#[cfg(target_arch = "wasm32")]
+mod mount;
+#[cfg(target_arch = "wasm32")]
+mod pane;
 
 #[cfg(target_arch = "wasm32")]
-pub use app::{mount, mount_into, App, Mounted};
+pub use app::App;
+#[cfg(target_arch = "wasm32")]
+pub use mount::{mount, mount_into, Mounted};

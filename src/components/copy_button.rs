@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::use_ui;
-use crate::clipboard;
+use crate::browser::clipboard;
 
 /// How long "Copied" stays visible.
 const CONFIRMATION_MS: u64 = 3_000;
@@ -22,7 +22,7 @@ enum CopyState {
 /// `label` is the button's visible name; `text` is what lands on the clipboard.
 pub fn copy_button(label: &'static str, text: String) -> AnyView {
     let ui = use_ui();
-    let s = ui.s;
+    let s = ui.text;
     let announcer = ui.announcer;
     let state = RwSignal::new(CopyState::Idle);
     let field = NodeRef::<html::Textarea>::new();

@@ -6,17 +6,14 @@
 use dealpane_contract::{limits, CustomerRef};
 use leptos::ev;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use web_sys::AbortController;
 
 use super::use_ui;
-use crate::api::{self, ApiError};
+use crate::api::{self, FetchError};
 use crate::config::WidgetConfig;
+use crate::request::RequestSlot;
 
 /// Quiet time after the last keystroke before asking the server.
 pub const DEBOUNCE_MS: u64 = 250;
-/// Suggestions shown.
-const SUGGESTIONS: u8 = 8;
 
 /// What the picker shows: the text typed, the suggestions and which one is active.
 #[derive(Default)]
@@ -42,7 +39,7 @@ pub fn customer_search(
     on_choose: impl Fn(CustomerRef) + Copy + Send + Sync + 'static,
 ) -> AnyView {
     let ui = use_ui();
-    let s = ui.s;
+    let s = ui.text;
     let announcer = ui.announcer;
     let input_id = ui.id("customer-search");
     let listbox_id = ui.id("customer-options");
@@ -52,35 +49,28 @@ pub fn customer_search(
     // One signal for the picker's state: one signal type in the wasm instead of five.
     let state = RwSignal::new(Search::default());
     let debounce = StoredValue::new(None::<TimeoutHandle>);
-    let inflight = StoredValue::new_local(None::<AbortController>);
+    let suggestions = RequestSlot::new();
     let config = StoredValue::new(config);
 
     let cancel_pending = move || {
         if let Some(handle) = debounce.try_update_value(Option::take).flatten() {
             handle.clear();
         }
-        if let Some(controller) = inflight.try_update_value(Option::take).flatten() {
-            controller.abort();
-        }
+        suggestions.cancel();
     };
     on_cleanup(cancel_pending);
 
     let search = move |text: String| {
-        let Ok(controller) = AbortController::new() else {
+        let Some(config) = config.try_get_value() else {
             return;
         };
-        let signal = controller.signal();
-        inflight.set_value(Some(controller));
         state.update(|st| st.status = Status::Searching);
-        spawn_local(async move {
-            let Some(config) = config.try_get_value() else {
-                return;
-            };
-            let answer = api::fetch_customers(&config, &text, SUGGESTIONS, &signal).await;
-            if signal.aborted() {
-                return;
-            }
-            match answer {
+        let query = text.clone();
+        suggestions.start(
+            move |cancel| async move {
+                api::fetch_customers(&config, &query, limits::SUGGESTIONS, &cancel).await
+            },
+            move |answer| match answer {
                 Ok(list) => {
                     let count = list.customers.len();
                     state.try_update(|st| {
@@ -95,7 +85,7 @@ pub fn customer_search(
                         s.customers_found(count)
                     });
                 }
-                Err(ApiError::Aborted) => {}
+                Err(FetchError::Aborted) => {}
                 Err(_) => {
                     state.try_update(|st| {
                         st.results = Vec::new();
@@ -104,8 +94,8 @@ pub fn customer_search(
                     });
                     announcer.urgent(s.customer_search_failed);
                 }
-            }
-        });
+            },
+        );
     };
 
     let on_input = move |event: ev::Event| {

@@ -10,7 +10,8 @@ use leptos::prelude::*;
 
 use super::copy_button::copy_button;
 use super::{mark_first_deal, use_ui, Ui};
-use crate::format::{self, intl};
+use crate::browser::intl;
+use crate::format;
 
 /// The deals as a responsive grid of cards, the largest one expanded.
 pub fn deal_list(deals: &[Deal]) -> AnyView {
@@ -27,7 +28,7 @@ pub fn deal_list(deals: &[Deal]) -> AnyView {
     Effect::new(move |_| mark_first_deal(&marker));
     view! {
         <section class="dp-deals" aria-labelledby=labelled_by>
-            <h2 class="dp-section-title" id=heading_id>{ui.s.title}</h2>
+            <h2 class="dp-section-title" id=heading_id>{ui.text.title}</h2>
             <div class="dp-grid">{cards}</div>
         </section>
     }
@@ -47,8 +48,8 @@ fn largest_deal(deals: &[Deal]) -> Option<usize> {
 }
 
 fn deal_card(ui: &Ui, deal: &Deal, start_expanded: bool) -> AnyView {
-    let s = ui.s;
-    let tag = &*ui.tag;
+    let s = ui.text;
+    let tag = &*ui.locale_tag;
     let expanded = RwSignal::new(start_expanded);
     let base = ui.id(&format!("deal-{}", deal.id));
     let title_id = format!("{base}-title");
@@ -180,7 +181,7 @@ fn web_link(link: &str) -> Option<&str> {
 /// The deal's AI summary, paragraphs and line breaks kept; a long one folds behind "Show more".
 /// A summary that is unavailable or turned off is one line saying so.
 fn deal_summary(ui: &Ui, deal: &Deal) -> AnyView {
-    let s = ui.s;
+    let s = ui.text;
     let text = deal
         .summary
         .text
@@ -193,7 +194,7 @@ fn deal_summary(ui: &Ui, deal: &Deal) -> AnyView {
         _ => Some(s.summary_unavailable),
     };
     if let Some(note) = note {
-        return view! { <p class="dp-summary-note" data-summary=summary_state(deal.summary.state)>{note}</p> }
+        return view! { <p class="dp-summary-note" data-summary=deal.summary.state.as_str()>{note}</p> }
             .into_any();
     }
     let text = text.unwrap_or_default();
@@ -230,15 +231,6 @@ fn deal_summary(ui: &Ui, deal: &Deal) -> AnyView {
     .into_any()
 }
 
-fn summary_state(state: SummaryState) -> &'static str {
-    match state {
-        SummaryState::Ready => "ready",
-        SummaryState::Unavailable => "unavailable",
-        SummaryState::Disabled => "disabled",
-        SummaryState::Pending => "pending",
-    }
-}
-
 /// Paragraphs as `<p>`, line breaks as `<br>`, every line a text node.
 fn summary_text(text: &str) -> AnyView {
     format::summary_paragraphs(text)
@@ -258,7 +250,7 @@ fn summary_text(text: &str) -> AnyView {
 /// A backend that only speaks text (an unchanged sample function): one card with its summary.
 pub fn plain_text_card(customer: String, text: &str) -> AnyView {
     let ui = use_ui();
-    let s = ui.s;
+    let s = ui.text;
     let title_id = ui.id("plain-title");
     let labelled_by = title_id.clone();
     let marker = ui.clone();

@@ -7,7 +7,8 @@ use dealpane_contract::{Deal, DealSummaryResponse, Money};
 use leptos::prelude::*;
 
 use super::use_ui;
-use crate::format::{self, intl};
+use crate::browser::intl;
+use crate::format;
 
 /// The header's numbers for one answer.
 pub struct Figures {
@@ -43,7 +44,7 @@ pub fn customer_header(
     on_refresh: impl Fn() + Copy + Send + Sync + 'static,
 ) -> AnyView {
     let ui = use_ui();
-    let s = ui.s;
+    let s = ui.text;
     let updated = move || {
         updated_at
             .get()
@@ -60,7 +61,7 @@ pub fn customer_header(
             text
         })
     };
-    let tag = ui.tag.clone();
+    let tag = ui.locale_tag.clone();
     let totals = move || {
         answer().filter(|a| !a.deals.is_empty()).map(|answer| {
             let f = Figures::of(&answer.deals, &tag);

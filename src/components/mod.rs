@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::browser::performance::{self, FIRST_DEAL_MARK};
 use crate::i18n::Strings;
 use live_region::Announcer;
 
@@ -22,9 +23,10 @@ use live_region::Announcer;
 /// a prefix that keeps element ids unique when several panes share a document (as in tests).
 #[derive(Clone)]
 pub struct Ui {
-    pub s: &'static Strings,
-    /// The BCP 47 tag for `format::intl`.
-    pub tag: Arc<str>,
+    /// The pane's words.
+    pub text: &'static Strings,
+    /// The BCP 47 tag for `browser::intl` (numbers, dates).
+    pub locale_tag: Arc<str>,
     pub announcer: Announcer,
     pub id_prefix: Arc<str>,
     /// Set once the first deal (or the plain-text card) is on screen: `performance.mark` once.
@@ -42,16 +44,10 @@ pub fn use_ui() -> Ui {
     expect_context::<Ui>()
 }
 
-/// The mark benchmarks read: when the first deal card (or the plain-text card) is rendered.
-pub const FIRST_DEAL_MARK: &str = "dealpane:first-deal";
-
-/// Calls `performance.mark(FIRST_DEAL_MARK)` the first time it runs for this pane; call it from
-/// an effect of a rendered card, so the card is in the document.
+/// Marks [`FIRST_DEAL_MARK`] the first time it runs for this pane; call it from an effect of a
+/// rendered card, so the card is in the document.
 pub fn mark_first_deal(ui: &Ui) {
-    if ui.first_deal_marked.swap(true, Ordering::Relaxed) {
-        return;
-    }
-    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = performance.mark(FIRST_DEAL_MARK);
+    if !ui.first_deal_marked.swap(true, Ordering::Relaxed) {
+        performance::mark(FIRST_DEAL_MARK);
     }
 }

@@ -5,7 +5,8 @@ use dealpane_contract::Deal;
 use leptos::prelude::*;
 
 use super::use_ui;
-use crate::format::{self, intl};
+use crate::browser::intl;
+use crate::format;
 
 // Whole SVG user units (= CSS px): the view prints integers, not floats, which keeps Rust's float
 // printing out of the bundle.
@@ -15,7 +16,7 @@ const BAR_HEIGHT: u32 = 14;
 
 pub fn pipeline_chart(deals: &[Deal]) -> AnyView {
     let ui = use_ui();
-    let s = ui.s;
+    let s = ui.text;
     let totals = format::stage_totals(deals);
     let currency = format::top_currency(deals);
     let (Some(currency), false) = (currency, totals.is_empty()) else {
@@ -32,7 +33,11 @@ pub fn pipeline_chart(deals: &[Deal]) -> AnyView {
                 stage
             };
             let share = if max > 0.0 { amount / max } else { 0.0 };
-            (label, intl::format_money(amount, &currency, &ui.tag), share)
+            (
+                label,
+                intl::format_money(amount, &currency, &ui.locale_tag),
+                share,
+            )
         })
         .collect();
     let description = s.chart_description(

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use super::copy_button::copy_button;
 use super::use_ui;
-use crate::api::ApiError;
+use crate::api::FetchError;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
@@ -70,7 +70,7 @@ pub fn notice(
 
 /// Placeholder cards while the deals load; `main` carries `aria-busy` meanwhile.
 pub fn skeleton() -> AnyView {
-    let s = use_ui().s;
+    let s = use_ui().text;
     view! {
         <div class="dp-skeleton" data-state="loading">
             <p class="dp-skeleton__label">{s.loading}</p>
@@ -85,7 +85,7 @@ pub fn skeleton() -> AnyView {
 }
 
 pub fn not_found_state(problem: Option<Problem>) -> AnyView {
-    let s = use_ui().s;
+    let s = use_ui().text;
     let detail = problem.as_ref().and_then(|p| p.detail.clone());
     let trace = problem.and_then(|p| p.trace_id).map(trace_id);
     notice(
@@ -100,32 +100,32 @@ pub fn not_found_state(problem: Option<Problem>) -> AnyView {
 /// A failed call: what went wrong (the server's title and detail when it sent problem+json),
 /// what to do, the trace id to quote, and Retry.
 pub fn error_state(
-    error: &ApiError,
+    error: &FetchError,
     on_retry: impl Fn() + Copy + Send + Sync + 'static,
 ) -> AnyView {
-    let s = use_ui().s;
+    let s = use_ui().text;
     let (title, detail, hint) = match error {
-        ApiError::Problem(problem) => {
+        FetchError::Problem(problem) => {
             let (fallback_title, hint) = s.problem(problem.status, None);
             let title = Some(problem.title.trim())
                 .filter(|t| !t.is_empty())
                 .map_or(fallback_title, str::to_owned);
             (title, problem.detail.clone(), hint)
         }
-        ApiError::Status(status) => {
+        FetchError::Status(status) => {
             let (title, hint) = s.problem(*status, None);
             (title, None, hint)
         }
-        ApiError::TimedOut { after_ms } => {
+        FetchError::TimedOut { after_ms } => {
             let (title, hint) = s.timeout(after_ms.div_ceil(1000));
             (title, None, hint)
         }
-        ApiError::Malformed(_) => (
+        FetchError::Malformed(_) => (
             s.bad_response.to_owned(),
             None,
             s.bad_response_hint.to_owned(),
         ),
-        ApiError::Network | ApiError::Aborted => (
+        FetchError::Network | FetchError::Aborted => (
             s.network_error.to_owned(),
             None,
             s.network_error_hint.to_owned(),
@@ -142,7 +142,7 @@ pub fn offline_state(
     browser_offline: bool,
     on_retry: impl Fn() + Copy + Send + Sync + 'static,
 ) -> AnyView {
-    let s = use_ui().s;
+    let s = use_ui().text;
     let (title, hint) = if browser_offline {
         (s.offline_title, s.offline_hint)
     } else {
@@ -158,7 +158,7 @@ pub fn offline_state(
 }
 
 fn retry_button(on_retry: impl Fn() + Copy + Send + Sync + 'static) -> AnyView {
-    let s = use_ui().s;
+    let s = use_ui().text;
     view! {
         <button type="button" class="dp-button dp-button--primary" on:click=move |_| on_retry()>
             {s.retry}
@@ -169,7 +169,7 @@ fn retry_button(on_retry: impl Fn() + Copy + Send + Sync + 'static) -> AnyView {
 
 /// The trace id, selectable and copyable, for the agent to hand to an admin.
 fn trace_id(id: String) -> AnyView {
-    let s = use_ui().s;
+    let s = use_ui().text;
     view! {
         <p class="dp-trace">
             <span class="dp-trace__label">{s.trace_id}": "</span>

@@ -353,11 +353,11 @@ pub fn type_into(element: &Element, text: &str) {
 }
 
 pub fn first_deal_marks() -> u32 {
-    mark_count(dealpane::components::FIRST_DEAL_MARK)
+    mark_count(dealpane::browser::performance::FIRST_DEAL_MARK)
 }
 
 pub fn clear_first_deal_marks() {
-    clear_marks(dealpane::components::FIRST_DEAL_MARK);
+    clear_marks(dealpane::browser::performance::FIRST_DEAL_MARK);
 }
 
 pub fn history_len() -> u32 {

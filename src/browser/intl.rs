@@ -1,0 +1,130 @@
+//! Locale-aware wording through the browser's `Intl`. Every function falls back to a plain
+//! rendering instead of throwing when the browser refuses a locale or currency.
+
+use js_sys::{Array, Function, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::format::{parse_date, CivilDate};
+
+/// Today in the agent's time zone, for [`crate::format::days_until`].
+pub fn today_local() -> CivilDate {
+    let now = js_sys::Date::new_0();
+    (
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
+}
+
+/// Now as Unix seconds, for `relative_age(now - parse_timestamp(..))`.
+pub fn now_unix_seconds() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+fn set(options: &Object, key: &str, value: impl Into<JsValue>) {
+    let _ = Reflect::set(options, &key.into(), &value.into());
+}
+
+/// `new Intl.<name>([locale], options)`, caught: an invalid locale or option is `None`.
+fn formatter(name: &str, locale: &str, options: &Object) -> Option<Object> {
+    let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+    let constructor: Function = Reflect::get(&intl, &name.into()).ok()?.dyn_into().ok()?;
+    let args = Array::of2(&Array::of1(&locale.into()), options);
+    Reflect::construct(&constructor, &args)
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
+fn call_format(formatter: &Object, args: &[JsValue]) -> Option<String> {
+    let format: Function = Reflect::get(formatter, &"format".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let result = match args {
+        [a] => format.call1(formatter, a),
+        [a, b] => format.call2(formatter, a, b),
+        _ => return None,
+    };
+    result.ok()?.as_string()
+}
+
+/// `250000.5` → `"250000.5"` through JS `Number.prototype.toString`: Rust's own float
+/// printing would add its shortest-digits machinery to the bundle for a fallback.
+fn plain_number(amount: f64) -> String {
+    js_sys::Number::from(amount)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
+fn is_currency_code(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic())
+}
+
+/// `250000, "USD", "en-US"` → `$250,000` (no cents for whole amounts).
+pub fn format_money(amount: f64, currency: &str, locale: &str) -> String {
+    let options = Object::new();
+    if is_currency_code(currency) {
+        set(&options, "style", "currency");
+        set(&options, "currency", currency);
+        set(&options, "currencyDisplay", "symbol");
+    }
+    if amount.fract() == 0.0 {
+        // Both bounds: older engines refuse a maximum below the currency's default minimum.
+        set(&options, "minimumFractionDigits", 0);
+        set(&options, "maximumFractionDigits", 0);
+    }
+    let formatted =
+        formatter("NumberFormat", locale, &options).and_then(|f| call_format(&f, &[amount.into()]));
+    match formatted {
+        Some(text) if is_currency_code(currency) => text,
+        Some(text) => format!("{text} {currency}"),
+        None => format!("{} {currency}", plain_number(amount)),
+    }
+}
+
+/// A compact amount for chart labels: `250000, "USD"` → `$250K`.
+pub fn format_money_compact(amount: f64, currency: &str, locale: &str) -> String {
+    let options = Object::new();
+    set(&options, "notation", "compact");
+    if is_currency_code(currency) {
+        set(&options, "style", "currency");
+        set(&options, "currency", currency);
+    }
+    formatter("NumberFormat", locale, &options)
+        .and_then(|f| call_format(&f, &[amount.into()]))
+        .unwrap_or_else(|| format!("{} {currency}", plain_number(amount)))
+}
+
+/// A probability 0-100 → `70%` / `70 %`.
+pub fn format_percent(probability: u8, locale: &str) -> String {
+    let options = Object::new();
+    set(&options, "style", "percent");
+    formatter("NumberFormat", locale, &options)
+        .and_then(|f| call_format(&f, &[(f64::from(probability) / 100.0).into()]))
+        .unwrap_or_else(|| format!("{probability}%"))
+}
+
+/// `2026-12-15` → `Dec 15, 2026` / `15.12.2026`; an unreadable date is returned as given.
+pub fn format_date(iso: &str, locale: &str) -> String {
+    let Some((year, month, day)) = parse_date(iso) else {
+        return iso.to_owned();
+    };
+    // Local midnight of that civil date, formatted in the local zone: the same date back.
+    let date = js_sys::Date::new_with_year_month_day(year as u32, month as i32 - 1, day as i32);
+    let options = Object::new();
+    set(&options, "dateStyle", "medium");
+    formatter("DateTimeFormat", locale, &options)
+        .and_then(|f| call_format(&f, &[date.into()]))
+        .unwrap_or_else(|| iso.to_owned())
+}
+
+/// `12` → `in 12 days`, `-3` → `3 days ago`, `0` → `today` (Intl's own words).
+/// `None` if the browser lacks `Intl.RelativeTimeFormat`: then use `Strings::close_timing`.
+pub fn format_relative_days(days: i64, locale: &str) -> Option<String> {
+    let options = Object::new();
+    set(&options, "numeric", "auto");
+    let formatter = formatter("RelativeTimeFormat", locale, &options)?;
+    call_format(&formatter, &[(days as f64).into(), "day".into()])
+}

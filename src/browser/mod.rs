@@ -1,0 +1,7 @@
+//! The browser's APIs, each wrapped once: the rest of the widget calls these, never `web_sys`
+//! for the same thing. Requests (`fetch`, `AbortController`) are in `crate::request`.
+
+pub mod clipboard;
+pub mod intl;
+pub mod navigator;
+pub mod performance;

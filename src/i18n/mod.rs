@@ -1,0 +1,179 @@
+//! Every user-facing string of the pane. Nothing else in the widget holds words a user reads:
+//! components take them from here.
+//!
+//! - this file: which language and formatting locale a pane uses (`choose_locale`);
+//! - [`strings`]: the `Strings` type, fixed texts as fields, texts with numbers or names as
+//!   methods;
+//! - [`errors`]: the wording shared by every language for errors (which text an HTTP status or a
+//!   failed request gets);
+//! - one file per language (`en.rs`, `de.rs`, …), each a `pub static STRINGS: Strings`.
+//!
+//! **Adding a language** is one new file (copy `en.rs`, translate, set `lang` and `rtl`) plus
+//! one entry in the `languages!` list below.
+//!
+//! Use: `let locale = choose_locale(ctx_lang.as_deref(), &navigator_languages);` then
+//! `let s = locale.strings();` and `s.title`, `s.open_deals(3)`, `s.close_timing(t)`,
+//! `s.context_error(&e)` → `(title, what to do)`. Set `<html lang={locale.lang.code()}
+//! dir={locale.dir()}>` and hand `locale.tag` to `browser::intl` for numbers and dates.
+//! Right-to-left languages without words of their own (`ar`, `he`, `fa`, `ur`) get English text
+//! in a mirrored layout, with their own number and date formats.
+
+pub mod errors;
+mod strings;
+
+pub use strings::{Phrases, Strings};
+
+/// Declares the languages: `Variant => module`. The module is `src/i18n/<module>.rs` and holds
+/// `pub static STRINGS: Strings`; its file name is the ISO 639-1 code.
+macro_rules! languages {
+    ($($variant:ident => $module:ident),+ $(,)?) => {
+        $(mod $module;)+
+
+        /// The languages the pane has words for.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Lang {
+            $($variant),+
+        }
+
+        impl Lang {
+            /// Every language, the default (English) first.
+            pub const ALL: &'static [Lang] = &[$(Lang::$variant),+];
+
+            /// The ISO 639-1 code, for `<html lang>`.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(Lang::$variant => stringify!($module)),+
+                }
+            }
+        }
+
+        /// The words for `lang`.
+        pub fn strings(lang: Lang) -> &'static Strings {
+            match lang {
+                $(Lang::$variant => &$module::STRINGS),+
+            }
+        }
+    };
+}
+
+languages! {
+    En => en,
+    De => de,
+    Fr => fr,
+}
+
+impl Lang {
+    /// The language of a BCP 47 tag (`de-AT` → `De`), if the pane has its words.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = primary_subtag(tag);
+        Lang::ALL
+            .iter()
+            .copied()
+            .find(|lang| lang.code() == primary)
+    }
+}
+
+/// The pane's language and the formatting locale for `Intl`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Locale {
+    pub lang: Lang,
+    /// BCP 47, e.g. `de-DE`, for `Intl` (numbers, dates); may name a language `lang` is not.
+    pub tag: String,
+    /// Lay the pane out right to left.
+    pub rtl: bool,
+}
+
+impl Locale {
+    pub fn strings(&self) -> &'static Strings {
+        strings(self.lang)
+    }
+
+    /// The `dir` attribute: `rtl` or `ltr`.
+    pub fn dir(&self) -> &'static str {
+        if self.rtl {
+            "rtl"
+        } else {
+            "ltr"
+        }
+    }
+}
+
+/// Languages written right to left: the layout mirrors even when the words are borrowed.
+const RTL_LANGUAGES: [&str; 5] = ["ar", "he", "iw", "fa", "ur"];
+
+fn primary_subtag(tag: &str) -> String {
+    tag.trim()
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// `en`, `de-DE`, `zh-Hant-TW`: letters, then subtags of letters and digits.
+pub fn is_language_tag(tag: &str) -> bool {
+    normalize_tag(tag).is_some()
+}
+
+/// `de_de` → `de-DE`, `zh-hant-tw` → `zh-Hant-TW`; `None` if it is not shaped like a tag.
+fn normalize_tag(tag: &str) -> Option<String> {
+    let tag = tag.trim();
+    if tag.is_empty() || tag.len() > 35 {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (i, subtag) in tag.split(['-', '_']).enumerate() {
+        let valid = if i == 0 {
+            (2..=8).contains(&subtag.len()) && subtag.chars().all(|c| c.is_ascii_alphabetic())
+        } else {
+            (1..=8).contains(&subtag.len()) && subtag.chars().all(|c| c.is_ascii_alphanumeric())
+        };
+        if !valid {
+            return None;
+        }
+        out.push(match (i, subtag.len()) {
+            (0, _) => subtag.to_ascii_lowercase(),
+            (_, 2) => subtag.to_ascii_uppercase(),
+            (_, 4) => {
+                let lower = subtag.to_ascii_lowercase();
+                lower[..1].to_ascii_uppercase() + &lower[1..]
+            }
+            _ => subtag.to_ascii_lowercase(),
+        });
+    }
+    Some(out.join("-"))
+}
+
+/// The `lang` parameter wins, then the browser's languages in order; English otherwise.
+/// The first usable tag sets the formatting locale and the direction; the words come from it
+/// when the pane has them, else (unless it is written right to left) from the next browser
+/// language it has, else English.
+pub fn choose_locale(param: Option<&str>, browser: &[String]) -> Locale {
+    let candidates: Vec<String> = param
+        .into_iter()
+        .chain(browser.iter().map(String::as_str))
+        .filter_map(normalize_tag)
+        .collect();
+    let Some(first) = candidates.first() else {
+        return Locale {
+            lang: Lang::En,
+            tag: "en-US".to_owned(),
+            rtl: false,
+        };
+    };
+    let right_to_left = RTL_LANGUAGES.contains(&primary_subtag(first).as_str());
+    let lang = if right_to_left {
+        // Left-to-right words would read wrong in a mirrored pane: its own words or English.
+        Lang::from_tag(first)
+    } else {
+        candidates.iter().find_map(|tag| Lang::from_tag(tag))
+    }
+    .unwrap_or(Lang::En);
+    Locale {
+        lang,
+        tag: first.clone(),
+        rtl: right_to_left || strings(lang).rtl,
+    }
+}
+
+#[cfg(test)]
+mod tests;

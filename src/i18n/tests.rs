@@ -1,0 +1,371 @@
+//! The words and the locale negotiation, natively.
+
+use dealpane_contract::{ForecastCategory, GuidError};
+
+use super::*;
+use crate::config::WidgetConfigError;
+use crate::context::ContextError;
+use crate::format::{Age, CloseTiming};
+
+const ALL: [Lang; 3] = [Lang::En, Lang::De, Lang::Fr];
+
+fn browser(tags: &[&str]) -> Vec<String> {
+    tags.iter().map(|t| t.to_string()).collect()
+}
+
+#[test]
+fn param_wins_over_browser() {
+    let locale = choose_locale(Some("de"), &browser(&["fr-FR", "en-US"]));
+    assert_eq!(
+        locale,
+        Locale {
+            lang: Lang::De,
+            tag: "de".into(),
+            rtl: false
+        }
+    );
+    let locale = choose_locale(None, &browser(&["fr-CA", "en"]));
+    assert_eq!((locale.lang, locale.tag.as_str()), (Lang::Fr, "fr-CA"));
+}
+
+#[test]
+fn defaults_to_english_and_skips_malformed_tags() {
+    assert_eq!(
+        choose_locale(None, &[]),
+        Locale {
+            lang: Lang::En,
+            tag: "en-US".into(),
+            rtl: false
+        }
+    );
+    let locale = choose_locale(Some("<script>"), &browser(&["", "de_at"]));
+    assert_eq!((locale.lang, locale.tag.as_str()), (Lang::De, "de-AT"));
+}
+
+#[test]
+fn unsupported_language_keeps_its_formats_and_borrows_words() {
+    let locale = choose_locale(None, &browser(&["ja-JP", "de-DE"]));
+    assert_eq!(
+        (locale.lang, locale.tag.as_str(), locale.rtl),
+        (Lang::De, "ja-JP", false)
+    );
+    let locale = choose_locale(Some("zh-hant-tw"), &[]);
+    assert_eq!((locale.lang, locale.tag.as_str()), (Lang::En, "zh-Hant-TW"));
+}
+
+#[test]
+fn right_to_left_languages_get_english_words_mirrored() {
+    for tag in ["ar", "ar-SA", "he-IL", "fa", "ur-PK"] {
+        let locale = choose_locale(Some(tag), &browser(&["de-DE"]));
+        assert!(locale.rtl, "{tag}");
+        assert_eq!(locale.lang, Lang::En, "{tag}");
+        assert_eq!(locale.tag, tag);
+        assert_eq!(locale.dir(), "rtl");
+    }
+    assert_eq!(choose_locale(Some("en"), &[]).dir(), "ltr");
+}
+
+#[test]
+fn lang_codes_and_tags() {
+    for lang in ALL {
+        assert_eq!(Lang::from_tag(lang.code()), Some(lang));
+        assert_eq!(strings(lang).lang, lang);
+    }
+    assert_eq!(Lang::from_tag("DE-ch"), Some(Lang::De));
+    assert_eq!(Lang::from_tag("es"), None);
+    let locale = choose_locale(Some("fr"), &[]);
+    assert_eq!(locale.strings().title, "Opportunités ouvertes");
+}
+
+#[test]
+fn every_fixed_string_is_filled_and_translated() {
+    let en = format!("{:?}", strings(Lang::En));
+    for lang in ALL {
+        let debug = format!("{:?}", strings(lang));
+        assert!(!debug.contains(": \"\""), "{lang:?} has an empty string");
+    }
+    assert_eq!(strings(Lang::En).title, "Open deals");
+    assert_eq!(strings(Lang::En).loading, "Loading deals…");
+    assert_eq!(strings(Lang::En).empty, "No open deals for this customer");
+    assert_eq!(
+        strings(Lang::En).not_found,
+        "This customer was not found in Sales"
+    );
+    assert_eq!(strings(Lang::De).refresh, "Aktualisieren");
+    assert_eq!(
+        strings(Lang::De).copy_fallback,
+        "Automatisches Kopieren nicht möglich: Der Text ist markiert, drücken Sie Strg+C"
+    );
+    // Translations are not English copies (a few words are the same on purpose).
+    let same_on_purpose = ["Pipeline"];
+    for lang in [Lang::De, Lang::Fr] {
+        let s = strings(lang);
+        let e = strings(Lang::En);
+        for (a, b) in [
+            (s.title, e.title),
+            (s.loading, e.loading),
+            (s.retry, e.retry),
+            (s.show_more, e.show_more),
+            (s.copy_fallback, e.copy_fallback),
+            (s.no_stage, e.no_stage),
+            (s.plain_text_title, e.plain_text_title),
+        ] {
+            assert!(a != b || same_on_purpose.contains(&a), "{lang:?}: {a}");
+        }
+    }
+    assert!(en.contains("Open in Sales"));
+}
+
+#[test]
+fn plural_deal_counts() {
+    let en = strings(Lang::En);
+    assert_eq!(en.open_deals(1), "1 open deal");
+    assert_eq!(en.open_deals(3), "3 open deals");
+    assert_eq!(en.open_deals(0), "0 open deals");
+    assert_eq!(strings(Lang::De).open_deals(1), "1 offene Verkaufschance");
+    assert_eq!(strings(Lang::De).open_deals(2), "2 offene Verkaufschancen");
+    assert_eq!(strings(Lang::Fr).open_deals(0), "0 opportunité ouverte");
+    assert_eq!(strings(Lang::Fr).open_deals(5), "5 opportunités ouvertes");
+    assert_eq!(en.filtered_count(3, 7), "3 of 7 deals");
+    assert_eq!(
+        strings(Lang::De).filtered_count(3, 7),
+        "3 von 7 Verkaufschancen"
+    );
+}
+
+#[test]
+fn ages_and_updated() {
+    let en = strings(Lang::En);
+    assert_eq!(en.updated_ago(Age::Minutes(2)), "Updated 2 min ago");
+    assert_eq!(en.updated_ago(Age::JustNow), "Updated just now");
+    assert_eq!(en.ago(Age::Hours(3)), "3 h ago");
+    assert_eq!(en.ago(Age::Days(1)), "1 day ago");
+    assert_eq!(en.ago(Age::Days(4)), "4 days ago");
+    let de = strings(Lang::De);
+    assert_eq!(de.updated_ago(Age::Minutes(2)), "Aktualisiert vor 2 Min.");
+    assert_eq!(de.updated_ago(Age::JustNow), "Gerade eben aktualisiert");
+    assert_eq!(de.ago(Age::Days(2)), "vor 2 Tagen");
+    assert_eq!(
+        strings(Lang::Fr).updated_ago(Age::Days(2)),
+        "Mis à jour il y a 2 jours"
+    );
+}
+
+#[test]
+fn close_timings() {
+    let en = strings(Lang::En);
+    assert_eq!(en.close_timing(CloseTiming::InDays(12)), "in 12 days");
+    assert_eq!(en.close_timing(CloseTiming::InDays(1)), "in 1 day");
+    assert_eq!(
+        en.close_timing(CloseTiming::Overdue(3)),
+        "overdue by 3 days"
+    );
+    assert_eq!(en.close_timing(CloseTiming::Today), "today");
+    let de = strings(Lang::De);
+    assert_eq!(de.close_timing(CloseTiming::InDays(12)), "in 12 Tagen");
+    assert_eq!(de.close_timing(CloseTiming::Overdue(1)), "1 Tag überfällig");
+    assert_eq!(
+        strings(Lang::Fr).close_timing(CloseTiming::Overdue(3)),
+        "en retard de 3 jours"
+    );
+}
+
+#[test]
+fn forecast_labels() {
+    let en = strings(Lang::En);
+    assert_eq!(en.forecast(ForecastCategory::BestCase), "Best case");
+    assert_eq!(en.forecast(ForecastCategory::Other), "Other");
+    assert_eq!(
+        strings(Lang::De).forecast(ForecastCategory::Committed),
+        "Zugesagt"
+    );
+    for lang in ALL {
+        let s = strings(lang);
+        for category in [
+            ForecastCategory::Pipeline,
+            ForecastCategory::BestCase,
+            ForecastCategory::Committed,
+            ForecastCategory::Omitted,
+            ForecastCategory::Won,
+            ForecastCategory::Lost,
+            ForecastCategory::Other,
+        ] {
+            assert!(!s.forecast(category).is_empty());
+        }
+    }
+}
+
+#[test]
+fn chart_and_search_texts() {
+    let en = strings(Lang::En);
+    let bars = [
+        ("Propose".to_owned(), "$250,000".to_owned()),
+        ("No stage".to_owned(), "$5,000".to_owned()),
+    ];
+    assert_eq!(
+        en.chart_description(&bars),
+        "Pipeline by stage. Propose: $250,000; No stage: $5,000."
+    );
+    assert_eq!(en.chart_description(&[]), "No open value to chart.");
+    assert!(strings(Lang::De)
+        .chart_description(&bars)
+        .starts_with("Pipeline nach Phase."));
+    assert!(en.chart_currency_note("USD").contains("USD"));
+    assert_eq!(
+        en.no_search_results("espresso"),
+        "No deals match “espresso”"
+    );
+    assert_eq!(
+        strings(Lang::De).no_search_results("x"),
+        "Keine Verkaufschance passt zu „x“"
+    );
+    assert_eq!(
+        en.open_in_sales_label("Espresso machines"),
+        "Open Espresso machines in Sales (opens in a new tab)"
+    );
+}
+
+#[test]
+fn context_errors_name_parameter_and_what_to_do() {
+    let en = strings(Lang::En);
+    let (title, action) = en.context_error(&ContextError::Unfilled {
+        parameter: "customerId",
+        slug: "{anchor._customerid_value}".into(),
+    });
+    assert_eq!(title, "The workspace did not fill customerId");
+    assert_eq!(
+        action,
+        "Check the application tab template's data parameter: the slug {anchor._customerid_value} has no value for this session."
+    );
+    let (title, action) = en.context_error(&ContextError::InvalidGuid {
+        parameter: "caseId",
+        reason: GuidError::WrongDigitCount(31),
+    });
+    assert_eq!(title, "caseId is not a valid GUID");
+    assert!(
+        action.starts_with("caseId: it has 31 hex digits; a GUID has 32."),
+        "{action}"
+    );
+
+    let errors = [
+        ContextError::TooLong { length: 3000 },
+        ContextError::Unfilled {
+            parameter: "customerName",
+            slug: "{customerName}".into(),
+        },
+        ContextError::InvalidGuid {
+            parameter: "customerId",
+            reason: GuidError::Empty,
+        },
+        ContextError::Conflict {
+            parameter: "customerId",
+        },
+        ContextError::NameTooLong { max: 160 },
+        ContextError::InvalidType {
+            value: "lead".into(),
+        },
+        ContextError::BadData {
+            reason: "EOF while parsing".into(),
+        },
+    ];
+    for lang in ALL {
+        for error in &errors {
+            let (title, action) = strings(lang).context_error(error);
+            assert!(!title.is_empty() && action.len() > 20, "{lang:?} {error:?}");
+        }
+    }
+    let (title, action) = strings(Lang::De).context_error(&errors[1]);
+    assert_eq!(
+        title,
+        "Der Arbeitsbereich hat customerName nicht ausgefüllt"
+    );
+    assert!(action.contains("{customerName}"));
+    assert!(strings(Lang::Fr)
+        .context_error(&errors[0])
+        .1
+        .contains("3000"));
+    assert!(en.context_error(&errors[4]).1.contains("160"));
+    assert!(en.context_error(&errors[5]).0.contains("lead"));
+}
+
+#[test]
+fn every_guid_reason_is_worded() {
+    let reasons = [
+        GuidError::Empty,
+        GuidError::TooLong(49),
+        GuidError::BadEncoding,
+        GuidError::UnbalancedBraces,
+        GuidError::WrongDigitCount(31),
+        GuidError::InvalidCharacter('z'),
+        GuidError::MisplacedHyphens,
+    ];
+    for lang in ALL {
+        for reason in &reasons {
+            assert!(!strings(lang).guid_reason(reason).is_empty());
+        }
+    }
+    assert_eq!(
+        strings(Lang::De).guid_reason(&GuidError::InvalidCharacter('z')),
+        "der Wert enthält 'z', keine Hexadezimalziffer"
+    );
+}
+
+#[test]
+fn config_errors() {
+    let en = strings(Lang::En);
+    let (title, action) = en.config_error(&WidgetConfigError::TimeoutOutOfRange {
+        value: 5,
+        min: 1000,
+        max: 120000,
+    });
+    assert_eq!(title, "requestTimeoutMs is out of range");
+    assert_eq!(
+        action,
+        "It is 5; use a value from 1000 to 120000 milliseconds."
+    );
+    for lang in ALL {
+        for error in [
+            WidgetConfigError::BadJson {
+                reason: "expected value".into(),
+            },
+            WidgetConfigError::BadApiBase {
+                value: "ftp://x".into(),
+            },
+        ] {
+            let (title, action) = strings(lang).config_error(&error);
+            assert!(!title.is_empty() && !action.is_empty());
+        }
+    }
+    assert!(strings(Lang::De)
+        .config_error(&WidgetConfigError::BadApiBase {
+            value: "ftp://x".into()
+        })
+        .1
+        .contains("„ftp://x“"));
+}
+
+#[test]
+fn api_problems_and_timeouts() {
+    let en = strings(Lang::En);
+    assert_eq!(en.problem(404, None).0, en.not_found);
+    assert_eq!(en.problem(429, Some(30)).1, "Try again in 30 seconds.");
+    assert_eq!(en.problem(429, None).1, "Try again in a moment.");
+    assert_eq!(en.problem(504, None).0, "Sales took too long to answer");
+    assert_eq!(en.problem(500, None).0, en.error_title);
+    assert!(en.problem(401, None).1.contains("function key"));
+    assert_eq!(
+        strings(Lang::De).problem(429, Some(5)).1,
+        "Versuchen Sie es in 5 Sekunden erneut."
+    );
+    assert_eq!(
+        en.timeout(15).0,
+        "The deals service did not answer within 15 seconds"
+    );
+    for lang in ALL {
+        for status in [400, 401, 403, 404, 429, 502, 504, 500, 418] {
+            let (title, action) = strings(lang).problem(status, None);
+            assert!(!title.is_empty() && !action.is_empty(), "{lang:?} {status}");
+        }
+        assert!(strings(lang).timeout(20).0.contains("20"));
+    }
+}

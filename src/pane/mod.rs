@@ -1,0 +1,264 @@
+//! The pane's state machine: what the main area shows ([`Pane`]), which customer, the
+//! configuration, and the load that moves between them. One `Copy` handle, [`PaneState`], that
+//! the layout, the header and event handlers share.
+
+mod view;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use dealpane_contract::{CustomerRef, DealSummaryResponse, Problem};
+use leptos::prelude::*;
+
+pub use view::view_pane;
+
+use crate::api::{self, DealsAnswer, FetchError};
+use crate::browser::{intl, navigator};
+use crate::components::live_region::Announcer;
+use crate::config::{WidgetConfig, WidgetConfigError};
+use crate::context::{ContextError, CustomerKey, SessionContext};
+use crate::format;
+use crate::i18n::Strings;
+use crate::request::RequestSlot;
+
+/// How often "updated … ago" is recomputed.
+const TICK: Duration = Duration::from_secs(15);
+
+/// What the main area shows.
+#[derive(Clone)]
+pub enum Pane {
+    /// Reading `config.json`.
+    Starting,
+    BadContext(ContextError),
+    BadConfig(WidgetConfigError),
+    /// Standalone, no customer chosen yet: the picker is in the header.
+    Pick,
+    Loading,
+    Deals(Arc<DealSummaryResponse>),
+    /// A text-only backend's answer.
+    Text(Arc<str>),
+    NotFound(Option<Problem>),
+    Failed(FetchError),
+    /// No connection; `browser_offline` tells `navigator.onLine` apart from a failed request.
+    Offline {
+        browser_offline: bool,
+    },
+}
+
+/// The pane's signals and its one deals request.
+#[derive(Clone, Copy)]
+pub struct PaneState {
+    pub pane: RwSignal<Pane>,
+    pub customer: RwSignal<Option<CustomerKey>>,
+    /// Apart from `customer`, so choosing another customer does not rebuild the header (and
+    /// empty the picker).
+    pub has_customer: RwSignal<bool>,
+    pub config: RwSignal<Option<WidgetConfig>>,
+    /// The name Sales knows the customer by, once an answer says it.
+    pub known_name: RwSignal<Option<String>>,
+    /// When the shown data was produced (Unix seconds).
+    pub updated_at: RwSignal<Option<i64>>,
+    /// The clock that makes "updated … ago" tick.
+    pub now: RwSignal<i64>,
+    deals: RequestSlot,
+    text: &'static Strings,
+    announcer: Announcer,
+}
+
+impl PaneState {
+    /// The state for a parsed URL; [`PaneState::start`] sets it going.
+    pub fn new(
+        context: &Result<SessionContext, ContextError>,
+        text: &'static Strings,
+        announcer: Announcer,
+    ) -> PaneState {
+        let customer = context.as_ref().ok().and_then(|c| c.customer.clone());
+        PaneState {
+            has_customer: RwSignal::new(customer.is_some()),
+            customer: RwSignal::new(customer),
+            pane: RwSignal::new(match context {
+                Err(error) => Pane::BadContext(error.clone()),
+                Ok(_) => Pane::Starting,
+            }),
+            config: RwSignal::new(None),
+            known_name: RwSignal::new(None),
+            updated_at: RwSignal::new(None),
+            now: RwSignal::new(intl::now_unix_seconds()),
+            deals: RequestSlot::new(),
+            text,
+            announcer,
+        }
+    }
+
+    /// Reads `config.json` then loads the deals (a usable URL), or announces the URL's error;
+    /// reloads when the browser is back online; ticks the clock.
+    pub fn start(self) {
+        let s = self.text;
+        match &self.pane.get_untracked() {
+            Pane::BadContext(error) => self.announcer.urgent(s.context_error(error).0),
+            _ => RequestSlot::new().start(
+                |cancel| async move { api::fetch_config(&cancel).await },
+                move |loaded| self.configured(loaded),
+            ),
+        }
+        // Back online: reload what the missing connection stopped.
+        let online = window_event_listener(leptos::ev::online, move |_| {
+            if matches!(self.pane.get_untracked(), Pane::Offline { .. }) {
+                self.load(true);
+            }
+        });
+        let now = self.now;
+        let tick =
+            set_interval_with_handle(move || _ = now.try_set(intl::now_unix_seconds()), TICK).ok();
+        on_cleanup(move || {
+            online.remove();
+            if let Some(tick) = tick {
+                tick.clear();
+            }
+        });
+    }
+
+    fn configured(self, loaded: Result<WidgetConfig, WidgetConfigError>) {
+        match loaded {
+            Ok(loaded) => {
+                self.config.set(Some(loaded));
+                if self.customer.get_untracked().is_some() {
+                    self.load(false);
+                } else {
+                    self.pane.set(Pane::Pick);
+                }
+            }
+            Err(error) => {
+                let (title, _) = self.text.config_error(&error);
+                self.pane.set(Pane::BadConfig(error));
+                self.announcer.urgent(title);
+            }
+        }
+    }
+
+    /// Loads the customer's deals. `fresh`: the agent asked (Refresh, Retry, back online), so
+    /// skip the browser's cache.
+    pub fn load(self, fresh: bool) {
+        let (Some(key), Some(config)) =
+            (self.customer.get_untracked(), self.config.get_untracked())
+        else {
+            return;
+        };
+        let s = self.text;
+        self.deals.cancel();
+        if !navigator::online() {
+            self.pane.set(Pane::Offline {
+                browser_offline: true,
+            });
+            self.announcer.urgent(s.offline_title);
+            return;
+        }
+        self.pane.set(Pane::Loading);
+        self.announcer.polite(s.loading);
+        self.deals.start(
+            move |cancel| async move {
+                api::fetch_deals(&config, &key.api_query(), fresh, &cancel).await
+            },
+            move |answer| self.show(answer),
+        );
+    }
+
+    /// Refresh and Retry.
+    pub fn retry(self) {
+        self.load(true);
+    }
+
+    /// The picker chose a customer: load theirs.
+    pub fn choose(self, picked: CustomerRef) {
+        self.known_name.set(Some(picked.name.clone()));
+        if !self.has_customer.get_untracked() {
+            self.has_customer.set(true);
+        }
+        self.updated_at.set(None);
+        self.customer.set(Some(CustomerKey {
+            id: Some(picked.id),
+            name: Some(picked.name),
+            kind: Some(picked.kind),
+        }));
+        self.load(false);
+    }
+
+    /// The customer's name for the header: Sales's, else the URL's, else the id.
+    pub fn name(self) -> String {
+        self.known_name.get().unwrap_or_else(|| {
+            self.customer.with(|key| match key {
+                Some(CustomerKey {
+                    name: Some(name), ..
+                }) => name.clone(),
+                Some(CustomerKey { id: Some(id), .. }) => id.to_string(),
+                _ => String::new(),
+            })
+        })
+    }
+
+    /// The structured answer on show, if any.
+    pub fn answer(self) -> Option<Arc<DealSummaryResponse>> {
+        match self.pane.get() {
+            Pane::Deals(answer) => Some(answer),
+            _ => None,
+        }
+    }
+
+    /// `aria-busy` of the main area.
+    pub fn busy(self) -> &'static str {
+        if matches!(self.pane.get(), Pane::Starting | Pane::Loading) {
+            "true"
+        } else {
+            "false"
+        }
+    }
+
+    /// Shows an answer (or its failure) and says so in the live region.
+    fn show(self, answer: Result<DealsAnswer, FetchError>) {
+        let s = self.text;
+        let received = intl::now_unix_seconds();
+        match answer {
+            Ok(DealsAnswer::Deals(answer)) => {
+                if let Some(name) = answer
+                    .customer
+                    .name
+                    .clone()
+                    .filter(|n| !n.trim().is_empty())
+                {
+                    self.known_name.set(Some(name));
+                }
+                let produced = format::parse_timestamp(&answer.generated_at).unwrap_or(received);
+                self.updated_at.set(Some(produced.min(received)));
+                self.announcer.polite(if answer.deals.is_empty() {
+                    s.empty.to_owned()
+                } else {
+                    s.open_deals(answer.deals.len())
+                });
+                self.pane.set(Pane::Deals(Arc::new(answer)));
+            }
+            Ok(DealsAnswer::Text(text)) => {
+                self.updated_at.set(Some(received));
+                self.announcer.polite(s.plain_text_title);
+                self.pane.set(Pane::Text(Arc::from(text.as_str())));
+            }
+            Err(FetchError::Aborted) => {}
+            Err(FetchError::Network) => {
+                let browser_offline = !navigator::online();
+                self.announcer.urgent(if browser_offline {
+                    s.offline_title
+                } else {
+                    s.network_error
+                });
+                self.pane.set(Pane::Offline { browser_offline });
+            }
+            Err(FetchError::Problem(problem)) if problem.status == 404 => {
+                self.announcer.urgent(s.not_found);
+                self.pane.set(Pane::NotFound(Some(*problem)));
+            }
+            Err(error) => {
+                self.announcer.urgent(s.fetch_error(&error).title);
+                self.pane.set(Pane::Failed(error));
+            }
+        }
+    }
+}

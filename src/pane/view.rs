@@ -1,0 +1,39 @@
+//! The main area for each [`Pane`] state.
+
+use leptos::prelude::*;
+
+use super::{Pane, PaneState};
+use crate::components::deal_card::{deal_list, plain_text_card};
+use crate::components::pipeline_chart::pipeline_chart;
+use crate::components::states::{
+    error_state, not_found_state, notice, offline_state, skeleton, Tone,
+};
+use crate::components::use_ui;
+
+pub fn view_pane(pane: Pane, state: PaneState) -> AnyView {
+    let s = use_ui().text;
+    let retry = move || state.retry();
+    let info =
+        |title: &str, hint: &str| notice(Tone::Info, title.to_owned(), hint.to_owned(), None, None);
+    match pane {
+        Pane::Starting => ().into_any(),
+        Pane::Loading => skeleton(),
+        Pane::BadContext(error) => {
+            let (title, hint) = s.context_error(&error);
+            notice(Tone::Warning, title, hint, None, None)
+        }
+        Pane::BadConfig(error) => {
+            let (title, hint) = s.config_error(&error);
+            notice(Tone::Error, title, hint, None, None)
+        }
+        Pane::Pick => info(s.no_customer, s.customer_search_start),
+        Pane::Deals(answer) if answer.deals.is_empty() => info(s.empty, s.empty_hint),
+        Pane::Deals(answer) => {
+            view! { {pipeline_chart(&answer.deals)} {deal_list(&answer.deals)} }.into_any()
+        }
+        Pane::Text(text) => plain_text_card(untrack(|| state.name()), &text),
+        Pane::NotFound(problem) => not_found_state(problem),
+        Pane::Failed(error) => error_state(&error, retry),
+        Pane::Offline { browser_offline } => offline_state(browser_offline, retry),
+    }
+}
