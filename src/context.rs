@@ -453,23 +453,41 @@ mod tests {
 
     #[test]
     fn unfilled_slugs_are_reported_by_parameter() {
+        const NAME_SLUG: &str =
+            "{anchor._customerid_value@OData.Community.Display.V1.FormattedValue}";
+        const TYPE_SLUG: &str =
+            "{anchor._customerid_value@Microsoft.Dynamics.CRM.lookuplogicalname}";
+        let name_query = format!("?customerId={ID}&customerName={NAME_SLUG}");
+        let type_query = format!("?customerName=Contoso&customerType={TYPE_SLUG}");
         let cases = [
-            ("?customerId={anchor._customerid_value}", "customerId", "{anchor._customerid_value}"),
-            ("?customerId=%7Banchor._customerid_value%7D", "customerId", "{anchor._customerid_value}"),
+            (
+                "?customerId={anchor._customerid_value}",
+                "customerId",
+                "{anchor._customerid_value}",
+            ),
+            (
+                "?customerId=%7Banchor._customerid_value%7D",
+                "customerId",
+                "{anchor._customerid_value}",
+            ),
             ("?{customerRecordId}", "customerId", "{customerRecordId}"),
+            (name_query.as_str(), "customerName", NAME_SLUG),
+            (type_query.as_str(), "customerType", TYPE_SLUG),
             (
-                "?customerId=3f2504e0-4f89-11d3-9a0c-0305e82c3301&customerName={anchor._customerid_value@OData.Community.Display.V1.FormattedValue}",
-                "customerName",
-                "{anchor._customerid_value@OData.Community.Display.V1.FormattedValue}",
+                "?customerName=Contoso&caseId={caseId}",
+                "caseId",
+                "{caseId}",
             ),
             (
-                "?customerName=Contoso&customerType={anchor._customerid_value@Microsoft.Dynamics.CRM.lookuplogicalname}",
-                "customerType",
-                "{anchor._customerid_value@Microsoft.Dynamics.CRM.lookuplogicalname}",
+                "?data={anchor._customerid_value}",
+                "data",
+                "{anchor._customerid_value}",
             ),
-            ("?customerName=Contoso&caseId={caseId}", "caseId", "{caseId}"),
-            ("?data={anchor._customerid_value}", "data", "{anchor._customerid_value}"),
-            ("?data=customerId%3D%7BcustomerRecordId%7D", "customerId", "{customerRecordId}"),
+            (
+                "?data=customerId%3D%7BcustomerRecordId%7D",
+                "customerId",
+                "{customerRecordId}",
+            ),
             (
                 "?data=%7B%22customerName%22%3A%22%7BcustomerName%7D%22%7D",
                 "customerName",

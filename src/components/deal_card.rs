@@ -143,16 +143,15 @@ fn deal_card(ui: &Ui, deal: &Deal, start_expanded: bool) -> AnyView {
     view! {
         <article class="dp-card" aria-labelledby=labelled_by data-deal-id=deal.id.to_string()>
             <h3 class="dp-card__heading" id=title_id>
-                <button
-                    type="button"
-                    class="dp-card__toggle"
-                    aria-expanded=aria_bool(expanded)
-                    aria-controls=body_id.clone()
-                    on:click=move |_| expanded.update(|open| *open = !*open)
-                >
-                    <span class="dp-card__chevron" aria-hidden="true"></span>
-                    <span class="dp-card__name">{deal.name.clone()}</span>
-                </button>
+                {disclosure(
+                    "dp-card__toggle",
+                    expanded,
+                    body_id.clone(),
+                    view! {
+                        <span class="dp-card__chevron" aria-hidden="true"></span>
+                        <span class="dp-card__name">{deal.name.clone()}</span>
+                    },
+                )}
             </h3>
             <p class=meta_class>{meta.join(" · ")}</p>
             <div class="dp-card__body" id=body_id hidden=move || !expanded.get()>
@@ -165,9 +164,25 @@ fn deal_card(ui: &Ui, deal: &Deal, start_expanded: bool) -> AnyView {
     .into_any()
 }
 
-/// An ARIA true/false attribute that follows `open` (the card's and the summary's disclosure).
-fn aria_bool(open: RwSignal<bool>) -> impl Fn() -> &'static str + Copy {
-    move || if open.get() { "true" } else { "false" }
+/// A button that shows and hides the element `controls` (the card's body, a long summary),
+/// its `aria-expanded` following `open`.
+fn disclosure(
+    class: &'static str,
+    open: RwSignal<bool>,
+    controls: String,
+    label: impl IntoView + 'static,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class=class
+            aria-expanded=move || if open.get() { "true" } else { "false" }
+            aria-controls=controls
+            on:click=move |_| open.update(|open| *open = !*open)
+        >
+            {label}
+        </button>
+    }
 }
 
 /// A link the pane may put in `href`: http(s) only, so a `javascript:` URL from a compromised
@@ -202,17 +217,8 @@ fn deal_summary(ui: &Ui, deal: &Deal) -> AnyView {
     let more = RwSignal::new(false);
     let text_id = ui.id(&format!("deal-{}-summary", deal.id));
     let toggle = long.then(|| {
-        view! {
-            <button
-                type="button"
-                class="dp-link-button"
-                aria-expanded=aria_bool(more)
-                aria-controls=text_id.clone()
-                on:click=move |_| more.update(|m| *m = !*m)
-            >
-                {move || if more.get() { s.show_less } else { s.show_more }}
-            </button>
-        }
+        let label = move || if more.get() { s.show_less } else { s.show_more };
+        disclosure("dp-link-button", more, text_id.clone(), label)
     });
     view! {
         <div class="dp-summary" data-summary="ready">

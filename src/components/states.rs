@@ -104,36 +104,16 @@ pub fn error_state(
     on_retry: impl Fn() + Copy + Send + Sync + 'static,
 ) -> AnyView {
     let s = use_ui().text;
-    let (title, detail, hint) = match error {
-        FetchError::Problem(problem) => {
-            let (fallback_title, hint) = s.problem(problem.status, None);
-            let title = Some(problem.title.trim())
-                .filter(|t| !t.is_empty())
-                .map_or(fallback_title, str::to_owned);
-            (title, problem.detail.clone(), hint)
-        }
-        FetchError::Status(status) => {
-            let (title, hint) = s.problem(*status, None);
-            (title, None, hint)
-        }
-        FetchError::TimedOut { after_ms } => {
-            let (title, hint) = s.timeout(after_ms.div_ceil(1000));
-            (title, None, hint)
-        }
-        FetchError::Malformed(_) => (
-            s.bad_response.to_owned(),
-            None,
-            s.bad_response_hint.to_owned(),
-        ),
-        FetchError::Network | FetchError::Aborted => (
-            s.network_error.to_owned(),
-            None,
-            s.network_error_hint.to_owned(),
-        ),
-    };
+    let text = s.fetch_error(error);
     let trace = error.trace_id().map(|id| trace_id(id.to_owned()));
     let actions = view! { {retry_button(on_retry)} {trace} }.into_any();
-    notice(Tone::Error, title, hint, detail, Some(actions))
+    notice(
+        Tone::Error,
+        text.title,
+        text.hint,
+        text.detail,
+        Some(actions),
+    )
 }
 
 /// No connection: `navigator.onLine` is false, or the request failed on the network. The pane

@@ -114,94 +114,58 @@ pub struct Strings {
     pub phrases: Phrases,
 }
 
-/// A language's texts with numbers or names in them: one function each, so a language file
-/// holds its grammar (plurals, word order) next to its words.
-#[derive(Debug)]
-pub struct Phrases {
+/// Declares [`Phrases`] and, for each phrase, the [`Strings`] method that says it.
+macro_rules! phrases {
+    ($($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $out:ty;)+) => {
+        /// A language's texts with numbers or names in them: one function each, so a language
+        /// file holds its grammar (plurals, word order) next to its words.
+        #[derive(Debug)]
+        pub struct Phrases {
+            $($(#[$doc])* pub $name: fn($($ty),*) -> $out,)+
+        }
+
+        impl Strings {
+            $($(#[$doc])* pub fn $name(&self, $($arg: $ty),*) -> $out {
+                (self.phrases.$name)($($arg),*)
+            })+
+        }
+    };
+}
+
+phrases! {
     /// "1 open deal", "3 open deals".
-    pub open_deals: fn(usize) -> String,
+    open_deals(count: usize) -> String;
     /// "3 of 7 deals": the search box's live count.
-    pub filtered_count: fn(usize, usize) -> String,
+    filtered_count(shown: usize, total: usize) -> String;
     /// "2 min ago", "3 days ago".
-    pub ago: fn(Age) -> String,
+    ago(age: Age) -> String;
     /// "Updated 2 min ago".
-    pub updated_ago: fn(Age) -> String,
+    updated_ago(age: Age) -> String;
     /// "today", "in 12 days", "overdue by 3 days" (next to the close date).
-    pub close_timing: fn(CloseTiming) -> String,
+    close_timing(timing: CloseTiming) -> String;
     /// The accessible name of a deal's "Open in Sales" link.
-    pub open_in_sales_label: fn(&str) -> String,
+    open_in_sales_label(deal_name: &str) -> String;
     /// Under the chart when deals in other currencies are left out of it.
-    pub chart_currency_note: fn(&str) -> String,
+    chart_currency_note(currency: &str) -> String;
     /// "3 customers found".
-    pub customers_found: fn(usize) -> String,
-    pub no_customers: fn(&str) -> String,
+    customers_found(count: usize) -> String;
+    /// "No customer matches “x”".
+    no_customers(query: &str) -> String;
     /// "No deals match “espresso”".
-    pub no_search_results: fn(&str) -> String,
+    no_search_results(query: &str) -> String;
     /// The title when the pane's own request timed out after so many seconds.
-    pub timed_out: fn(u32) -> String,
+    timed_out(seconds: u32) -> String;
     /// A 429's "Try again in 30 seconds."
-    pub try_again_in: fn(u32) -> String,
+    try_again_in(seconds: u32) -> String;
     /// Why a GUID was refused, as a clause.
-    pub guid_reason: fn(&GuidError) -> String,
+    guid_reason(reason: &GuidError) -> String;
     /// (title, what to do) for an admin when the pane's URL cannot be used.
-    pub context_error: fn(&ContextError) -> (String, String),
+    context_error(error: &ContextError) -> (String, String);
     /// (title, what to do) for an admin when the pane's configuration file cannot be used.
-    pub config_error: fn(&WidgetConfigError) -> (String, String),
+    config_error(error: &WidgetConfigError) -> (String, String);
 }
 
 impl Strings {
-    pub fn open_deals(&self, count: usize) -> String {
-        (self.phrases.open_deals)(count)
-    }
-
-    pub fn filtered_count(&self, shown: usize, total: usize) -> String {
-        (self.phrases.filtered_count)(shown, total)
-    }
-
-    pub fn ago(&self, age: Age) -> String {
-        (self.phrases.ago)(age)
-    }
-
-    pub fn updated_ago(&self, age: Age) -> String {
-        (self.phrases.updated_ago)(age)
-    }
-
-    pub fn close_timing(&self, timing: CloseTiming) -> String {
-        (self.phrases.close_timing)(timing)
-    }
-
-    pub fn open_in_sales_label(&self, deal_name: &str) -> String {
-        (self.phrases.open_in_sales_label)(deal_name)
-    }
-
-    pub fn chart_currency_note(&self, currency: &str) -> String {
-        (self.phrases.chart_currency_note)(currency)
-    }
-
-    pub fn customers_found(&self, count: usize) -> String {
-        (self.phrases.customers_found)(count)
-    }
-
-    pub fn no_customers(&self, query: &str) -> String {
-        (self.phrases.no_customers)(query)
-    }
-
-    pub fn no_search_results(&self, query: &str) -> String {
-        (self.phrases.no_search_results)(query)
-    }
-
-    pub fn guid_reason(&self, reason: &GuidError) -> String {
-        (self.phrases.guid_reason)(reason)
-    }
-
-    pub fn context_error(&self, error: &ContextError) -> (String, String) {
-        (self.phrases.context_error)(error)
-    }
-
-    pub fn config_error(&self, error: &WidgetConfigError) -> (String, String) {
-        (self.phrases.config_error)(error)
-    }
-
     pub fn forecast(&self, category: ForecastCategory) -> &'static str {
         match category {
             ForecastCategory::Pipeline => self.forecast_pipeline,
