@@ -152,10 +152,7 @@ async fn cards_are_disclosures_and_a_long_summary_unfolds() {
     let long = "A long account of the deal. ".repeat(20);
     let mut big = deal(1, "Big", 100.0, "Propose");
     big["summary"]["text"] = json!(long);
-    fixture.json(
-        DEALS,
-        &answer("Contoso", vec![big, deal(2, "Small", 1.0, "Qualify")]),
-    );
+    fixture.contoso(vec![big, deal(2, "Small", 1.0, "Qualify")]);
     let pane = mount(QUERY);
     pane.wait_for("article.dp-card").await;
     let toggles = pane.all(".dp-card__toggle");
@@ -203,10 +200,7 @@ async fn cards_are_disclosures_and_a_long_summary_unfolds() {
 #[wasm_bindgen_test]
 async fn every_button_has_a_name_and_there_is_one_live_region() {
     let fixture = Fixture::new();
-    fixture.json(
-        DEALS,
-        &answer("Contoso", vec![deal(1, "Big", 100.0, "Propose")]),
-    );
+    fixture.contoso(vec![deal(1, "Big", 100.0, "Propose")]);
     let pane = mount(QUERY);
     pane.wait_for("article.dp-card").await;
     for button in pane.all("button") {
@@ -231,10 +225,7 @@ async fn copy_buttons_put_the_summary_and_the_link_on_the_clipboard_and_say_copi
     let fixture = Fixture::new();
     let mut unlinked = deal(2, "Small", 1.0, "Qualify");
     unlinked["link"] = serde_json::Value::Null;
-    fixture.json(
-        DEALS,
-        &answer("Contoso", vec![deal(1, "Big", 100.0, "Propose"), unlinked]),
-    );
+    fixture.contoso(vec![deal(1, "Big", 100.0, "Propose"), unlinked]);
     let clipboard = Clipboard::install(true);
     let pane = mount(QUERY);
     pane.wait_for("article.dp-card").await;
@@ -282,10 +273,7 @@ async fn copy_buttons_put_the_summary_and_the_link_on_the_clipboard_and_say_copi
 #[wasm_bindgen_test]
 async fn a_refused_clipboard_selects_the_text_in_a_field_and_says_press_ctrl_c() {
     let fixture = Fixture::new();
-    fixture.json(
-        DEALS,
-        &answer("Contoso", vec![deal(1, "Big", 100.0, "Propose")]),
-    );
+    fixture.contoso(vec![deal(1, "Big", 100.0, "Propose")]);
     let _clipboard = Clipboard::install(false);
     let pane = mount(QUERY);
     pane.wait_for("article.dp-card").await;

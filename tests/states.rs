@@ -35,11 +35,7 @@ async fn an_invalid_guid_sends_nothing() {
     let fixture = Fixture::new();
     let pane = mount("?customerId=not-a-guid");
     pane.wait_for("[data-state=warning]").await;
-    assert!(
-        pane.text().contains("customerId is not a valid GUID"),
-        "{}",
-        pane.text()
-    );
+    pane.assert_shows("customerId is not a valid GUID");
     sleep(300).await;
     assert!(fixture.requests().is_empty());
 }
@@ -50,11 +46,7 @@ async fn a_malformed_config_file_is_explained_not_a_blank_page() {
     fixture.reply(CONFIG, 200, "application/json", "{\"apiBase\": ");
     let pane = mount(QUERY);
     pane.wait_for("[data-state=error]").await;
-    assert!(
-        pane.text().contains("configuration file can't be read"),
-        "{}",
-        pane.text()
-    );
+    pane.assert_shows("configuration file can't be read");
     sleep(200).await;
     assert!(
         fixture.requests_to(DEALS).is_empty(),
@@ -113,7 +105,7 @@ async fn the_header_shows_the_id_until_the_answer_names_the_customer() {
 #[wasm_bindgen_test]
 async fn no_open_deals_is_its_own_state() {
     let fixture = Fixture::new();
-    fixture.json(DEALS, &answer("Contoso", vec![]));
+    fixture.contoso(vec![]);
     let pane = mount(QUERY);
     pane.wait_for("[data-state=info]").await;
     assert!(pane.text().contains("No open deals for this customer"));
@@ -161,7 +153,7 @@ async fn unavailable_and_disabled_summaries_keep_the_deal_with_one_line() {
     unavailable["summary"] = json!({"state": "unavailable"});
     let mut disabled = deal(2, "Milk frothers", 300.0, "Develop");
     disabled["summary"] = json!({"state": "disabled"});
-    fixture.json(DEALS, &answer("Contoso", vec![unavailable, disabled]));
+    fixture.contoso(vec![unavailable, disabled]);
     let pane = mount(QUERY);
     pane.wait_for("article.dp-card").await;
     let cards = pane.all("article.dp-card");
@@ -184,14 +176,11 @@ async fn unavailable_and_disabled_summaries_keep_the_deal_with_one_line() {
 #[wasm_bindgen_test]
 async fn offline_says_so_sends_nothing_and_loads_when_back_online() {
     let fixture = Fixture::new();
-    fixture.json(
-        DEALS,
-        &answer("Contoso", vec![deal(1, "Grinders", 1.0, "Develop")]),
-    );
+    fixture.contoso(vec![deal(1, "Grinders", 1.0, "Develop")]);
     go_offline();
     let pane = mount(QUERY);
     pane.wait_for("[data-state=warning]").await;
-    assert!(pane.text().contains("You're offline"), "{}", pane.text());
+    pane.assert_shows("You're offline");
     assert!(fixture.requests_to(DEALS).is_empty());
     come_back_online();
     pane.wait_for("article.dp-card").await;
@@ -207,7 +196,7 @@ async fn a_network_failure_is_retried_once_then_waits_for_the_connection() {
     );
     let pane = mount(QUERY);
     pane.wait_for("[data-state=warning]").await;
-    assert!(pane.text().contains("can't be reached"), "{}", pane.text());
+    pane.assert_shows("can't be reached");
     assert_eq!(fixture.requests_to(DEALS).len(), 2, "one retry");
     come_back_online();
     pane.wait_for("article.dp-card").await;
@@ -220,11 +209,7 @@ async fn a_non_problem_error_page_still_gets_words_and_retry() {
     fixture.reply(DEALS, 500, "text/html", "<h1>Internal Server Error</h1>");
     let pane = mount(QUERY);
     pane.wait_for("[data-state=error]").await;
-    assert!(
-        pane.text().contains("Couldn't load deals"),
-        "{}",
-        pane.text()
-    );
+    pane.assert_shows("Couldn't load deals");
     assert!(
         pane.all("h1").len() == 1,
         "the proxy's HTML is not rendered"
@@ -238,11 +223,7 @@ async fn an_answer_that_breaks_the_contract_is_reported() {
     fixture.reply(DEALS, 200, "application/json", "{\"deals\": 3}");
     let pane = mount(QUERY);
     pane.wait_for("[data-state=error]").await;
-    assert!(
-        pane.text().contains("an answer the pane can't read"),
-        "{}",
-        pane.text()
-    );
+    pane.assert_shows("an answer the pane can't read");
 }
 
 #[wasm_bindgen_test]
@@ -250,11 +231,7 @@ async fn without_a_customer_the_pane_offers_a_search_and_sends_no_deal_request()
     let fixture = Fixture::new();
     let pane = mount("");
     pane.wait_for("input[role=combobox]").await;
-    assert!(
-        pane.text().contains("No customer in this session"),
-        "{}",
-        pane.text()
-    );
+    pane.assert_shows("No customer in this session");
     sleep(100).await;
     assert!(fixture.requests_to(DEALS).is_empty());
 }

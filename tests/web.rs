@@ -277,11 +277,7 @@ async fn two_gateway_failures_end_in_the_error_state_after_one_retry() {
     let pane = mount(QUERY);
     pane.wait_for("[data-state=error]").await;
     assert_eq!(fixture.requests_to(DEALS).len(), 2);
-    assert!(
-        pane.text().contains("Sales took too long to answer"),
-        "{}",
-        pane.text()
-    );
+    pane.assert_shows("Sales took too long to answer");
     assert!(pane.text().contains("t-504"));
 }
 
@@ -353,11 +349,7 @@ async fn a_request_that_outlives_the_configured_timeout_is_aborted_and_reported(
     let pane = mount(QUERY);
     let found = wait_until(|| pane.find("[data-state=error]").is_some(), 3_000).await;
     assert!(found, "{}", pane.text());
-    assert!(
-        pane.text().contains("did not answer within 1 seconds"),
-        "{}",
-        pane.text()
-    );
+    pane.assert_shows("did not answer within 1 seconds");
     let sent = fixture.requests_to(DEALS);
     assert_eq!(sent.len(), 1, "a timeout is not retried");
     assert!(
@@ -474,11 +466,7 @@ async fn language_direction_and_theme_reach_the_root_element() {
     assert_eq!(root.get_attribute("dir").as_deref(), Some("ltr"));
     assert_eq!(root.get_attribute("data-theme").as_deref(), Some("dark"));
     assert!(pane.button("Aktualisieren").is_connected());
-    assert!(
-        pane.text().contains("3 offene Verkaufschancen"),
-        "{}",
-        pane.text()
-    );
+    pane.assert_shows("3 offene Verkaufschancen");
     drop(pane);
 
     let pane = mount(&format!("{QUERY}&lang=ar"));

@@ -192,6 +192,11 @@ impl Fixture {
         self
     }
 
+    /// DealSummary answers for the customer Contoso with `deals`.
+    pub fn contoso(&self, deals: Vec<serde_json::Value>) -> &Self {
+        self.json(DEALS, &answer("Contoso", deals))
+    }
+
     pub fn json(&self, pattern: &str, body: &serde_json::Value) -> &Self {
         self.reply(
             pattern,
@@ -307,6 +312,15 @@ impl Pane {
             self.text()
         );
         self.find(selector).unwrap()
+    }
+
+    /// Asserts that the pane's text contains `needle`, showing the text when it does not.
+    pub fn assert_shows(&self, needle: &str) {
+        let text = self.text();
+        assert!(
+            text.contains(needle),
+            "{needle:?} is not shown; the pane shows: {text}"
+        );
     }
 
     /// Waits until the pane's text contains `needle`.
