@@ -320,6 +320,7 @@ mod tests {
                 amount,
                 currency: currency.into(),
             }),
+            value_base: None,
             probability,
             close_date: None,
             owner: None,

@@ -5,6 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::Guid;
 
+mod base_value;
+
+pub use self::base_value::{base_totals, compare_deals, order_deals, BaseTotals};
+
 /// `GET /api/DealSummary` with `Accept: application/json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -15,6 +19,10 @@ pub struct DealSummaryResponse {
     pub source: String,
     /// When the server built this answer (RFC 3339, UTC).
     pub generated_at: String,
+    /// ISO 4217 code of the organization's base currency: the currency of every deal's
+    /// `valueBase`. `null` when the server does not know it (or is older than this field).
+    #[serde(default)]
+    pub base_currency: Option<String>,
 }
 
 /// The customer the server found in the Sales environment, and how.
@@ -73,6 +81,11 @@ pub struct Deal {
     pub stage: Option<String>,
     #[serde(default)]
     pub value: Option<Money>,
+    /// The value in the organization's base currency (Dataverse's `estimatedvalue_base`,
+    /// converted at the record's exchange rate): the amount to compare deals by. `null` when
+    /// Sales holds no base value (never guessed) or the server is older than this field.
+    #[serde(default)]
+    pub value_base: Option<Money>,
     /// 0 to 100.
     #[serde(default)]
     pub probability: Option<u8>,
@@ -242,6 +255,20 @@ pub struct Health {
     pub customers: Option<u64>,
     #[serde(default)]
     pub deals: Option<u64>,
+    /// What works less well than it could, though the source answers (e.g. a Sales environment
+    /// without the Forecasting solution lists deals without a forecast category). Empty: nothing.
+    #[serde(default)]
+    pub degradations: Vec<Degradation>,
+}
+
+/// One way a source answers with less than it could; `code` is for machines, `detail` for an
+/// administrator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Degradation {
+    /// A stable camelCase name, e.g. `forecastCategoryMissing`.
+    pub code: String,
+    pub detail: String,
 }
 
 /// An `application/problem+json` body (RFC 9457) with dealpane's `traceId` extension.
@@ -277,13 +304,14 @@ mod tests {
       "customer": {"id": "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "name": "Contoso Pharmaceuticals", "type": "account", "matchedBy": "id"},
       "deals": [{
         "id": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d", "name": "Espresso machines for 4 sites", "status": "open",
-        "stage": "Propose", "value": {"amount": 250000.0, "currency": "USD"}, "probability": 70,
+        "stage": "Propose", "value": {"amount": 250000.0, "currency": "USD"},
+        "valueBase": {"amount": 250000.0, "currency": "USD"}, "probability": 70,
         "closeDate": "2026-12-15", "owner": "Alex Wu", "forecastCategory": "bestCase",
         "summary": {"state": "ready", "text": "Alex Wu proposed four machines.", "generatedAt": "2026-11-22T07:30:00Z"},
         "link": "https://org.crm.dynamics.com/main.aspx?appid=1&pagetype=entityrecord&etn=opportunity&id=9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d",
         "modifiedOn": "2026-11-18T10:00:00Z"
       }],
-      "source": "embedded", "generatedAt": "2026-11-22T07:30:00Z"
+      "source": "embedded", "generatedAt": "2026-11-22T07:30:00Z", "baseCurrency": "USD"
     }"#;
 
     #[test]
@@ -311,6 +339,46 @@ mod tests {
         assert_eq!(deal.value, None);
         assert_eq!(deal.modified_on, None);
         assert_eq!(deal.summary, Summary::unavailable());
+    }
+
+    #[test]
+    fn an_older_answer_without_base_values_still_parses_and_a_new_one_says_null() {
+        let mut older: serde_json::Value = serde_json::from_str(DESIGN_EXAMPLE).unwrap();
+        older.as_object_mut().unwrap().remove("baseCurrency");
+        older["deals"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("valueBase");
+        let parsed: DealSummaryResponse = serde_json::from_value(older).unwrap();
+        assert_eq!(parsed.base_currency, None);
+        assert_eq!(parsed.deals[0].value_base, None);
+
+        let written = serde_json::to_value(&parsed).unwrap();
+        assert_eq!(written["baseCurrency"], serde_json::Value::Null);
+        assert!(
+            written.get("baseCurrency").is_some(),
+            "sent as null, not left out"
+        );
+        assert_eq!(written["deals"][0]["valueBase"], serde_json::Value::Null);
+        assert!(written["deals"][0].get("valueBase").is_some());
+    }
+
+    #[test]
+    fn health_lists_degradations_and_older_health_has_none() {
+        let older: Health =
+            serde_json::from_str(r#"{"status":"ok","source":"dataverse","version":"0.1.0"}"#)
+                .unwrap();
+        assert!(older.degradations.is_empty());
+        let health = Health {
+            degradations: vec![Degradation {
+                code: "forecastCategoryMissing".into(),
+                detail: "No forecasting.".into(),
+            }],
+            ..older
+        };
+        let value = serde_json::to_value(&health).unwrap();
+        assert_eq!(value["degradations"][0]["code"], "forecastCategoryMissing");
+        assert_eq!(value["degradations"][0]["detail"], "No forecasting.");
     }
 
     #[test]

@@ -67,6 +67,7 @@ impl DealService {
             let (customer, matched_by) = self.find_customer(query).await?;
             let deals = self.source.open_deals(&customer, query.top).await?;
             let deals = self.with_summaries(deals).await;
+            let base_currency = self.source.base_currency().await;
             Ok(DealSummaryResponse {
                 customer: CustomerMatch {
                     id: customer.id,
@@ -77,6 +78,7 @@ impl DealService {
                 deals,
                 source: self.source.name().to_owned(),
                 generated_at: now_rfc3339(),
+                base_currency,
             })
         })
         .await
@@ -99,6 +101,7 @@ impl DealService {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             customers: None,
             deals: None,
+            degradations: self.source.degradations(),
         };
         match self
             .within_deadline(async { Ok(self.source.stats().await?) })

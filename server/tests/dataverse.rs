@@ -383,7 +383,7 @@ async fn open_deals_follow_next_links_and_map_annotations() {
     );
     assert_eq!(
         first.option("$orderby"),
-        Some("estimatedvalue desc,estimatedclosedate asc")
+        Some("estimatedvalue_base desc,estimatedclosedate asc")
     );
     assert_eq!(
         first.option("$expand"),

@@ -252,16 +252,17 @@ async fn every_customer_gets_only_open_deals_in_order() {
         "SELECT count(*) FROM opportunity WHERE statecode = 0 AND estimatedclosedate IS NULL",
         "SELECT count(*) FROM opportunity WHERE statecode = 0 AND estimatedclosedate < '2026-11-22'",
         "SELECT count(*) FROM opportunity WHERE statecode IN (1, 2)",
-        "SELECT count(*) FROM opportunity WHERE transactioncurrencyid = 'JPY'",
+        "SELECT count(*) FROM opportunity AS o JOIN transactioncurrency AS c
+         ON c.transactioncurrencyid = o._transactioncurrencyid_value WHERE c.isocurrencycode = 'JPY'",
         "SELECT count(*) FROM account WHERE name LIKE '%''%'",
     ] {
         assert!(count(&path, sql) > 0, "the sample holds rows for: {sql}");
     }
 }
 
-/// `a` may precede `b`: higher value first, then earlier close date; nulls last in both.
+/// `a` may precede `b`: higher base value first, then earlier close date; nulls last in both.
 fn in_order(a: &Deal, b: &Deal) -> bool {
-    let value = |d: &Deal| d.value.as_ref().map(|v| v.amount);
+    let value = |d: &Deal| d.value_base.as_ref().map(|v| v.amount);
     match (value(a), value(b)) {
         (Some(x), Some(y)) if x != y => x > y,
         (Some(_), None) => true,

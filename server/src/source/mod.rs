@@ -10,7 +10,7 @@ pub mod link;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use dealpane_contract::{CustomerRef, CustomerType, Deal, Guid};
+use dealpane_contract::{CustomerRef, CustomerType, Deal, Degradation, Guid};
 
 /// A customer (account or contact) in the Sales environment.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,9 +59,10 @@ pub trait SalesSource: Send + Sync + 'static {
         kind: Option<CustomerType>,
     ) -> Result<Option<CustomerRecord>, SourceError>;
 
-    /// At most `top` open deals of the customer, highest value first (nulls last), then earliest
-    /// close date (nulls last). Each `summary` is a placeholder (`Summary::unavailable()`); the
-    /// service fills it in through [`SalesSource::deal_summary`].
+    /// At most `top` open deals of the customer in the contract's order
+    /// ([`dealpane_contract::compare_deals`]): highest value in the base currency first (deals
+    /// without one last), then earliest close date (nulls last). Each `summary` is a placeholder
+    /// (`Summary::unavailable()`); the service fills it in through [`SalesSource::deal_summary`].
     async fn open_deals(
         &self,
         customer: &CustomerRecord,
@@ -79,4 +80,17 @@ pub trait SalesSource: Send + Sync + 'static {
     ) -> Result<Vec<CustomerRef>, SourceError>;
 
     async fn stats(&self) -> Result<SourceStats, SourceError>;
+
+    /// ISO 4217 code of the organization's base currency, the currency of every deal's
+    /// `value_base`; `None` when the source does not know it (it never guesses). Cheap: sources
+    /// read it once.
+    async fn base_currency(&self) -> Option<String> {
+        None
+    }
+
+    /// What this source has found it must do without (e.g. a Sales environment lacking the
+    /// Forecasting solution's column), for `/api/health`. Known once a query has met it.
+    fn degradations(&self) -> Vec<Degradation> {
+        Vec::new()
+    }
 }

@@ -58,6 +58,10 @@ pub fn deal(n: u128, name: &str, amount: f64) -> Deal {
             amount,
             currency: "USD".into(),
         }),
+        value_base: Some(Money {
+            amount,
+            currency: "USD".into(),
+        }),
         probability: Some(50),
         close_date: Some("2026-12-15".into()),
         owner: Some("Alex Wu".into()),

@@ -36,6 +36,27 @@ pub struct RetryPolicy {
     pub max_wait: Duration,
 }
 
+/// A request Dataverse refused with a 4xx (other than a 401 a fresh token cured): the request
+/// itself was wrong for this environment. Callers that can adapt (a column the environment
+/// lacks) look at it; the others turn it into a [`SourceError::Upstream`].
+#[derive(Debug)]
+pub struct Rejection {
+    pub status: StatusCode,
+    /// `GET opportunities`: the request without its query.
+    pub what: String,
+    /// The Web API's `error.message` (with its code), or the start of the body.
+    pub message: String,
+}
+
+impl From<Rejection> for SourceError {
+    fn from(rejection: Rejection) -> SourceError {
+        SourceError::Upstream(format!(
+            "Dataverse answered {} to {}: {}",
+            rejection.status, rejection.what, rejection.message
+        ))
+    }
+}
+
 pub struct Client {
     http: reqwest::Client,
     tokens: TokenCache,
@@ -58,6 +79,18 @@ impl Client {
         page_size: Option<u16>,
         deadline: Deadline,
     ) -> Result<Value, SourceError> {
+        self.try_get_json(url, page_size, deadline)
+            .await?
+            .map_err(SourceError::from)
+    }
+
+    /// [`Client::get_json`], with a refusal (4xx) handed back for the caller to judge.
+    pub async fn try_get_json(
+        &self,
+        url: &Url,
+        page_size: Option<u16>,
+        deadline: Deadline,
+    ) -> Result<Result<Value, Rejection>, SourceError> {
         let response = self
             .authorized(Method::GET, url, deadline, |request| {
                 let request = request.header("Prefer", ANNOTATIONS);
@@ -67,7 +100,15 @@ impl Client {
                 }
             })
             .await?;
-        read_json(response, &describe(&Method::GET, url), deadline).await
+        match response {
+            Ok(response) => Ok(Ok(read_json(
+                response,
+                &describe(&Method::GET, url),
+                deadline,
+            )
+            .await?)),
+            Err(rejection) => Ok(Err(rejection)),
+        }
     }
 
     /// A POST of an unbound action. A 204 (no output) answers `Value::Null`.
@@ -79,7 +120,7 @@ impl Client {
     ) -> Result<Value, SourceError> {
         let response = self
             .authorized(Method::POST, url, deadline, |request| request.json(body))
-            .await?;
+            .await??;
         if response.status() == StatusCode::NO_CONTENT {
             return Ok(Value::Null);
         }
@@ -87,13 +128,14 @@ impl Client {
     }
 
     /// Sends with a bearer token; on a 401 drops that token, gets a new one and tries once more.
+    /// An answer that is not a success comes back as a [`Rejection`].
     async fn authorized(
         &self,
         method: Method,
         url: &Url,
         deadline: Deadline,
         extra: impl Fn(RequestBuilder) -> RequestBuilder,
-    ) -> Result<Response, SourceError> {
+    ) -> Result<Result<Response, Rejection>, SourceError> {
         let what = describe(&method, url);
         let mut refreshed = false;
         loop {
@@ -112,7 +154,7 @@ impl Client {
             .await?;
             let status = response.status();
             if status.is_success() {
-                return Ok(response);
+                return Ok(Ok(response));
             }
             let message = error_message(response, deadline).await;
             if status == StatusCode::UNAUTHORIZED && !refreshed {
@@ -121,9 +163,11 @@ impl Client {
                 refreshed = true;
                 continue;
             }
-            return Err(SourceError::Upstream(format!(
-                "Dataverse answered {status} to {what}: {message}"
-            )));
+            return Ok(Err(Rejection {
+                status,
+                what,
+                message,
+            }));
         }
     }
 }

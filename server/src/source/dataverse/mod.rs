@@ -1,23 +1,26 @@
 //! The Dataverse (Dynamics 365 Sales) source: the Web API v9.2 over OAuth2 client credentials.
 //! `config` holds the settings, `token` the cached access token, `client` the retrying HTTP,
-//! `odata` the query text, `mapping` the records → contract types.
+//! `odata` the query text, `mapping` the records → contract types, `org` what is learnt once
+//! about the environment (base currency, forecasting column).
 
 mod client;
 mod config;
 mod mapping;
 pub mod odata;
+mod org;
 mod token;
 
 use std::time::Duration;
 
 use async_trait::async_trait;
-use dealpane_contract::{CustomerRef, CustomerType, Deal, Guid};
+use dealpane_contract::{order_deals, CustomerRef, CustomerType, Deal, Degradation, Guid};
 use reqwest::Url;
 use serde_json::{json, Value};
 
-use self::client::{Client, Deadline, RetryPolicy};
+use self::client::{Client, Deadline, Rejection, RetryPolicy};
 use self::mapping::{CustomerTable, Record};
 use self::odata::Query;
+use self::org::{BaseCurrency, ForecastColumn};
 use self::token::TokenCache;
 use super::{link::deal_link, CustomerRecord, SalesSource, SourceError, SourceStats};
 
@@ -36,6 +39,8 @@ pub struct DataverseSource {
     app_id: Option<String>,
     request_timeout: Duration,
     page_size: u16,
+    base_currency: BaseCurrency,
+    forecast_column: ForecastColumn,
 }
 
 impl DataverseSource {
@@ -84,6 +89,8 @@ impl DataverseSource {
             app_id: config.app_id,
             request_timeout: config.request_timeout,
             page_size: config.page_size.clamp(1, 5000),
+            base_currency: BaseCurrency::default(),
+            forecast_column: ForecastColumn::default(),
         })
     }
 
@@ -107,10 +114,27 @@ impl DataverseSource {
         page_size: Option<u16>,
         deadline: Deadline,
     ) -> Result<Vec<Record>, SourceError> {
+        self.try_rows(entity_set, query, limit, page_size, deadline)
+            .await?
+            .map_err(SourceError::from)
+    }
+
+    /// [`DataverseSource::rows`], with a refused query handed back for the caller to judge.
+    async fn try_rows(
+        &self,
+        entity_set: &str,
+        query: Query,
+        limit: usize,
+        page_size: Option<u16>,
+        deadline: Deadline,
+    ) -> Result<Result<Vec<Record>, Rejection>, SourceError> {
         let mut url = self.url(entity_set, &query)?;
         let mut rows = Vec::new();
         loop {
-            let page = self.client.get_json(&url, page_size, deadline).await?;
+            let page = match self.client.try_get_json(&url, page_size, deadline).await? {
+                Ok(page) => page,
+                Err(rejection) => return Ok(Err(rejection)),
+            };
             let values = page.get("value").and_then(Value::as_array).ok_or_else(|| {
                 SourceError::Upstream(format!(
                     "Dataverse's answer for {entity_set} has no 'value' array"
@@ -124,7 +148,7 @@ impl DataverseSource {
             }
         }
         rows.truncate(limit);
-        Ok(rows)
+        Ok(Ok(rows))
     }
 
     /// The next page's URL, used verbatim; it must stay under this org's Web API so the bearer
@@ -153,6 +177,99 @@ impl DataverseSource {
         rows.first()
             .map(|row| mapping::customer(table, row).map_err(SourceError::Upstream))
             .transpose()
+    }
+
+    /// The organization's base currency code: `organizations` → its `_basecurrencyid_value`
+    /// → that `transactioncurrencies` row's `isocurrencycode`.
+    async fn read_base_currency(&self) -> Result<String, String> {
+        let deadline = self.deadline();
+        let organization = self
+            .rows(
+                "organizations",
+                Query::new().select(&["_basecurrencyid_value"]),
+                1,
+                None,
+                deadline,
+            )
+            .await
+            .map_err(|error| error.to_string())?;
+        let id = organization
+            .first()
+            .and_then(|row| row.get("_basecurrencyid_value"))
+            .and_then(Value::as_str)
+            .and_then(|text| Guid::parse(text).ok())
+            .ok_or("the organization row has no base currency")?;
+        let url = self.url(
+            &format!("transactioncurrencies({id})"),
+            &Query::new().select(&["isocurrencycode"]),
+        );
+        let currency = match url {
+            Ok(url) => self.client.get_json(&url, None, deadline).await,
+            Err(error) => Err(error),
+        }
+        .map_err(|error| error.to_string())?;
+        currency
+            .get("isocurrencycode")
+            .and_then(Value::as_str)
+            .map(|code| code.trim().to_ascii_uppercase())
+            .filter(|code| !code.is_empty())
+            .ok_or_else(|| format!("the base currency {id} has no ISO code"))
+    }
+
+    /// The deals query, with the forecasting column unless the environment is known to lack
+    /// it. A 400 for naming the column marks it missing (logged once) and asks again without.
+    async fn deal_rows(&self, customer: Guid, top: u8) -> Result<Vec<Record>, SourceError> {
+        let deadline = self.deadline();
+        // No `$top`: Dataverse documents its mix with `maxpagesize` inconsistently, so pages
+        // are asked for and reading stops once `top` rows are in.
+        let page_size = self.page_size.min(u16::from(top.max(1)));
+        let query = |with_forecast: bool| {
+            Query::new()
+                .select(&mapping::deal_columns(with_forecast))
+                .expand(mapping::DEAL_EXPANSION)
+                .filter(format!(
+                    "statecode eq 0 and {}",
+                    odata::eq_guid("_customerid_value", customer)
+                ))
+                .order_by("estimatedvalue_base desc,estimatedclosedate asc")
+        };
+        let limit = usize::from(top);
+        let with_forecast = self.forecast_column.select_it();
+        let first = self
+            .try_rows(
+                "opportunities",
+                query(with_forecast),
+                limit,
+                Some(page_size),
+                deadline,
+            )
+            .await?;
+        match first {
+            Ok(rows) => {
+                if with_forecast {
+                    self.forecast_column.mark_present();
+                }
+                Ok(rows)
+            }
+            Err(rejection)
+                if with_forecast
+                    && org::names_missing_forecast_column(
+                        rejection.status.as_u16(),
+                        &rejection.message,
+                    ) =>
+            {
+                self.forecast_column.mark_missing(&rejection.message);
+                self.rows(
+                    "opportunities",
+                    query(false),
+                    limit,
+                    Some(page_size),
+                    deadline,
+                )
+                .await
+            }
+            Err(rejection) => Err(rejection.into()),
+        }
     }
 }
 
@@ -204,47 +321,21 @@ impl SalesSource for DataverseSource {
         customer: &CustomerRecord,
         top: u8,
     ) -> Result<Vec<Deal>, SourceError> {
-        let query = Query::new()
-            .select(mapping::DEAL_COLUMNS)
-            .expand(mapping::DEAL_EXPANSION)
-            .filter(format!(
-                "statecode eq 0 and {}",
-                odata::eq_guid("_customerid_value", customer.id)
-            ))
-            .order_by("estimatedvalue desc,estimatedclosedate asc");
-        // No `$top`: Dataverse documents its mix with `maxpagesize` inconsistently, so pages
-        // are asked for and reading stops once `top` rows are in.
-        let page_size = self.page_size.min(u16::from(top.max(1)));
-        let rows = self
-            .rows(
-                "opportunities",
-                query,
-                usize::from(top),
-                Some(page_size),
-                self.deadline(),
-            )
-            .await?;
+        // The base currency is read once per process; the first time, alongside the deals.
+        let (base_currency, rows) =
+            tokio::join!(self.base_currency(), self.deal_rows(customer.id, top));
+        let rows = rows?;
         let link = |id| deal_link(&self.org_url, self.app_id.as_deref(), id);
         let mut deals = Vec::with_capacity(rows.len());
         for row in &rows {
-            match mapping::deal(row, link) {
+            match mapping::deal(row, link, base_currency.as_deref()) {
                 Ok(deal) => deals.push(deal),
                 Err(problem) => tracing::warn!(%problem, "skipped an opportunity"),
             }
         }
-        // SQL Server sorts null dates first in ascending order; the contract wants them last.
-        deals.sort_by(|a, b| {
-            let amount = |deal: &Deal| deal.value.as_ref().map(|money| money.amount);
-            amount(b)
-                .partial_cmp(&amount(a))
-                .unwrap_or(std::cmp::Ordering::Equal)
-                .then_with(|| match (&a.close_date, &b.close_date) {
-                    (Some(x), Some(y)) => x.cmp(y),
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (None, None) => std::cmp::Ordering::Equal,
-                })
-        });
+        // Dataverse ordered by base value already; SQL Server puts null close dates first in
+        // ascending order, and the contract wants them last.
+        order_deals(&mut deals);
         Ok(deals)
     }
 
@@ -303,6 +394,16 @@ impl SalesSource for DataverseSource {
         found.sort_by_cached_key(|customer| customer.name.to_lowercase());
         found.truncate(limit);
         Ok(found)
+    }
+
+    async fn base_currency(&self) -> Option<String> {
+        self.base_currency
+            .get_or_read(|| self.read_base_currency())
+            .await
+    }
+
+    fn degradations(&self) -> Vec<Degradation> {
+        self.forecast_column.degradation().into_iter().collect()
     }
 
     /// No cheap counts in Dataverse; a token plus `WhoAmI` proves the source is reachable.

@@ -1,6 +1,7 @@
 //! OData query text for the Dataverse Web API. Every string that a user or the workspace
-//! supplied reaches a `$filter` only through [`string_literal`]; every query value is
-//! percent-encoded by [`Query::to_query_string`].
+//! supplied reaches a `$filter` only through [`string_literal`] (and, inside `startswith`,
+//! through [`escape_wildcards`] first); every query value is percent-encoded by
+//! [`Query::to_query_string`].
 
 use dealpane_contract::Guid;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -22,6 +23,24 @@ pub fn string_literal(value: &str) -> String {
     literal
 }
 
+/// THE wildcard escaping for `startswith`/`contains`/`endswith`: Dataverse reads `%`, `_`,
+/// `[...]` and `[^...]` in their argument as SQL `LIKE` wildcards, so each literal `%`, `_` and
+/// `[` is put in brackets (`[%]`, `[_]`, `[[]`). Nothing else is special: `]` and `^` only
+/// mean something inside brackets, which this never leaves open. Quotes are
+/// [`string_literal`]'s business, applied after this.
+pub fn escape_wildcards(value: &str) -> String {
+    let mut escaped = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '%' => escaped.push_str("[%]"),
+            '_' => escaped.push_str("[_]"),
+            '[' => escaped.push_str("[[]"),
+            _ => escaped.push(c),
+        }
+    }
+    escaped
+}
+
 /// `column eq 'value'`.
 pub fn eq_text(column: &str, value: &str) -> String {
     format!("{column} eq {}", string_literal(value))
@@ -32,9 +51,12 @@ pub fn eq_guid(column: &str, id: Guid) -> String {
     format!("{column} eq {id}")
 }
 
-/// `startswith(column,'prefix')`.
+/// `startswith(column,'prefix')`, the prefix matched literally (wildcards bracketed).
 pub fn starts_with(column: &str, prefix: &str) -> String {
-    format!("startswith({column},{})", string_literal(prefix))
+    format!(
+        "startswith({column},{})",
+        string_literal(&escape_wildcards(prefix))
+    )
 }
 
 /// What stays readable in a query value: RFC 3986 unreserved characters plus `/ ( )` (paths
@@ -111,6 +133,20 @@ mod tests {
         assert_eq!(string_literal("''"), "''''''");
         assert_eq!(string_literal(""), "''");
         assert_eq!(string_literal("%27 & # + ü 😀"), "'%27 & # + ü 😀'");
+    }
+
+    #[test]
+    fn wildcards_are_bracketed_and_nothing_else_changes() {
+        assert_eq!(escape_wildcards("A_B"), "A[_]B");
+        assert_eq!(escape_wildcards("100%"), "100[%]");
+        assert_eq!(escape_wildcards("%lead"), "[%]lead");
+        assert_eq!(escape_wildcards("[^a]"), "[[]^a]");
+        assert_eq!(escape_wildcards("]^ O'B ü"), "]^ O'B ü");
+        assert_eq!(escape_wildcards(""), "");
+        assert_eq!(
+            starts_with("name", "O'_%["),
+            "startswith(name,'O''[_][%][[]')"
+        );
     }
 
     #[test]

@@ -18,8 +18,8 @@ const fn fixed(n: u128) -> Guid {
 pub const CONTOSO_PHARMACEUTICALS_ID: Guid =
     Guid::from_u128(0x3f25_04e0_4f89_11d3_9a0c_0305_e82c_3301);
 pub const CONTOSO_PHARMACEUTICALS_NAME: &str = "Contoso Pharmaceuticals";
-/// Contoso's open deals in the order the store lists them: by value (250,000; 120,000 closing
-/// sooner; 120,000; 45,000 overdue; 45,000 EUR without close date; no value).
+/// Contoso's open deals in the order the store lists them: by base value (250,000; 120,000
+/// closing sooner; 120,000; 45,000 overdue; €41,400 = $45,000 without close date; no value).
 pub const CONTOSO_OPEN_DEAL_NAMES: [&str; 6] = [
     "Espresso machines for 4 sites",
     "Cold-chain monitoring renewal",
@@ -78,8 +78,24 @@ pub const TAILSPIN_TOYS_ID: Guid = fixed(0xa00c);
 pub const TAILSPIN_TOYS_OLDER_ID: Guid = fixed(0xa00d);
 pub const TAILSPIN_TOYS_CONTACT_ID: Guid = fixed(0xc00e);
 
+/// An account whose open deals are priced in four currencies. By raw amount the yen deal
+/// (¥9,800,000, about $65,333) would be the largest; in the base currency (USD) it is the
+/// smallest. Its name ends with a period, as company names often do ("S.A.", "Inc.").
+pub const ADATUM_BANK_ID: Guid = fixed(0xa00f);
+pub const ADATUM_BANK_NAME: &str = "Adatum Bank S.A.";
+/// Adatum's open deals in the order the store lists them: $425,000; €120,000 (≈ $130,434.78);
+/// £80,000 (≈ $101,265.82); ¥9,800,000 (≈ $65,333.33).
+pub const ADATUM_BANK_OPEN_DEAL_NAMES: [&str; 4] = [
+    "Teller terminals for 40 branches",
+    "Branch coffee service in Spain",
+    "London office visitor kiosks",
+    "Tokyo branch espresso machines",
+];
+pub const ADATUM_BANK_TOP_DEAL_ID: Guid = fixed(0xd0f1);
+pub const ADATUM_BANK_YEN_DEAL_ID: Guid = fixed(0xd0f4);
+
 /// How many customers the fixtures add (every store holds at least these).
-pub const FIXED_CUSTOMERS: usize = 14;
+pub const FIXED_CUSTOMERS: usize = 15;
 
 /// Activity ids come from their own seed so the fixtures never depend on the sample's seed.
 const ACTIVITY_SEED: u64 = 0x0d1a_f1c5;
@@ -181,7 +197,9 @@ pub(super) fn customers(clock: Clock) -> Vec<(CustomerSpec, Vec<DealSpec>)> {
         },
         DealSpec {
             name: CONTOSO_OPEN_DEAL_NAMES[4].into(),
-            value: money(45_000.0, "EUR"),
+            // Exactly $45,000 at the store's rate (0.92): ties with the USD deal above, which
+            // comes first for having a close date.
+            value: money(41_400.0, "EUR"),
             close_date: None,
             probability: None,
             stage: Some("Propose"),
@@ -292,6 +310,43 @@ pub(super) fn customers(clock: Clock) -> Vec<(CustomerSpec, Vec<DealSpec>)> {
         },
     ];
 
+    let adatum_bank = vec![
+        DealSpec {
+            name: ADATUM_BANK_OPEN_DEAL_NAMES[0].into(),
+            value: money(425_000.0, "USD"),
+            close_date: Some(clock.date(40)),
+            probability: Some(60),
+            stage: Some("Propose"),
+            forecast: Some(100_000_002),
+            ..open_deal(ADATUM_BANK_TOP_DEAL_ID, clock, 10, 70)
+        },
+        DealSpec {
+            name: ADATUM_BANK_OPEN_DEAL_NAMES[1].into(),
+            value: money(120_000.0, "EUR"),
+            close_date: Some(clock.date(20)),
+            probability: Some(40),
+            stage: Some("Develop"),
+            ..open_deal(fixed(0xd0f2), clock, 3, 45)
+        },
+        DealSpec {
+            name: ADATUM_BANK_OPEN_DEAL_NAMES[2].into(),
+            value: money(80_000.0, "GBP"),
+            close_date: Some(clock.date(75)),
+            probability: Some(30),
+            stage: Some("Qualify"),
+            ..open_deal(fixed(0xd0f3), clock, 7, 30)
+        },
+        DealSpec {
+            name: ADATUM_BANK_OPEN_DEAL_NAMES[3].into(),
+            value: money(9_800_000.0, "JPY"),
+            close_date: Some(clock.date(10)),
+            probability: Some(80),
+            stage: Some("Close"),
+            forecast: Some(100_000_003),
+            ..open_deal(ADATUM_BANK_YEN_DEAL_ID, clock, 4, 60)
+        },
+    ];
+
     let account = |id, name: &str, modified_days_ago| {
         customer(
             id,
@@ -378,6 +433,16 @@ pub(super) fn customers(clock: Clock) -> Vec<(CustomerSpec, Vec<DealSpec>)> {
             adventure_works,
         ),
         (account(LITWARE_ID, LITWARE_NAME, 8), litware),
+        (
+            // Modified later than any generated namesake, so its name finds it.
+            customer(
+                ADATUM_BANK_ID,
+                ADATUM_BANK_NAME,
+                CustomerType::Account,
+                clock.days_ago(1, 23),
+            ),
+            adatum_bank,
+        ),
         (
             account(TAILSPIN_TOYS_ID, TAILSPIN_TOYS_NAME, 2),
             one_deal(

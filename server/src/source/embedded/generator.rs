@@ -8,6 +8,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use dealpane_contract::{CustomerType, ForecastCategory, Guid, Money};
 use rusqlite::{params, Statement, Transaction};
 
+use super::currencies;
 use super::fixtures;
 use super::rng::SplitMix64;
 use super::schema::name_key;
@@ -131,10 +132,12 @@ impl<'t> Writer<'t> {
             )?,
             deal: tx.prepare(
                 "INSERT INTO opportunity (opportunityid, name, _customerid_value, customeridtype,
-                    estimatedvalue, transactioncurrencyid, estimatedclosedate, closeprobability,
-                    stepname, statecode, msdyn_forecastcategory, competitorname, _ownerid_value,
-                    owneridname, createdon, modifiedon)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                    estimatedvalue, _transactioncurrencyid_value, estimatedclosedate,
+                    closeprobability, stepname, statecode, msdyn_forecastcategory, competitorname,
+                    _ownerid_value, owneridname, createdon, modifiedon, exchangerate,
+                    estimatedvalue_base)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                    ?17, ?18)",
             )?,
             activity: tx.prepare(
                 "INSERT INTO activitypointer (activityid, activitytypecode, subject, description,
@@ -173,16 +176,23 @@ impl<'t> Writer<'t> {
             .chain([deal.created_on])
             .max()
             .unwrap_or(deal.created_on);
+        // A deal without a value still has a currency in Dataverse: the base one by default.
+        let currency = match &deal.value {
+            Some(value) => currencies::by_code(&value.currency),
+            None => Some(currencies::BASE),
+        };
+        let base = deal
+            .value
+            .as_ref()
+            .zip(currency)
+            .map(|(value, currency)| currencies::to_base(value.amount, currency.rate));
         self.deal.execute(params![
             deal.id.to_string(),
             deal.name,
             customer.id.to_string(),
             customer.kind.as_str(),
             deal.value.as_ref().map(|v| v.amount),
-            deal.value
-                .as_ref()
-                .map(|v| v.currency.as_str())
-                .unwrap_or("USD"),
+            currency.map(|c| c.id.to_string()),
             deal.close_date.map(|d| d.to_string()),
             deal.probability,
             deal.stage,
@@ -193,6 +203,8 @@ impl<'t> Writer<'t> {
             deal.owner.map(|o| o.name),
             timestamp(deal.created_on),
             timestamp(modified_on),
+            currency.map(|c| c.rate),
+            base,
         ])?;
         for activity in &deal.activities {
             self.activity.execute(params![
@@ -264,6 +276,7 @@ pub fn generate(
     seed: u64,
     sample_size: u32,
 ) -> rusqlite::Result<()> {
+    currencies::write(tx)?;
     let mut writer = Writer::new(tx, clock)?;
     let fixed = fixtures::customers(clock);
     let random = (sample_size as usize).saturating_sub(fixed.len());

@@ -5,6 +5,7 @@
 //! Reads run on tokio's blocking threads through a small pool of connections (one per core, WAL
 //! mode, `query_only`), so concurrent requests read in parallel and never block the runtime.
 
+pub mod currencies;
 pub mod fixtures;
 mod generator;
 mod queries;
@@ -110,6 +111,8 @@ pub struct EmbeddedStore {
     info: StoreInfo,
     /// Counted once at open: the readers cannot write, so the counts stay true.
     stats: SourceStats,
+    /// The organization's base currency, read once at open.
+    base_currency: Option<String>,
 }
 
 impl EmbeddedStore {
@@ -136,6 +139,7 @@ impl EmbeddedStore {
         writer.pragma_update(None, "synchronous", "NORMAL")?;
         let info = ensure_filled(&mut writer, path, &options)?;
         let stats = queries::stats(&writer)?;
+        let base_currency = queries::base_currency(&writer)?;
 
         let size = std::thread::available_parallelism()
             .map(|n| n.get())
@@ -165,6 +169,7 @@ impl EmbeddedStore {
             },
             info,
             stats,
+            base_currency,
         })
     }
 
@@ -352,10 +357,10 @@ impl SalesSource for EmbeddedStore {
         customer: &CustomerRecord,
         top: u8,
     ) -> Result<Vec<Deal>, SourceError> {
-        let (id, link) = (customer.id, self.link.clone());
+        let (id, link, base) = (customer.id, self.link.clone(), self.base_currency.clone());
         Ok(self
             .pool
-            .run(move |conn| queries::open_deals(conn, id, top, &link))
+            .run(move |conn| queries::open_deals(conn, id, top, &link, base.as_deref()))
             .await?)
     }
 
@@ -378,6 +383,10 @@ impl SalesSource for EmbeddedStore {
             .pool
             .run(move |conn| queries::search_customers(conn, &prefix, top))
             .await?)
+    }
+
+    async fn base_currency(&self) -> Option<String> {
+        self.base_currency.clone()
     }
 
     /// Health calls this on every probe: a trivial query proves a connection still answers,

@@ -87,21 +87,26 @@ pub fn customer_by_name(
     Ok(None)
 }
 
-/// Highest value first, then earliest close date; nulls last in both.
+/// Highest base value first, then earliest close date; nulls last in both (the contract's
+/// order, [`dealpane_contract::compare_deals`]). `base_currency` labels the base values; without
+/// it they are left out rather than guessed.
 pub fn open_deals(
     conn: &Connection,
     customer: Guid,
     top: u8,
     link: &LinkTarget,
+    base_currency: Option<&str>,
 ) -> rusqlite::Result<Vec<Deal>> {
     let mut statement = conn.prepare_cached(
-        "SELECT opportunityid, name, stepname, estimatedvalue, transactioncurrencyid,
-                closeprobability, estimatedclosedate, owneridname, msdyn_forecastcategory,
-                modifiedon
-         FROM opportunity
-         WHERE _customerid_value = ?1 AND statecode = 0
-         ORDER BY estimatedvalue DESC NULLS LAST, estimatedclosedate ASC NULLS LAST,
-                  opportunityid
+        "SELECT o.opportunityid, o.name, o.stepname, o.estimatedvalue, c.isocurrencycode,
+                o.closeprobability, o.estimatedclosedate, o.owneridname, o.msdyn_forecastcategory,
+                o.modifiedon, o.estimatedvalue_base
+         FROM opportunity AS o
+         LEFT JOIN transactioncurrency AS c
+                ON c.transactioncurrencyid = o._transactioncurrencyid_value
+         WHERE o._customerid_value = ?1 AND o.statecode = 0
+         ORDER BY o.estimatedvalue_base DESC NULLS LAST, o.estimatedclosedate ASC NULLS LAST,
+                  o.opportunityid
          LIMIT ?2",
     )?;
     let rows = statement.query_map(params![customer.to_string(), top], |row| {
@@ -110,6 +115,7 @@ pub fn open_deals(
         let currency: Option<String> = row.get(4)?;
         let probability: Option<i64> = row.get(5)?;
         let forecast: Option<i64> = row.get(8)?;
+        let base: Option<f64> = row.get(10)?;
         Ok(Deal {
             id,
             name: row.get(1)?,
@@ -118,6 +124,10 @@ pub fn open_deals(
             value: amount.map(|amount| Money {
                 amount,
                 currency: currency.unwrap_or_else(|| "USD".to_owned()),
+            }),
+            value_base: base.zip(base_currency).map(|(amount, code)| Money {
+                amount,
+                currency: code.to_owned(),
             }),
             probability: probability.map(|p| p.clamp(0, 100) as u8),
             close_date: row.get(6)?,
@@ -134,6 +144,19 @@ pub fn open_deals(
         })
     })?;
     rows.collect()
+}
+
+/// The organization's base currency code (`organization._basecurrencyid_value` →
+/// `transactioncurrency.isocurrencycode`).
+pub fn base_currency(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT c.isocurrencycode FROM organization AS o
+         JOIN transactioncurrency AS c ON c.transactioncurrencyid = o._basecurrencyid_value
+         LIMIT 1",
+        [],
+        |row| row.get(0),
+    )
+    .optional()
 }
 
 /// A deal's summary as the generator stored it.

@@ -5,7 +5,7 @@
 
 /// Bumped when the tables change; an existing file with another version is refused rather than
 /// silently misread.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 pub const CREATE: &str = r#"
 CREATE TABLE store_meta (
@@ -30,14 +30,35 @@ CREATE TABLE contact (
 );
 CREATE INDEX contact_name_key ON contact (name_key, modifiedon DESC);
 
+-- Dataverse's transactioncurrency: `exchangerate` is how many units of this currency make one
+-- unit of the base currency (the base currency's own rate is 1).
+CREATE TABLE transactioncurrency (
+    transactioncurrencyid TEXT PRIMARY KEY,
+    isocurrencycode       TEXT NOT NULL UNIQUE,
+    currencyname          TEXT NOT NULL,
+    currencysymbol        TEXT NOT NULL,
+    exchangerate          REAL NOT NULL CHECK (exchangerate > 0)
+);
+
+-- The one organization row, for its base currency (`_basecurrencyid_value`).
+CREATE TABLE organization (
+    organizationid        TEXT PRIMARY KEY,
+    name                  TEXT NOT NULL,
+    _basecurrencyid_value TEXT NOT NULL REFERENCES transactioncurrency
+);
+
 CREATE TABLE opportunity (
     opportunityid          TEXT PRIMARY KEY,
     name                   TEXT NOT NULL,
     _customerid_value      TEXT NOT NULL,
     customeridtype         TEXT NOT NULL CHECK (customeridtype IN ('account', 'contact')),
     estimatedvalue         REAL,
-    -- ISO 4217 code of the record's transactioncurrencyid.
-    transactioncurrencyid  TEXT,
+    -- estimatedvalue in the base currency: estimatedvalue / exchangerate, rounded to cents, as
+    -- Dataverse computes it when the record is saved. NULL when the value is.
+    estimatedvalue_base    REAL,
+    -- The record's rate, copied from its currency when saved (later rate changes leave it).
+    exchangerate           REAL,
+    _transactioncurrencyid_value TEXT REFERENCES transactioncurrency,
     estimatedclosedate     TEXT,
     closeprobability       INTEGER CHECK (closeprobability BETWEEN 0 AND 100),
     stepname               TEXT,
@@ -51,7 +72,7 @@ CREATE TABLE opportunity (
     modifiedon             TEXT NOT NULL
 );
 CREATE INDEX opportunity_open_by_customer
-    ON opportunity (_customerid_value, estimatedvalue DESC) WHERE statecode = 0;
+    ON opportunity (_customerid_value, estimatedvalue_base DESC) WHERE statecode = 0;
 
 CREATE TABLE activitypointer (
     activityid        TEXT PRIMARY KEY,

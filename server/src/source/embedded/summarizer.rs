@@ -108,7 +108,10 @@ fn overview(deal: &DealFacts, today: NaiveDate) -> String {
             "\"{}\" is an open deal with {}, in the {stage} stage.",
             deal.name, deal.customer
         ),
-        None => format!("\"{}\" is an open deal with {}.", deal.name, deal.customer),
+        None => sentence(format!(
+            "\"{}\" is an open deal with {}",
+            deal.name, deal.customer
+        )),
     });
     sentences.push(match (&deal.value, deal.probability) {
         (Some(value), Some(p)) => format!("It is worth {} at a {p}% probability.", money(value)),
@@ -142,9 +145,17 @@ fn overview(deal: &DealFacts, today: NaiveDate) -> String {
         (None, None) => "No owner is recorded.".to_owned(),
     });
     if let Some(competitor) = &deal.competitor {
-        sentences.push(format!("The known competitor is {competitor}."));
+        sentences.push(sentence(format!("The known competitor is {competitor}")));
     }
     sentences.join(" ")
+}
+
+/// Ends a sentence whose last word is a name: "Adatum Bank S.A." already has its period.
+fn sentence(mut text: String) -> String {
+    if !text.ends_with(['.', '!', '?', '…']) {
+        text.push('.');
+    }
+    text
 }
 
 fn history(done: &[&ActivityFacts], next: Option<&ActivityFacts>) -> String {
@@ -438,6 +449,26 @@ mod tests {
             ),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_name_ending_with_a_period_ends_its_sentence_once() {
+        let mut deal = espresso();
+        deal.customer = "Adatum Bank S.A.".into();
+        deal.stage = None;
+        deal.competitor = Some("Litware, Inc.".into());
+        let text = summarize(&deal, &[], date(TODAY));
+        assert!(
+            text.starts_with(
+                "\"Espresso machines for 4 sites\" is an open deal with Adatum Bank S.A. It is worth"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("The known competitor is Litware, Inc.\n\n"),
+            "{text}"
+        );
+        assert!(!text.contains(".."), "{text}");
     }
 
     #[test]

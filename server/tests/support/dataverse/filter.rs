@@ -1,6 +1,9 @@
 //! A small `$filter` language: `and or not ( )`, `eq ne gt ge lt le`, `contains startswith
 //! endswith`, string literals with `''`, unquoted GUIDs, numbers, `null`, `true`/`false`,
-//! `nav/prop` paths. Strings compare case-insensitively, as Dataverse does.
+//! `nav/prop` paths. Strings compare case-insensitively, as Dataverse does. The string
+//! functions read their second argument as a SQL `LIKE` pattern, as Dataverse does: `%` any
+//! run, `_` any one character, `[abc]`/`[a-z]` one of a set, `[^...]` one not in it; a
+//! bracketed wildcard (`[%]`, `[_]`, `[[]`) is literal.
 
 use std::cmp::Ordering;
 
@@ -181,6 +184,9 @@ impl Parser<'_> {
                 self.expect(Token::Comma)?;
                 let second = self.operand()?;
                 self.expect(Token::Close)?;
+                if let Operand::Literal(Value::String(pattern)) = &second {
+                    check_pattern(&name, pattern)?;
+                }
                 return Ok(Expr::Function(name, first, second));
             }
         }
@@ -257,11 +263,14 @@ impl Expr {
                 ) else {
                     return false;
                 };
-                match name.as_str() {
-                    "contains" => haystack.contains(&needle),
-                    "startswith" => haystack.starts_with(&needle),
-                    _ => haystack.ends_with(&needle),
-                }
+                let pattern = pattern(&needle);
+                let (open_start, open_end) = match name.as_str() {
+                    "contains" => (true, true),
+                    "startswith" => (false, true),
+                    _ => (true, false),
+                };
+                let haystack: Vec<char> = haystack.chars().collect();
+                like(&haystack, &pattern, open_start, open_end)
             }
         }
     }
@@ -288,4 +297,112 @@ pub fn compare_for_order(left: &Value, right: &Value) -> Ordering {
         (Value::String(a), Value::String(b)) => a.to_lowercase().cmp(&b.to_lowercase()),
         _ => Ordering::Equal,
     }
+}
+
+/// Dataverse refuses the patterns that defeat its indexes: a leading `%` in `startswith`, a
+/// trailing `%` in `endswith` (a bracketed `[%]` is a literal, not a wildcard).
+fn check_pattern(function: &str, pattern: &str) -> Result<(), String> {
+    let leading = function == "startswith" && pattern.starts_with('%');
+    let trailing = function == "endswith" && pattern.ends_with('%') && !pattern.ends_with("[%]");
+    if leading || trailing {
+        return Err(format!(
+            "The query pattern '{pattern}' is not supported: {function} cannot take a {} % \
+             wildcard.",
+            if leading { "leading" } else { "trailing" }
+        ));
+    }
+    Ok(())
+}
+
+/// One element of a `LIKE` pattern.
+#[derive(Debug, Clone, PartialEq)]
+enum Pat {
+    /// `%`: any run of characters, empty included.
+    Any,
+    /// `_`: any one character.
+    One,
+    /// `[...]` or `[^...]`: one character in (or, negated, not in) these ranges.
+    Set {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
+    Char(char),
+}
+
+/// Reads a (lowercased) `LIKE` pattern. An unclosed `[` is a literal `[`.
+fn pattern(text: &str) -> Vec<Pat> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < chars.len() {
+        match chars[at] {
+            '%' => out.push(Pat::Any),
+            '_' => out.push(Pat::One),
+            '[' => {
+                // The set runs to the first `]` after at least one character.
+                let close = (at + 2..chars.len()).find(|&i| chars[i] == ']');
+                if let Some(close) = close {
+                    let mut inner = &chars[at + 1..close];
+                    let negated = inner.first() == Some(&'^') && inner.len() > 1;
+                    if negated {
+                        inner = &inner[1..];
+                    }
+                    let mut ranges = Vec::new();
+                    let mut i = 0;
+                    while i < inner.len() {
+                        if i + 2 < inner.len() && inner[i + 1] == '-' {
+                            ranges.push((inner[i], inner[i + 2]));
+                            i += 3;
+                        } else {
+                            ranges.push((inner[i], inner[i]));
+                            i += 1;
+                        }
+                    }
+                    out.push(Pat::Set { negated, ranges });
+                    at = close + 1;
+                    continue;
+                }
+                out.push(Pat::Char('['));
+            }
+            c => out.push(Pat::Char(c)),
+        }
+        at += 1;
+    }
+    out
+}
+
+/// Whether `text` matches `pattern`, with an implicit `%` before (`open_start`) and after it.
+fn like(text: &[char], pattern: &[Pat], open_start: bool, open_end: bool) -> bool {
+    let mut full = Vec::with_capacity(pattern.len() + 2);
+    if open_start {
+        full.push(Pat::Any);
+    }
+    full.extend_from_slice(pattern);
+    if open_end {
+        full.push(Pat::Any);
+    }
+    // matches[j]: the first i characters match the first j pattern elements.
+    let mut matches = vec![false; full.len() + 1];
+    matches[0] = true;
+    for (j, element) in full.iter().enumerate() {
+        if *element == Pat::Any {
+            matches[j + 1] = matches[j];
+        }
+    }
+    for &c in text {
+        let mut next = vec![false; full.len() + 1];
+        for (j, element) in full.iter().enumerate() {
+            next[j + 1] = match element {
+                Pat::Any => next[j] || matches[j + 1],
+                Pat::One => matches[j],
+                Pat::Char(p) => matches[j] && *p == c,
+                Pat::Set { negated, ranges } => {
+                    matches[j]
+                        && (ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(&c)) != *negated)
+                }
+            };
+        }
+        matches = next;
+    }
+    matches[full.len()]
 }

@@ -1,8 +1,17 @@
 //! A local Dataverse + Entra ID that speaks the wire shapes of
 //! `shared/reference/dataverse-webapi-shapes.md`: the client-credentials token endpoint, the
-//! Web API v9.2 collection queries on `accounts`, `contacts`, `opportunities` (with `$select`,
-//! `$filter`, `$orderby`, `$top`, `$expand`, formatted-value annotations, `@odata.nextLink`
-//! paging), `WhoAmI`, and the `msdyn_SalesOpportunitySummary` action.
+//! Web API v9.2 collection queries on `accounts`, `contacts`, `opportunities`,
+//! `transactioncurrencies` and `organizations` (with `$select`, `$filter`, `$orderby`, `$top`,
+//! `$expand`, formatted-value annotations, `@odata.nextLink` paging), single-record reads
+//! (`transactioncurrencies(<id>)`), `WhoAmI`, and the `msdyn_SalesOpportunitySummary` action.
+//!
+//! As real Sales environments hold data: money columns come twice (`estimatedvalue` and
+//! `estimatedvalue_base`, in the organization's base currency USD at each currency's rate);
+//! `startswith`/`contains`/`endswith` read `%`, `_`, `[...]`, `[^...]` as wildcards (a bracketed
+//! one is literal; a leading `%` in `startswith` or a trailing one in `endswith` is refused);
+//! the environment can lack the Forecasting solution's `msdyn_forecastcategory`
+//! ([`DataverseStandin::without_forecasting`]); a close date can be a UTC date-time whose
+//! formatted value is in the user's time zone ([`DataverseStandin::set_user_time_zone`]).
 //!
 //! Knobs: [`DataverseStandin::inject`] queues faults (429 with `Retry-After`, 503, delays,
 //! malformed bodies, expired tokens) for the next API requests; summaries per deal; token
@@ -11,7 +20,9 @@
 //!
 //! Choices where the reference says "not documented": quoted GUIDs are accepted and compared as
 //! text; a 401 for a bad token carries the generic error body with code `0x80072182`
-//! (made up); 503 bodies are plain text; a comma-joined `Prefer` line works like several lines.
+//! (made up); 503 bodies are plain text; a comma-joined `Prefer` line works like several lines;
+//! an unsupported wildcard pattern is a 400 like a filter syntax error (code `0x80060888`)
+//! with a made-up message; an unclosed `[` in a pattern is a literal `[`.
 
 mod actions;
 mod faults;
@@ -51,6 +62,8 @@ const LOGICAL_NAME: &str = "@Microsoft.Dynamics.CRM.lookuplogicalname";
 const NAVIGATION: &str = "@Microsoft.Dynamics.CRM.associatednavigationproperty";
 pub const USD: Guid = Guid::from_u128(0x228f42f8_e646_e111_8eb7_78e7d162ced1);
 pub const EUR: Guid = Guid::from_u128(0x228f42f8_e646_e111_8eb7_78e7d162ced2);
+pub const GBP: Guid = Guid::from_u128(0x228f42f8_e646_e111_8eb7_78e7d162ced3);
+pub const JPY: Guid = Guid::from_u128(0x228f42f8_e646_e111_8eb7_78e7d162ced4);
 
 /// A stand-in listening on `127.0.0.1:<random port>`; stops when dropped.
 pub struct DataverseStandin {
@@ -168,6 +181,18 @@ impl DataverseStandin {
         });
     }
 
+    /// The environment has no Forecasting solution: naming `msdyn_forecastcategory` in a query
+    /// fails it with Dataverse's 400 for an unknown property.
+    pub fn without_forecasting(&self) {
+        self.with(|state| state.forecasting = false);
+    }
+
+    /// The time zone of the user the stand-in answers as, in minutes east of UTC: formatted
+    /// values of date-times are in it. Set it before adding the deals it should apply to.
+    pub fn set_user_time_zone(&self, offset_minutes: i32) {
+        self.with(|state| state.user_offset_minutes = offset_minutes);
+    }
+
     /// Revokes every token issued so far (Dataverse then answers 401).
     pub fn expire_tokens(&self) {
         self.with(|state| state.valid_tokens.clear());
@@ -227,6 +252,9 @@ struct State {
     requests: Vec<RecordedRequest>,
     ids: u128,
     etag: u64,
+    /// False: opportunities lack `msdyn_forecastcategory`.
+    forecasting: bool,
+    user_offset_minutes: i32,
 }
 
 impl State {
@@ -242,6 +270,8 @@ impl State {
             requests: Vec::new(),
             ids: 0,
             etag: 4_410_000,
+            forecasting: true,
+            user_offset_minutes: 0,
         }
     }
 }
@@ -280,6 +310,10 @@ async fn handle(
         (Method::GET, "WhoAmI") => actions::who_am_i(&state),
         (Method::GET, set) if state.tables.contains_key(set) => {
             query::collection(&state, set, &recorded, &raw_query)
+        }
+        (Method::GET, record) if query::entity_address(&state, record).is_some() => {
+            let (set, id) = query::entity_address(&state, record).unwrap();
+            query::entity(&state, set, id, &recorded)
         }
         (Method::POST, SUMMARY_ACTION) => actions::summary(&state, &recorded),
         _ => odata_error(

@@ -3,6 +3,7 @@
 
 use axum::http::StatusCode;
 use axum::response::Response;
+use dealpane_contract::Guid;
 use serde_json::{json, Map, Value};
 
 use super::{
@@ -18,6 +19,61 @@ pub(super) fn collection(
 ) -> Response {
     match run_query(state, set, request, raw_query) {
         Ok((body, applied)) => odata_response(StatusCode::OK, body.to_string(), &applied),
+        Err(message) => odata_error(StatusCode::BAD_REQUEST, "0x80060888", &message),
+    }
+}
+
+/// `transactioncurrencies(<guid>)` → the entity set and the key, when the set exists.
+pub(super) fn entity_address(state: &State, resource: &str) -> Option<(&'static str, Guid)> {
+    let (set, rest) = resource.split_once('(')?;
+    let id = Guid::parse(rest.strip_suffix(')')?).ok()?;
+    let set = state.tables.keys().find(|known| **known == set).copied()?;
+    Some((set, id))
+}
+
+/// A single-record read: the row with its `$select`ed columns and the key, `@odata.context`
+/// ending in `/$entity`, no `value` wrapper; 404 `ObjectDoesNotExist` when there is no row.
+pub(super) fn entity(state: &State, set: &str, id: Guid, request: &RecordedRequest) -> Response {
+    let table = &state.tables[set];
+    let select: Vec<String> = match request.option("$select") {
+        Some(list) => list.split(',').map(|c| c.trim().to_owned()).collect(),
+        None => table.columns.iter().map(|c| c.to_string()).collect(),
+    };
+    if let Err(message) = select
+        .iter()
+        .try_for_each(|c| check_property(state, set, c))
+    {
+        return odata_error(StatusCode::BAD_REQUEST, "0x80060888", &message);
+    }
+    let Some(row) = table
+        .rows
+        .iter()
+        .find(|row| row[table.key].as_str() == Some(id.to_string().as_str()))
+    else {
+        return odata_error(
+            StatusCode::NOT_FOUND,
+            "0x80040217",
+            &format!("{} With Id = {id} Does Not Exist", table.logical_name),
+        );
+    };
+    let annotations = request
+        .prefer
+        .iter()
+        .find_map(|p| p.strip_prefix("odata.include-annotations="))
+        .map(|list| list.trim_matches('"').to_owned());
+    match render(state, set, row, &select, annotations.as_deref(), request) {
+        Ok(Value::Object(mut body)) => {
+            body.insert(
+                "@odata.context".into(),
+                json!(format!(
+                    "{}{API}$metadata#{set}({})/$entity",
+                    state.base_url,
+                    select.join(",")
+                )),
+            );
+            odata_response(StatusCode::OK, Value::Object(body).to_string(), &[])
+        }
+        Ok(_) => odata_error(StatusCode::INTERNAL_SERVER_ERROR, "", "render failed"),
         Err(message) => odata_error(StatusCode::BAD_REQUEST, "0x80060888", &message),
     }
 }
@@ -180,11 +236,14 @@ fn navigation(set: &str, name: &str) -> Option<(&'static str, &'static str, Opti
 
 fn check_property(state: &State, set: &str, path: &str) -> Result<(), String> {
     let table = &state.tables[set];
-    let known = match path.split_once('/') {
-        Some((nav, column)) => navigation(set, nav)
-            .is_some_and(|(_, target, _)| state.tables[target].columns.contains(&column)),
-        None => table.columns.contains(&path),
-    };
+    // Without the Forecasting solution the column does not exist at all.
+    let removed = !state.forecasting && set == "opportunities" && path == "msdyn_forecastcategory";
+    let known = !removed
+        && match path.split_once('/') {
+            Some((nav, column)) => navigation(set, nav)
+                .is_some_and(|(_, target, _)| state.tables[target].columns.contains(&column)),
+            None => table.columns.contains(&path),
+        };
     if known {
         Ok(())
     } else {

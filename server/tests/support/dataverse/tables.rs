@@ -3,10 +3,23 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use dealpane_contract::Guid;
 use serde_json::{json, Map, Value};
 
-use super::{State, EUR, FORMATTED, LOGICAL_NAME, NAVIGATION, USD};
+use super::{State, EUR, FORMATTED, GBP, JPY, LOGICAL_NAME, NAVIGATION, USD};
+
+/// The currencies: id, ISO code, name, symbol, and `exchangerate` (units per one unit of the
+/// organization's base currency, USD).
+pub(super) const CURRENCIES: [(Guid, &str, &str, &str, f64); 4] = [
+    (USD, "USD", "US Dollar", "$", 1.0),
+    (EUR, "EUR", "Euro", "€", 0.92),
+    (GBP, "GBP", "Pound Sterling", "£", 0.79),
+    (JPY, "JPY", "Japanese Yen", "¥", 150.0),
+];
+
+/// The organization's row id.
+pub const ORGANIZATION_ID: Guid = Guid::from_u128(0x0e90_0000_0000_4000_8000_0000_0000_0001);
 
 /// An opportunity to add; [`Opportunity::new`] fills plausible defaults.
 #[derive(Debug, Clone)]
@@ -17,8 +30,15 @@ pub struct Opportunity {
     /// 0 open, 1 won, 2 lost.
     pub state: i64,
     pub value: Option<f64>,
-    /// [`USD`] or [`EUR`].
+    /// [`USD`], [`EUR`], [`GBP`] or [`JPY`].
     pub currency: Guid,
+    /// `estimatedvalue_base` is null although the value is not (a record written before its
+    /// currency had a rate, or by an integration that bypassed the conversion). Otherwise the
+    /// base value is the value at the currency's rate, as Dataverse computes it on save.
+    pub base_missing: bool,
+    /// `YYYY-MM-DD` (date-only, current orgs) or a UTC date-time such as
+    /// `2026-12-14T23:00:00Z` (a user-local column kept by an org upgraded from older versions;
+    /// its formatted value is then in the time zone of [`super::DataverseStandin::set_user_time_zone`]).
     pub close_date: Option<String>,
     pub probability: Option<i64>,
     /// `salesstage`: 0 Qualify, 1 Develop, 2 Propose, 3 Close.
@@ -38,6 +58,7 @@ impl Opportunity {
             state: 0,
             value,
             currency: USD,
+            base_missing: false,
             close_date: Some("2026-12-15".to_owned()),
             probability: Some(50),
             sales_stage: Some(2),
@@ -86,6 +107,8 @@ pub(super) fn tables() -> HashMap<&'static str, Table> {
                 "name",
                 "statecode",
                 "estimatedvalue",
+                "estimatedvalue_base",
+                "exchangerate",
                 "estimatedclosedate",
                 "closeprobability",
                 "salesstage",
@@ -102,16 +125,69 @@ pub(super) fn tables() -> HashMap<&'static str, Table> {
     let mut currencies = Table {
         logical_name: "transactioncurrency",
         key: "transactioncurrencyid",
-        columns: &["transactioncurrencyid", "isocurrencycode", "currencyname"],
+        columns: &[
+            "transactioncurrencyid",
+            "isocurrencycode",
+            "currencyname",
+            "currencysymbol",
+            "exchangerate",
+        ],
         rows: Vec::new(),
     };
-    for (id, code, name) in [(USD, "USD", "US Dollar"), (EUR, "EUR", "Euro")] {
+    for (id, code, name, symbol, rate) in CURRENCIES {
         currencies.rows.push(object(json!({
-            "transactioncurrencyid": id.to_string(), "isocurrencycode": code, "currencyname": name
+            "transactioncurrencyid": id.to_string(), "isocurrencycode": code,
+            "currencyname": name, "currencysymbol": symbol, "exchangerate": rate
         })));
     }
     tables.insert("transactioncurrencies", currencies);
+    tables.insert(
+        "organizations",
+        Table {
+            logical_name: "organization",
+            key: "organizationid",
+            columns: &["organizationid", "name", "_basecurrencyid_value"],
+            rows: vec![object(json!({
+                "organizationid": ORGANIZATION_ID.to_string(),
+                "name": "Contoso (stand-in)",
+                "_basecurrencyid_value": USD.to_string(),
+                "_basecurrencyid_value@OData.Community.Display.V1.FormattedValue": "US Dollar",
+                "_basecurrencyid_value@Microsoft.Dynamics.CRM.lookuplogicalname": "transactioncurrency",
+                "_basecurrencyid_value@Microsoft.Dynamics.CRM.associatednavigationproperty": "basecurrencyid",
+            }))],
+        },
+    );
     tables
+}
+
+/// `$1,234.50` / `¥9,800,000.00`: the en-US money format of a formatted value.
+fn money_label(symbol: &str, amount: f64) -> String {
+    let cents = (amount.abs() * 100.0).round() as u64;
+    let digits = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let sign = if amount < 0.0 { "-" } else { "" };
+    format!("{sign}{symbol}{grouped}.{:02}", cents % 100)
+}
+
+/// The close date's formatted value, as an en-US user sees it: a date-only value as written
+/// (no time zone), a date-time in the user's zone (`offset_minutes` east of UTC).
+fn close_date_label(value: &str, offset_minutes: i32) -> Option<String> {
+    let date = match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        Ok(date) => date,
+        Err(_) => {
+            let instant = DateTime::parse_from_rfc3339(value)
+                .ok()?
+                .with_timezone(&Utc);
+            (instant + Duration::minutes(i64::from(offset_minutes))).date_naive()
+        }
+    };
+    Some(date.format("%m/%d/%Y").to_string())
 }
 
 impl State {
@@ -145,11 +221,15 @@ impl State {
         let (customer_kind, customer_name) = self
             .customer_of(deal.customer)
             .unwrap_or(("account", "Unknown".to_owned()));
-        let (currency_name, symbol) = if deal.currency == EUR {
-            ("Euro", "€")
-        } else {
-            ("US Dollar", "$")
-        };
+        let (_, _, currency_name, symbol, rate) = CURRENCIES
+            .into_iter()
+            .find(|currency| currency.0 == deal.currency)
+            .unwrap_or(CURRENCIES[0]);
+        // Dataverse rounds the converted amount to the base currency's precision (2).
+        let base = deal
+            .value
+            .filter(|_| !deal.base_missing)
+            .map(|value| (value / rate * 100.0).round() / 100.0);
         let state_label = ["Open", "Won", "Lost"][deal.state.clamp(0, 2) as usize];
         let mut row = json!({
             "opportunityid": deal.id.to_string(),
@@ -157,6 +237,8 @@ impl State {
             "statecode": deal.state,
             "statecode@OData.Community.Display.V1.FormattedValue": state_label,
             "estimatedvalue": deal.value,
+            "estimatedvalue_base": base,
+            "exchangerate": rate,
             "estimatedclosedate": deal.close_date,
             "closeprobability": deal.probability,
             "salesstage": deal.sales_stage,
@@ -177,8 +259,21 @@ impl State {
         if let Some(value) = deal.value {
             row.insert(
                 format!("estimatedvalue{FORMATTED}"),
-                json!(format!("{symbol}{value:.2}")),
+                json!(money_label(symbol, value)),
             );
+        }
+        if let Some(base) = base {
+            row.insert(
+                format!("estimatedvalue_base{FORMATTED}"),
+                json!(money_label("$", base)),
+            );
+        }
+        if let Some(label) = deal
+            .close_date
+            .as_deref()
+            .and_then(|date| close_date_label(date, self.user_offset_minutes))
+        {
+            row.insert(format!("estimatedclosedate{FORMATTED}"), json!(label));
         }
         if let Some(probability) = deal.probability {
             row.insert(
