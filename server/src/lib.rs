@@ -34,7 +34,7 @@ use crate::auth::FunctionKeys;
 use crate::cache::AnswerCache;
 use crate::security_headers::SecurityHeaders;
 use crate::service::DealService;
-use crate::source::dataverse::{DataverseConfig, DataverseSource, Secret, DEFAULT_AUTHORITY};
+use crate::source::dataverse::{DataverseConfig, DataverseSource, Secret};
 use crate::source::embedded::{EmbeddedOptions, EmbeddedStore};
 use crate::source::SalesSource;
 
@@ -99,10 +99,7 @@ fn dataverse_source(settings: &Settings) -> Result<DataverseSource, StartupError
         )?),
     );
     config.app_id = dv.app_id.clone();
-    config.authority = dv
-        .authority
-        .clone()
-        .unwrap_or_else(|| DEFAULT_AUTHORITY.to_owned());
+    config.authority = dv.authority.clone();
     config.request_timeout = settings.upstream_timeout;
     DataverseSource::new(config).map_err(|e| StartupError::Dataverse(e.to_string()))
 }

@@ -1,16 +1,19 @@
-//! Settings: command line, then environment, then an optional TOML file (`--config`), then
-//! defaults. `--help` documents each one with its environment variable.
+//! Settings, each declared once below: its flag, environment variable, `--config` file key (the
+//! field's name, snake_case), default and help text. Precedence: command line, environment,
+//! file, default. The file's values become clap's defaults for that run, so clap itself applies
+//! the order; `--help` shows every setting with its environment variable and built-in default.
 
+use std::ffi::OsString;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Parser, ValueEnum};
-use serde::Deserialize;
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, ValueEnum};
+
+use crate::source::dataverse::DEFAULT_AUTHORITY;
 
 /// Where Sales data comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SourceKind {
     /// The embedded SQLite store, created and filled with sample data on first start.
     Embedded,
@@ -18,8 +21,7 @@ pub enum SourceKind {
     Dataverse,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
     /// Human-readable lines.
     Text,
@@ -27,89 +29,30 @@ pub enum LogFormat {
     Json,
 }
 
-/// The Dataverse connection (only used with `source = dataverse`).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct DataverseSettings {
-    /// e.g. `https://contoso.crm.dynamics.com`
-    pub url: Option<String>,
-    pub tenant_id: Option<String>,
-    pub client_id: Option<String>,
-    /// From the environment only (`DATAVERSE_CLIENT_SECRET`), so it never shows in a process
-    /// list or a checked-in file.
-    pub client_secret: Option<String>,
-    /// The Sales app's id, for deep links to opportunities.
-    pub app_id: Option<String>,
-    /// The Entra ID authority; defaults to `https://login.microsoftonline.com`.
-    pub authority: Option<String>,
-}
-
-/// Everything the server needs, resolved. `Settings::default()` is what a bare start uses.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Settings {
-    pub bind: SocketAddr,
-    pub source: SourceKind,
-    pub store_path: PathBuf,
-    pub sample_size: u32,
-    pub dataverse: DataverseSettings,
-    /// Empty: no key is required.
-    pub function_keys: Vec<String>,
-    /// The CSP `frame-ancestors` sources.
-    pub frame_ancestors: String,
-    /// Extra CSP `connect-src` sources, besides `'self'`.
-    pub connect_src: Option<String>,
-    pub widget_dir: PathBuf,
-    pub preview_dir: PathBuf,
-    pub cache_ttl: Duration,
-    pub cache_capacity: u64,
-    pub summaries: bool,
-    pub summary_concurrency: usize,
-    /// How long the server waits for the Sales source before answering 504.
-    pub upstream_timeout: Duration,
-    /// The widget's own request timeout, published in `config.json`.
-    pub widget_timeout: Duration,
-    pub log_format: LogFormat,
-    pub log_filter: String,
-}
-
 pub const DEFAULT_FRAME_ANCESTORS: &str = "'self' https://*.dynamics.com https://*.powerapps.com";
 
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            source: SourceKind::Embedded,
-            store_path: PathBuf::from("dealpane-sales.sqlite"),
-            sample_size: 300,
-            dataverse: DataverseSettings::default(),
-            function_keys: Vec::new(),
-            frame_ancestors: DEFAULT_FRAME_ANCESTORS.to_owned(),
-            connect_src: None,
-            widget_dir: PathBuf::from("dist"),
-            preview_dir: PathBuf::from("server/preview"),
-            cache_ttl: Duration::from_secs(30),
-            cache_capacity: 1000,
-            summaries: true,
-            summary_concurrency: 4,
-            upstream_timeout: Duration::from_millis(12_000),
-            widget_timeout: Duration::from_millis(15_000),
-            log_format: LogFormat::Text,
-            log_filter: "info".to_owned(),
-        }
-    }
-}
-
-/// The command line. Every option also reads an environment variable (shown by `--help`);
-/// a command-line value wins over the environment, which wins over the `--config` file.
-#[derive(Debug, Default, Parser)]
-#[command(name = "dealpane-server", version, about = "The DealSummary service and the dealpane widget's host", long_about = None)]
-pub struct Cli {
+/// Everything the server needs. `Settings::default()` is what a bare start uses (no command
+/// line, environment or file).
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    name = "dealpane-server",
+    version,
+    about = "The DealSummary service and the dealpane widget's host",
+    long_about = None
+)]
+pub struct Settings {
     /// A TOML file with any of the settings below (snake_case keys, e.g. `cache_ttl_secs = 60`).
     #[arg(long, env = "DEALPANE_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
 
-    /// Address to listen on [default: 127.0.0.1:8080].
-    #[arg(long, env = "DEALPANE_BIND", value_name = "ADDR")]
-    pub bind: Option<SocketAddr>,
+    /// Address to listen on.
+    #[arg(
+        long,
+        env = "DEALPANE_BIND",
+        value_name = "ADDR",
+        default_value = "127.0.0.1:8080"
+    )]
+    pub bind: SocketAddr,
 
     /// Port to listen on; replaces the port of `--bind`.
     #[arg(long, env = "DEALPANE_PORT")]
@@ -120,38 +63,25 @@ pub struct Cli {
     #[arg(long, env = "FUNCTIONS_CUSTOMHANDLER_PORT", value_name = "PORT")]
     pub functions_customhandler_port: Option<u16>,
 
-    /// Where Sales data comes from [default: embedded].
-    #[arg(long, env = "DEALPANE_SOURCE", value_enum)]
-    pub source: Option<SourceKind>,
+    /// Where Sales data comes from.
+    #[arg(long, env = "DEALPANE_SOURCE", value_enum, default_value_t = SourceKind::Embedded)]
+    pub source: SourceKind,
 
-    /// The embedded store's SQLite file, created on first start [default: dealpane-sales.sqlite].
-    #[arg(long = "store", env = "DEALPANE_STORE", value_name = "PATH")]
-    pub store_path: Option<PathBuf>,
+    /// The embedded store's SQLite file, created on first start.
+    #[arg(
+        long = "store",
+        env = "DEALPANE_STORE",
+        value_name = "PATH",
+        default_value = "dealpane-sales.sqlite"
+    )]
+    pub store_path: PathBuf,
 
-    /// How many customers the embedded store is filled with when created [default: 300].
-    #[arg(long, env = "DEALPANE_SAMPLE_SIZE")]
-    pub sample_size: Option<u32>,
+    /// How many customers the embedded store is filled with when created.
+    #[arg(long, env = "DEALPANE_SAMPLE_SIZE", default_value_t = 300)]
+    pub sample_size: u32,
 
-    /// Dataverse environment URL, e.g. https://contoso.crm.dynamics.com (source = dataverse).
-    #[arg(long, env = "DATAVERSE_URL", value_name = "URL")]
-    pub dataverse_url: Option<String>,
-
-    /// Entra ID tenant id of the Dataverse app registration. The client secret is read from
-    /// DATAVERSE_CLIENT_SECRET only.
-    #[arg(long, env = "DATAVERSE_TENANT_ID")]
-    pub dataverse_tenant_id: Option<String>,
-
-    /// Application (client) id of the Dataverse app registration.
-    #[arg(long, env = "DATAVERSE_CLIENT_ID")]
-    pub dataverse_client_id: Option<String>,
-
-    /// The Sales app's id (appid), for deep links to opportunities.
-    #[arg(long, env = "DATAVERSE_APP_ID")]
-    pub dataverse_app_id: Option<String>,
-
-    /// Entra ID authority [default: https://login.microsoftonline.com].
-    #[arg(long, env = "DATAVERSE_AUTHORITY", value_name = "URL")]
-    pub dataverse_authority: Option<String>,
+    #[command(flatten)]
+    pub dataverse: DataverseSettings,
 
     /// A function key that callers must send as `code` or `x-functions-key` (repeat, or
     /// comma-separate in the environment). None set: no key is required.
@@ -164,83 +94,163 @@ pub struct Cli {
     )]
     pub function_keys: Vec<String>,
 
-    /// CSP frame-ancestors: who may frame the widget
-    /// [default: 'self' https://*.dynamics.com https://*.powerapps.com].
-    #[arg(long, env = "DEALPANE_FRAME_ANCESTORS", value_name = "SOURCES")]
-    pub frame_ancestors: Option<String>,
+    /// CSP frame-ancestors: who may frame the widget.
+    #[arg(
+        long,
+        env = "DEALPANE_FRAME_ANCESTORS",
+        value_name = "SOURCES",
+        default_value = DEFAULT_FRAME_ANCESTORS,
+        value_parser = csp_sources
+    )]
+    pub frame_ancestors: String,
 
     /// Extra CSP connect-src sources besides 'self' (e.g. an API on another host).
     #[arg(long, env = "DEALPANE_CONNECT_SRC", value_name = "SOURCES")]
     pub connect_src: Option<String>,
 
-    /// The built widget (trunk's dist/) [default: dist].
-    #[arg(long, env = "DEALPANE_WIDGET_DIR", value_name = "DIR")]
-    pub widget_dir: Option<PathBuf>,
+    /// The built widget (trunk's dist/).
+    #[arg(
+        long,
+        env = "DEALPANE_WIDGET_DIR",
+        value_name = "DIR",
+        default_value = "dist"
+    )]
+    pub widget_dir: PathBuf,
 
-    /// The standalone preview pages, served at /preview/ [default: server/preview].
-    #[arg(long, env = "DEALPANE_PREVIEW_DIR", value_name = "DIR")]
-    pub preview_dir: Option<PathBuf>,
+    /// The standalone preview pages, served at /preview/.
+    #[arg(
+        long,
+        env = "DEALPANE_PREVIEW_DIR",
+        value_name = "DIR",
+        default_value = "server/preview"
+    )]
+    pub preview_dir: PathBuf,
 
-    /// How long an answer stays in the in-memory cache, in seconds; 0 turns the cache off [default: 30].
-    #[arg(long, env = "DEALPANE_CACHE_TTL_SECS", value_name = "SECS")]
-    pub cache_ttl_secs: Option<u64>,
+    /// How long an answer stays in the in-memory cache, in seconds; 0 turns the cache off.
+    #[arg(
+        id = "cache_ttl_secs",
+        long = "cache-ttl-secs",
+        env = "DEALPANE_CACHE_TTL_SECS",
+        value_name = "SECS",
+        default_value = "30",
+        value_parser = seconds
+    )]
+    pub cache_ttl: Duration,
 
-    /// How many answers the in-memory cache holds [default: 1000].
-    #[arg(long, env = "DEALPANE_CACHE_CAPACITY", value_name = "N")]
-    pub cache_capacity: Option<u64>,
+    /// How many answers the in-memory cache holds.
+    #[arg(
+        long,
+        env = "DEALPANE_CACHE_CAPACITY",
+        value_name = "N",
+        default_value_t = 1000
+    )]
+    pub cache_capacity: u64,
 
-    /// Fetch a summary per deal (false: deals carry `summary.state = disabled`) [default: true].
-    #[arg(long, env = "DEALPANE_SUMMARIES", value_name = "BOOL")]
-    pub summaries: Option<bool>,
+    /// Fetch a summary per deal (false: deals carry `summary.state = disabled`).
+    #[arg(
+        long,
+        env = "DEALPANE_SUMMARIES",
+        value_name = "BOOL",
+        action = ArgAction::Set,
+        default_value_t = true
+    )]
+    pub summaries: bool,
 
-    /// How many summaries are fetched at once per answer [default: 4].
-    #[arg(long, env = "DEALPANE_SUMMARY_CONCURRENCY", value_name = "N")]
-    pub summary_concurrency: Option<usize>,
+    /// How many summaries are fetched at once per answer.
+    #[arg(
+        long,
+        env = "DEALPANE_SUMMARY_CONCURRENCY",
+        value_name = "N",
+        default_value_t = 4,
+        value_parser = at_least_one
+    )]
+    pub summary_concurrency: usize,
 
-    /// How long the server waits for the Sales source before answering 504, in ms [default: 12000].
-    #[arg(long, env = "DEALPANE_UPSTREAM_TIMEOUT_MS", value_name = "MS")]
-    pub upstream_timeout_ms: Option<u64>,
+    /// How long the server waits for the Sales source before answering 504, in ms.
+    #[arg(
+        id = "upstream_timeout_ms",
+        long = "upstream-timeout-ms",
+        env = "DEALPANE_UPSTREAM_TIMEOUT_MS",
+        value_name = "MS",
+        default_value = "12000",
+        value_parser = milliseconds
+    )]
+    pub upstream_timeout: Duration,
 
-    /// The widget's request timeout, published in /config.json, in ms [default: 15000].
-    #[arg(long, env = "DEALPANE_WIDGET_TIMEOUT_MS", value_name = "MS")]
-    pub widget_timeout_ms: Option<u64>,
+    /// The widget's request timeout, published in /config.json, in ms.
+    #[arg(
+        id = "widget_timeout_ms",
+        long = "widget-timeout-ms",
+        env = "DEALPANE_WIDGET_TIMEOUT_MS",
+        value_name = "MS",
+        default_value = "15000",
+        value_parser = milliseconds
+    )]
+    pub widget_timeout: Duration,
 
-    /// Log line format [default: text].
-    #[arg(long, env = "DEALPANE_LOG_FORMAT", value_enum)]
-    pub log_format: Option<LogFormat>,
+    /// Log line format.
+    #[arg(long, env = "DEALPANE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 
-    /// Log filter, tracing-subscriber syntax [default: info].
-    #[arg(long, env = "RUST_LOG", value_name = "FILTER")]
-    pub log_filter: Option<String>,
+    /// Log filter, tracing-subscriber syntax.
+    #[arg(long, env = "RUST_LOG", value_name = "FILTER", default_value = "info")]
+    pub log_filter: String,
 }
 
-/// The `--config` file: the same settings, snake_case, all optional.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileSettings {
-    pub bind: Option<SocketAddr>,
-    pub port: Option<u16>,
-    pub source: Option<SourceKind>,
-    pub store_path: Option<PathBuf>,
-    pub sample_size: Option<u32>,
-    pub dataverse_url: Option<String>,
-    pub dataverse_tenant_id: Option<String>,
-    pub dataverse_client_id: Option<String>,
-    pub dataverse_app_id: Option<String>,
-    pub dataverse_authority: Option<String>,
-    pub function_keys: Option<Vec<String>>,
-    pub frame_ancestors: Option<String>,
-    pub connect_src: Option<String>,
-    pub widget_dir: Option<PathBuf>,
-    pub preview_dir: Option<PathBuf>,
-    pub cache_ttl_secs: Option<u64>,
-    pub cache_capacity: Option<u64>,
-    pub summaries: Option<bool>,
-    pub summary_concurrency: Option<usize>,
-    pub upstream_timeout_ms: Option<u64>,
-    pub widget_timeout_ms: Option<u64>,
-    pub log_format: Option<LogFormat>,
-    pub log_filter: Option<String>,
+/// The Dataverse connection (only used with `source = dataverse`).
+#[derive(Debug, Clone, PartialEq, Args)]
+pub struct DataverseSettings {
+    /// Dataverse environment URL, e.g. https://contoso.crm.dynamics.com (source = dataverse).
+    #[arg(
+        id = "dataverse_url",
+        long = "dataverse-url",
+        env = "DATAVERSE_URL",
+        value_name = "URL"
+    )]
+    pub url: Option<String>,
+
+    /// Entra ID tenant id of the Dataverse app registration. The client secret is read from
+    /// DATAVERSE_CLIENT_SECRET only.
+    #[arg(
+        id = "dataverse_tenant_id",
+        long = "dataverse-tenant-id",
+        env = "DATAVERSE_TENANT_ID",
+        value_name = "ID"
+    )]
+    pub tenant_id: Option<String>,
+
+    /// Application (client) id of the Dataverse app registration.
+    #[arg(
+        id = "dataverse_client_id",
+        long = "dataverse-client-id",
+        env = "DATAVERSE_CLIENT_ID",
+        value_name = "ID"
+    )]
+    pub client_id: Option<String>,
+
+    /// From the environment only (`DATAVERSE_CLIENT_SECRET`), so it never shows in a process
+    /// list or a checked-in file.
+    #[arg(skip)]
+    pub client_secret: Option<String>,
+
+    /// The Sales app's id (appid), for deep links to opportunities.
+    #[arg(
+        id = "dataverse_app_id",
+        long = "dataverse-app-id",
+        env = "DATAVERSE_APP_ID",
+        value_name = "ID"
+    )]
+    pub app_id: Option<String>,
+
+    /// Entra ID authority (blank: the default).
+    #[arg(
+        id = "dataverse_authority",
+        long = "dataverse-authority",
+        env = "DATAVERSE_AUTHORITY",
+        value_name = "URL",
+        default_value = DEFAULT_AUTHORITY
+    )]
+    pub authority: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -252,155 +262,228 @@ pub enum SettingsError {
     },
     #[error("the config file {path} is not valid: {message}")]
     Parse { path: PathBuf, message: String },
-    #[error("invalid setting `{name}`: {reason}")]
-    Invalid { name: &'static str, reason: String },
+    /// Also `--help` and `--version`, which [`Settings::from_env_and_args`] prints and exits on.
+    #[error("{0}")]
+    CommandLine(#[from] clap::Error),
 }
 
-impl FileSettings {
-    pub fn load(path: &Path) -> Result<FileSettings, SettingsError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SettingsError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-        toml::from_str(&text).map_err(|error| SettingsError::Parse {
-            path: path.to_owned(),
-            message: error.to_string().trim_end().to_owned(),
-        })
+/// Settings the `--config` file cannot hold: the file's own path, and the port the Azure
+/// Functions host hands over.
+const NOT_IN_FILE: [&str; 2] = ["config", "functions_customhandler_port"];
+
+/// Whether the environment is read: the process's, or none (tests and `Default`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Read,
+    Ignore,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::parse_from_args(["dealpane-server"], Environment::Ignore)
+            .expect("the built-in defaults are valid")
     }
 }
 
 impl Settings {
-    /// Reads the process's command line and environment (and `--config`, if given).
+    /// Reads the process's command line and environment (and `--config`, if given). Prints
+    /// `--help`, `--version` and command-line mistakes as clap does, and exits.
     pub fn from_env_and_args() -> Result<Settings, SettingsError> {
-        Settings::from_cli(Cli::parse(), std::env::var("DATAVERSE_CLIENT_SECRET").ok())
-    }
-
-    /// Resolves a parsed command line (already merged with the environment by clap).
-    pub fn from_cli(cli: Cli, client_secret: Option<String>) -> Result<Settings, SettingsError> {
-        let file = match &cli.config {
-            Some(path) => FileSettings::load(path)?,
-            None => FileSettings::default(),
+        let mut settings = match Settings::parse_from_args(std::env::args_os(), Environment::Read) {
+            Err(SettingsError::CommandLine(error)) => error.exit(),
+            other => other?,
         };
-        Settings::merge(cli, file, client_secret)
-    }
-
-    /// CLI/env values win over the file, which wins over the defaults.
-    pub fn merge(
-        cli: Cli,
-        file: FileSettings,
-        client_secret: Option<String>,
-    ) -> Result<Settings, SettingsError> {
-        let d = Settings::default();
-        let mut bind = cli.bind.or(file.bind).unwrap_or(d.bind);
-        if let Some(port) = cli.functions_customhandler_port.or(cli.port).or(file.port) {
-            bind.set_port(port);
-        }
-        let function_keys = if cli.function_keys.is_empty() {
-            file.function_keys.unwrap_or_default()
-        } else {
-            cli.function_keys
-        };
-        let function_keys: Vec<String> = function_keys
-            .into_iter()
-            .map(|k| k.trim().to_owned())
-            .filter(|k| !k.is_empty())
-            .collect();
-        let summary_concurrency = cli
-            .summary_concurrency
-            .or(file.summary_concurrency)
-            .unwrap_or(d.summary_concurrency);
-        if summary_concurrency == 0 {
-            return Err(SettingsError::Invalid {
-                name: "summary_concurrency",
-                reason: "must be at least 1".into(),
-            });
-        }
-        let non_empty = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
-        let settings = Settings {
-            bind,
-            source: cli.source.or(file.source).unwrap_or(d.source),
-            store_path: cli.store_path.or(file.store_path).unwrap_or(d.store_path),
-            sample_size: cli
-                .sample_size
-                .or(file.sample_size)
-                .unwrap_or(d.sample_size),
-            dataverse: DataverseSettings {
-                url: non_empty(cli.dataverse_url.or(file.dataverse_url)),
-                tenant_id: non_empty(cli.dataverse_tenant_id.or(file.dataverse_tenant_id)),
-                client_id: non_empty(cli.dataverse_client_id.or(file.dataverse_client_id)),
-                client_secret: non_empty(client_secret),
-                app_id: non_empty(cli.dataverse_app_id.or(file.dataverse_app_id)),
-                authority: non_empty(cli.dataverse_authority.or(file.dataverse_authority)),
-            },
-            function_keys,
-            frame_ancestors: cli
-                .frame_ancestors
-                .or(file.frame_ancestors)
-                .unwrap_or(d.frame_ancestors),
-            connect_src: non_empty(cli.connect_src.or(file.connect_src)),
-            widget_dir: cli.widget_dir.or(file.widget_dir).unwrap_or(d.widget_dir),
-            preview_dir: cli
-                .preview_dir
-                .or(file.preview_dir)
-                .unwrap_or(d.preview_dir),
-            cache_ttl: cli
-                .cache_ttl_secs
-                .or(file.cache_ttl_secs)
-                .map(Duration::from_secs)
-                .unwrap_or(d.cache_ttl),
-            cache_capacity: cli
-                .cache_capacity
-                .or(file.cache_capacity)
-                .unwrap_or(d.cache_capacity),
-            summaries: cli.summaries.or(file.summaries).unwrap_or(d.summaries),
-            summary_concurrency,
-            upstream_timeout: cli
-                .upstream_timeout_ms
-                .or(file.upstream_timeout_ms)
-                .map(Duration::from_millis)
-                .unwrap_or(d.upstream_timeout),
-            widget_timeout: cli
-                .widget_timeout_ms
-                .or(file.widget_timeout_ms)
-                .map(Duration::from_millis)
-                .unwrap_or(d.widget_timeout),
-            log_format: cli.log_format.or(file.log_format).unwrap_or(d.log_format),
-            log_filter: cli.log_filter.or(file.log_filter).unwrap_or(d.log_filter),
-        };
-        if settings.frame_ancestors.contains([';', ',', '\n', '\r']) {
-            return Err(SettingsError::Invalid {
-                name: "frame_ancestors",
-                reason: "must be space-separated CSP sources without ';' or ','".into(),
-            });
-        }
+        settings.dataverse.client_secret = non_empty(std::env::var("DATAVERSE_CLIENT_SECRET").ok());
         Ok(settings)
     }
+
+    /// Parses `args` (the program name first) with the environment if asked, then again with
+    /// the `--config` file's values as defaults, when it names one.
+    pub fn parse_from_args<I, T>(
+        args: I,
+        environment: Environment,
+    ) -> Result<Settings, SettingsError>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+        let mut command = Settings::command();
+        if environment == Environment::Ignore {
+            command = command.mut_args(|arg| arg.env(None::<&'static str>));
+        }
+        let matches = command.clone().try_get_matches_from(&args)?;
+        let mut settings = Settings::from_arg_matches(&matches)?;
+        if let Some(path) = settings.config.clone() {
+            let text = std::fs::read_to_string(&path).map_err(|source| SettingsError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let command =
+                with_file_defaults(command, &text).map_err(|message| SettingsError::Parse {
+                    path: path.clone(),
+                    message,
+                })?;
+            settings = Settings::from_arg_matches(&command.try_get_matches_from(&args)?)?;
+        }
+        Ok(settings.normalized())
+    }
+
+    /// Folds the port settings into `bind`, trims function keys, and reads blank text as unset.
+    fn normalized(mut self) -> Settings {
+        if let Some(port) = self.functions_customhandler_port.or(self.port) {
+            self.bind.set_port(port);
+        }
+        self.function_keys = std::mem::take(&mut self.function_keys)
+            .into_iter()
+            .map(|key| key.trim().to_owned())
+            .filter(|key| !key.is_empty())
+            .collect();
+        self.connect_src = non_empty(self.connect_src.take());
+        let dataverse = &mut self.dataverse;
+        for value in [
+            &mut dataverse.url,
+            &mut dataverse.tenant_id,
+            &mut dataverse.client_id,
+            &mut dataverse.client_secret,
+            &mut dataverse.app_id,
+        ] {
+            *value = non_empty(value.take());
+        }
+        if dataverse.authority.trim().is_empty() {
+            DEFAULT_AUTHORITY.clone_into(&mut dataverse.authority);
+        }
+        self
+    }
+}
+
+/// The command with each value of the TOML `text` as its setting's default, each checked by
+/// that setting's own parser so a mistake names the key.
+fn with_file_defaults(mut command: clap::Command, text: &str) -> Result<clap::Command, String> {
+    let table: toml::Table =
+        toml::from_str(text).map_err(|e| e.to_string().trim_end().to_owned())?;
+    for (key, value) in table {
+        let arg = command
+            .get_arguments()
+            .find(|arg| arg.get_id() == key.as_str() && !NOT_IN_FILE.contains(&key.as_str()))
+            .ok_or_else(|| format!("unknown field `{key}`"))?;
+        let values = file_values(&key, &value, matches!(arg.get_action(), ArgAction::Append))?;
+        check_file_values(arg, &values).map_err(|message| format!("`{key}`: {message}"))?;
+        command = command.mut_arg(&key, |arg| arg.default_values(values));
+    }
+    Ok(command)
+}
+
+/// Runs `arg`'s own parser over the file's `values`, alone, as if they were given as flags.
+fn check_file_values(arg: &clap::Arg, values: &[String]) -> Result<(), String> {
+    let long = arg.get_long().expect("every file setting has a flag");
+    let alone = arg
+        .clone()
+        .env(None::<&'static str>)
+        .default_value(None::<&'static str>);
+    clap::Command::new("dealpane-server")
+        .no_binary_name(true)
+        .arg(alone)
+        .try_get_matches_from(values.iter().map(|value| format!("--{long}={value}")))
+        .map(|_| ())
+        .map_err(|error| {
+            let text = error.to_string();
+            let first = text.lines().next().unwrap_or_default();
+            first.trim_start_matches("error: ").to_owned()
+        })
+}
+
+/// A file value as command-line text: a string, number or boolean, or (for a setting that
+/// takes several) a list of them.
+fn file_values(key: &str, value: &toml::Value, list_allowed: bool) -> Result<Vec<String>, String> {
+    let scalar = |value: &toml::Value| match value {
+        toml::Value::String(text) => Ok(text.clone()),
+        toml::Value::Integer(number) => Ok(number.to_string()),
+        toml::Value::Float(number) => Ok(number.to_string()),
+        toml::Value::Boolean(flag) => Ok(flag.to_string()),
+        _ => Err(format!("`{key}` must be a string, a number or a boolean")),
+    };
+    match value {
+        toml::Value::Array(items) if list_allowed => items.iter().map(scalar).collect(),
+        toml::Value::Array(_) => Err(format!("`{key}` takes one value, not a list")),
+        other => Ok(vec![scalar(other)?]),
+    }
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.filter(|text| !text.trim().is_empty())
+}
+
+fn seconds(text: &str) -> Result<Duration, String> {
+    text.parse()
+        .map(Duration::from_secs)
+        .map_err(|e| format!("{e}"))
+}
+
+fn milliseconds(text: &str) -> Result<Duration, String> {
+    text.parse()
+        .map(Duration::from_millis)
+        .map_err(|e| format!("{e}"))
+}
+
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>().map_err(|e| e.to_string())? {
+        0 => Err("must be at least 1".to_owned()),
+        n => Ok(n),
+    }
+}
+
+/// CSP sources go into one directive: a `;` or `,` would start another.
+fn csp_sources(text: &str) -> Result<String, String> {
+    if text.contains([';', ',', '\n', '\r']) {
+        return Err("must be space-separated CSP sources without ';' or ','".to_owned());
+    }
+    Ok(text.to_owned())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn cli(args: &[&str]) -> Cli {
+    fn parse(args: &[&str]) -> Result<Settings, SettingsError> {
         let mut all = vec!["dealpane-server"];
         all.extend_from_slice(args);
-        Cli::try_parse_from(all).unwrap()
+        Settings::parse_from_args(all, Environment::Ignore)
+    }
+
+    /// A `--config` file with `text` in a temp dir (kept while the dir lives).
+    fn config_file(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dealpane.toml");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
     }
 
     #[test]
     fn defaults_without_anything() {
-        let settings = Settings::merge(Cli::default(), FileSettings::default(), None).unwrap();
+        let settings = parse(&[]).unwrap();
         assert_eq!(settings, Settings::default());
         assert_eq!(settings.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(settings.source, SourceKind::Embedded);
+        assert_eq!(settings.cache_ttl, Duration::from_secs(30));
+        assert_eq!(settings.upstream_timeout, Duration::from_millis(12_000));
+        assert_eq!(settings.frame_ancestors, DEFAULT_FRAME_ANCESTORS);
+        assert_eq!(settings.dataverse.authority, DEFAULT_AUTHORITY);
+        assert!(settings.function_keys.is_empty() && settings.summaries);
     }
 
     #[test]
     fn command_line_wins_over_file_which_wins_over_default() {
-        let file: FileSettings = toml::from_str(
+        let (_dir, path) = config_file(
             "cache_ttl_secs = 5\nwidget_dir = \"from-file\"\nsummaries = false\nport = 9000",
-        )
+        );
+        let settings = parse(&[
+            "--config",
+            path.to_str().unwrap(),
+            "--widget-dir",
+            "from-cli",
+        ])
         .unwrap();
-        let settings = Settings::merge(cli(&["--widget-dir", "from-cli"]), file, None).unwrap();
         assert_eq!(settings.widget_dir, PathBuf::from("from-cli"));
         assert_eq!(settings.cache_ttl, Duration::from_secs(5));
         assert!(!settings.summaries);
@@ -410,40 +493,73 @@ mod tests {
 
     #[test]
     fn the_custom_handler_port_wins() {
-        let settings = Settings::merge(
-            cli(&["--port", "1234", "--functions-customhandler-port", "4321"]),
-            FileSettings::default(),
-            None,
-        )
-        .unwrap();
+        let settings =
+            parse(&["--port", "1234", "--functions-customhandler-port", "4321"]).unwrap();
         assert_eq!(settings.bind.to_string(), "127.0.0.1:4321");
     }
 
     #[test]
     fn a_bad_config_file_names_the_path_and_the_problem() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("dealpane.toml");
-        std::fs::write(&path, "cache_ttl_secs = \"soon\"\n").unwrap();
-        let error = FileSettings::load(&path).unwrap_err().to_string();
+        let (dir, path) = config_file("cache_ttl_secs = \"soon\"\n");
+        let load =
+            |path: &std::path::Path| parse(&["--config", path.to_str().unwrap()]).map(|_| ());
+        let error = load(&path).unwrap_err().to_string();
         assert!(error.contains("dealpane.toml"), "{error}");
         assert!(error.contains("cache_ttl_secs"), "{error}");
 
         std::fs::write(&path, "cache_tll_secs = 5\n").unwrap();
-        let error = FileSettings::load(&path).unwrap_err().to_string();
+        let error = load(&path).unwrap_err().to_string();
         assert!(error.contains("unknown field"), "{error}");
 
-        let missing = FileSettings::load(&dir.path().join("absent.toml")).unwrap_err();
+        // The host's port and the file's own path are not file settings.
+        std::fs::write(&path, "functions_customhandler_port = 5\n").unwrap();
+        let error = load(&path).unwrap_err().to_string();
+        assert!(error.contains("unknown field"), "{error}");
+
+        std::fs::write(&path, "summary_concurrency = 0\n").unwrap();
+        let error = load(&path).unwrap_err().to_string();
+        assert!(error.contains("at least 1"), "{error}");
+
+        let missing = load(&dir.path().join("absent.toml")).unwrap_err();
         assert!(missing.to_string().contains("absent.toml"));
     }
 
     #[test]
     fn function_keys_split_and_trim() {
-        let settings = Settings::merge(
-            cli(&["--function-key", "a, b", "--function-key", "c"]),
-            FileSettings::default(),
-            None,
-        )
-        .unwrap();
+        let settings = parse(&["--function-key", "a, b", "--function-key", "c"]).unwrap();
         assert_eq!(settings.function_keys, ["a", "b", "c"]);
+        let (_dir, path) = config_file("function_keys = [\" d\", \"\", \"e\"]\n");
+        let settings = parse(&["--config", path.to_str().unwrap()]).unwrap();
+        assert_eq!(settings.function_keys, ["d", "e"]);
+    }
+
+    #[test]
+    fn bad_values_are_refused_by_name() {
+        let error = parse(&["--summary-concurrency", "0"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("at least 1"), "{error}");
+        let error = parse(&["--frame-ancestors", "'self'; script-src *"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("frame-ancestors"), "{error}");
+    }
+
+    #[test]
+    fn help_shows_each_default_and_environment_variable() {
+        let help = Settings::command().render_help().to_string();
+        for shown in [
+            "[default: 127.0.0.1:8080]",
+            "[default: 30]",
+            "[default: 12000]",
+            "[default: embedded]",
+            "[env: DEALPANE_CACHE_TTL_SECS",
+            "[env: DATAVERSE_URL",
+            "[env: RUST_LOG",
+            DEFAULT_FRAME_ANCESTORS,
+        ] {
+            assert!(help.contains(shown), "{shown} in:\n{help}");
+        }
+        assert!(!help.contains("CLIENT_SECRET=") && help.contains("DATAVERSE_CLIENT_SECRET only"));
     }
 }
