@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use dealpane_contract::{CustomerRef, CustomerType, Deal, Guid};
+use dealpane_contract::{CustomerRef, CustomerType, Deal, Degradation, Guid};
 
 use super::{Priority, UpstreamBudget};
 use crate::source::{CustomerRecord, SalesSource, SourceError, SourceStats};
@@ -74,5 +74,117 @@ impl SalesSource for BudgetedSource {
     async fn stats(&self) -> Result<SourceStats, SourceError> {
         let _permit = self.budget.acquire(Priority::Interactive).await;
         self.inner.stats().await
+    }
+
+    // Read once and kept by the source: no upstream call of their own to budget.
+    async fn base_currency(&self) -> Option<String> {
+        self.inner.base_currency().await
+    }
+
+    fn degradations(&self) -> Vec<Degradation> {
+        self.inner.degradations()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::budget::BudgetStats;
+
+    /// Records, at each call, what the budget had handed out.
+    struct Recorder {
+        budget: UpstreamBudget,
+        seen: Mutex<Vec<(&'static str, BudgetStats)>>,
+    }
+
+    impl Recorder {
+        fn note(&self, what: &'static str) {
+            self.seen.lock().unwrap().push((what, self.budget.stats()));
+        }
+    }
+
+    #[async_trait]
+    impl SalesSource for Recorder {
+        fn name(&self) -> &'static str {
+            "recorder"
+        }
+        async fn customer_by_id(
+            &self,
+            _: Guid,
+            _: Option<CustomerType>,
+        ) -> Result<Option<CustomerRecord>, SourceError> {
+            self.note("customer_by_id");
+            Ok(None)
+        }
+        async fn customer_by_name(
+            &self,
+            _: &str,
+            _: Option<CustomerType>,
+        ) -> Result<Option<CustomerRecord>, SourceError> {
+            self.note("customer_by_name");
+            Ok(None)
+        }
+        async fn open_deals(&self, _: &CustomerRecord, _: u8) -> Result<Vec<Deal>, SourceError> {
+            self.note("open_deals");
+            Ok(Vec::new())
+        }
+        async fn deal_summary(&self, _: Guid) -> Result<String, SourceError> {
+            self.note("deal_summary");
+            Ok(String::new())
+        }
+        async fn search_customers(&self, _: &str, _: u8) -> Result<Vec<CustomerRef>, SourceError> {
+            self.note("search_customers");
+            Ok(Vec::new())
+        }
+        async fn stats(&self) -> Result<SourceStats, SourceError> {
+            self.note("stats");
+            Ok(SourceStats::default())
+        }
+        async fn base_currency(&self) -> Option<String> {
+            Some("EUR".to_owned())
+        }
+        fn degradations(&self) -> Vec<Degradation> {
+            vec![Degradation {
+                code: "forecastCategoryMissing".to_owned(),
+                detail: "no forecasting".to_owned(),
+            }]
+        }
+    }
+
+    #[tokio::test]
+    async fn lookups_take_interactive_permits_and_summaries_background_ones() {
+        let budget = UpstreamBudget::new(4, 2);
+        let recorder = Arc::new(Recorder {
+            budget: budget.clone(),
+            seen: Mutex::new(Vec::new()),
+        });
+        let source = BudgetedSource::new(recorder.clone(), budget.clone());
+        let customer = CustomerRecord {
+            id: Guid::from_u128(1),
+            name: "Contoso".to_owned(),
+            kind: CustomerType::Account,
+        };
+        source.customer_by_id(customer.id, None).await.unwrap();
+        source.customer_by_name("Contoso", None).await.unwrap();
+        source.open_deals(&customer, 10).await.unwrap();
+        source.search_customers("Con", 5).await.unwrap();
+        source.stats().await.unwrap();
+        source.deal_summary(Guid::from_u128(2)).await.unwrap();
+
+        for (what, stats) in recorder.seen.lock().unwrap().iter() {
+            let background = usize::from(*what == "deal_summary");
+            assert_eq!(
+                (stats.in_use, stats.background_in_use),
+                (1, background),
+                "{what} holds one permit of its priority while it runs"
+            );
+        }
+        assert_eq!(recorder.seen.lock().unwrap().len(), 6);
+        assert_eq!(budget.stats().in_use, 0, "every permit given back");
+        assert_eq!(source.name(), "recorder");
+        assert_eq!(source.base_currency().await.as_deref(), Some("EUR"));
+        assert_eq!(source.degradations().len(), 1, "the wrapper hides nothing");
     }
 }

@@ -17,8 +17,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
+use dealpane_contract::Degradation;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 pub use self::memory::MemoryStore;
 pub use self::redis::RedisStore;
@@ -26,7 +28,7 @@ pub use self::redis::RedisStore;
 /// Every key starts with this, so a Redis shared with other applications stays tidy, and a
 /// change of stored format can move to `v2` without reading the old one.
 const KEY_PREFIX: &str = "dealpane:v1";
-/// Keys are short ids and timestamps; anything longer is a bug, not data.
+/// Keys are short ids and timestamps; a longer one is stored under its digest.
 const MAX_KEY_LEN: usize = 512;
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -74,8 +76,11 @@ impl CacheKey {
                 }
             }
         }
-        debug_assert!(key.len() <= MAX_KEY_LEN, "cache key too long: {key}");
-        key.truncate(MAX_KEY_LEN);
+        if key.len() > MAX_KEY_LEN {
+            // Never truncate (two keys could then meet): a long one is replaced by its digest.
+            let digest = Sha256::digest(key.as_bytes());
+            key = format!("{KEY_PREFIX}:{namespace}:sha256-{digest:x}");
+        }
         CacheKey(key)
     }
 
@@ -187,6 +192,17 @@ impl SharedCache {
         self.redis
             .as_ref()
             .is_some_and(|link| link.degraded.load(Ordering::Acquire))
+    }
+
+    /// For `/api/health`'s `degradations` while Redis is failing (its status then says
+    /// `degraded`). Says nothing of where Redis is: health is public.
+    pub fn degradation(&self) -> Option<Degradation> {
+        self.is_degraded().then(|| Degradation {
+            code: "sharedCacheUnavailable".to_owned(),
+            detail: "Redis does not answer: this instance serves from its own memory, so \
+                     instances share no summaries, answers or idempotency keys until it is back."
+                .to_owned(),
+        })
     }
 
     /// Whether values are shared with other instances right now (Redis configured and up).

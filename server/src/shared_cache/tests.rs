@@ -112,6 +112,14 @@ fn keys_are_namespaced_and_parts_cannot_collide() {
         CacheKey::new("n", &["a", "b:c"])
     );
     assert_ne!(CacheKey::new("n", &["a%3Ab"]), CacheKey::new("n", &["a:b"]));
+    let long = |last: &str| CacheKey::new("n", &[&"x".repeat(600), last]);
+    assert!(long("a").as_str().len() <= MAX_KEY_LEN);
+    assert!(long("a").as_str().starts_with("dealpane:v1:n:sha256-"));
+    assert_ne!(
+        long("a"),
+        long("b"),
+        "long keys are digested, never truncated"
+    );
 }
 
 #[tokio::test]
@@ -158,6 +166,12 @@ async fn an_outage_falls_back_to_memory_logs_once_probes_rarely_and_recovers() {
     assert_eq!(cache.get(&key).await.as_deref(), Some(&b"before"[..]));
     assert!(cache.is_degraded());
     assert_eq!(cache.status().backend, "redis");
+    let degradation = cache.degradation().expect("health lists it");
+    assert_eq!(degradation.code, "sharedCacheUnavailable");
+    assert!(
+        !degradation.detail.contains("redis://"),
+        "no address in public health"
+    );
     let calls_at_outage = store.calls.load(Ordering::SeqCst);
 
     // Within the probe interval nobody tries Redis: 50 calls cost it nothing.
@@ -188,6 +202,7 @@ async fn an_outage_falls_back_to_memory_logs_once_probes_rarely_and_recovers() {
     tokio::time::sleep(Duration::from_millis(250)).await;
     cache.get(&key).await;
     assert!(!cache.is_degraded(), "the next probe finds Redis back");
+    assert_eq!(cache.degradation(), None);
     assert!(cache.is_shared());
     cache.set(&key, b"after", TTL).await;
     assert_eq!(

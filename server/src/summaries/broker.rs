@@ -207,11 +207,33 @@ impl Inner {
             if let Some(done) = self.store.get(scope, deal).await {
                 return done;
             }
-            let permit = match slot.take() {
-                Some(slot) => slot.await,
-                None => self.slots.acquire(Priority::Background).await,
-            };
-            if self.store.claim(scope, deal).await {
+            // Try to claim on the first pass, and later only once the other's claim is gone
+            // (it crashed): a waiter does not queue for a slot on every poll.
+            if slot.is_some() || !self.store.is_claimed(scope, deal).await {
+                let permit = match slot.take() {
+                    Some(slot) => slot.await,
+                    None => self.slots.acquire(Priority::Background).await,
+                };
+                if self.store.claim(scope, deal).await {
+                    return self.generate_claimed(scope, deal).await;
+                }
+                drop(permit);
+            }
+            // Another instance is generating it: wait for its result without holding a slot.
+            let now = Instant::now();
+            if now >= give_up {
+                return Summary::unavailable_because(reason::TIMEOUT);
+            }
+            tokio::time::sleep(self.settings.poll_interval.min(give_up - now)).await;
+        }
+    }
+
+    /// Generates under a claim this instance holds, unless the result appeared while it waited
+    /// for its slot (another instance finished and released its claim meanwhile).
+    async fn generate_claimed(&self, scope: &CallerScope, deal: &DealVersion) -> Summary {
+        let summary = match self.store.get(scope, deal).await {
+            Some(done) => done,
+            None => {
                 let summary = generate(
                     &*self.source,
                     deal.id,
@@ -219,19 +241,13 @@ impl Inner {
                     &self.upstream_calls,
                 )
                 .await;
-                drop(permit);
                 self.store.put(scope, deal, &summary).await;
-                self.store.release(scope, deal).await;
-                return summary;
+                summary
             }
-            // Another instance is generating it: wait for its result without holding a slot.
-            drop(permit);
-            let now = Instant::now();
-            if now >= give_up {
-                return Summary::unavailable_because(reason::TIMEOUT);
-            }
-            tokio::time::sleep(self.settings.poll_interval.min(give_up - now)).await;
-        }
+        };
+        // After the result is stored, so a waiter never finds neither.
+        self.store.release(scope, deal).await;
+        summary
     }
 }
 

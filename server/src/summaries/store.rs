@@ -92,6 +92,14 @@ impl SummaryStore {
             .await
     }
 
+    /// Whether some instance holds the claim (is generating it now).
+    pub(super) async fn is_claimed(&self, scope: &CallerScope, deal: &DealVersion) -> bool {
+        self.cache
+            .get(&Self::claim_key(scope, deal))
+            .await
+            .is_some()
+    }
+
     /// After the result is stored, so a waiter never finds neither.
     pub(super) async fn release(&self, scope: &CallerScope, deal: &DealVersion) {
         self.cache.delete(&Self::claim_key(scope, deal)).await;

@@ -1,104 +1,16 @@
 //! The broker against a fake source that counts its summary calls.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
+mod fake_sales;
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use dealpane_contract::{CustomerRef, CustomerType, Deal, Guid, Summary, SummaryState};
+use dealpane_contract::{Deal, Guid, Summary, SummaryState};
 
+use self::fake_sales::{Behaviour, FakeSales};
 use super::*;
-use crate::shared_cache::{SharedCache, SharedCacheOptions};
-use crate::source::{CustomerRecord, SalesSource, SourceError, SourceStats};
-
-#[derive(Clone, Copy)]
-enum Behaviour {
-    Answer,
-    Fail,
-    /// Throttled this many times (then answers), each asking to wait `retry_after`.
-    Throttle(u32, Duration),
-}
-
-#[derive(Default)]
-struct FakeSales {
-    latency: Duration,
-    behaviour: Mutex<HashMap<Guid, Behaviour>>,
-    calls: Mutex<Vec<Guid>>,
-    throttled: AtomicU32,
-    running: AtomicU32,
-    most_at_once: AtomicU32,
-}
-
-impl FakeSales {
-    fn new(latency_ms: u64) -> Arc<FakeSales> {
-        Arc::new(FakeSales {
-            latency: Duration::from_millis(latency_ms),
-            ..Default::default()
-        })
-    }
-
-    fn set(&self, deal: Guid, behaviour: Behaviour) {
-        self.behaviour.lock().unwrap().insert(deal, behaviour);
-    }
-
-    fn calls(&self) -> Vec<Guid> {
-        self.calls.lock().unwrap().clone()
-    }
-
-    fn calls_for(&self, deal: Guid) -> usize {
-        self.calls().iter().filter(|id| **id == deal).count()
-    }
-}
-
-#[async_trait]
-impl SalesSource for FakeSales {
-    fn name(&self) -> &'static str {
-        "fake"
-    }
-    async fn customer_by_id(
-        &self,
-        _: Guid,
-        _: Option<CustomerType>,
-    ) -> Result<Option<CustomerRecord>, SourceError> {
-        unreachable!("the broker only asks for summaries")
-    }
-    async fn customer_by_name(
-        &self,
-        _: &str,
-        _: Option<CustomerType>,
-    ) -> Result<Option<CustomerRecord>, SourceError> {
-        unreachable!("the broker only asks for summaries")
-    }
-    async fn open_deals(&self, _: &CustomerRecord, _: u8) -> Result<Vec<Deal>, SourceError> {
-        unreachable!("the broker only asks for summaries")
-    }
-    async fn deal_summary(&self, deal_id: Guid) -> Result<String, SourceError> {
-        self.calls.lock().unwrap().push(deal_id);
-        let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
-        self.most_at_once.fetch_max(now, Ordering::SeqCst);
-        tokio::time::sleep(self.latency).await;
-        self.running.fetch_sub(1, Ordering::SeqCst);
-        let behaviour = self.behaviour.lock().unwrap().get(&deal_id).copied();
-        match behaviour.unwrap_or(Behaviour::Answer) {
-            Behaviour::Answer => Ok(format!("summary of {deal_id}")),
-            Behaviour::Fail => Err(SourceError::Upstream("500 from the action".into())),
-            Behaviour::Throttle(times, retry_after) => {
-                if self.throttled.fetch_add(1, Ordering::SeqCst) < times {
-                    Err(SourceError::Throttled { retry_after })
-                } else {
-                    Ok(format!("summary of {deal_id}"))
-                }
-            }
-        }
-    }
-    async fn search_customers(&self, _: &str, _: u8) -> Result<Vec<CustomerRef>, SourceError> {
-        unreachable!("the broker only asks for summaries")
-    }
-    async fn stats(&self) -> Result<SourceStats, SourceError> {
-        unreachable!("the broker only asks for summaries")
-    }
-}
+use crate::shared_cache::{CacheKey, SharedCache, SharedCacheOptions};
 
 fn settings() -> SummarySettings {
     SummarySettings {
@@ -376,6 +288,34 @@ async fn two_instances_sharing_a_cache_summarize_a_deal_once() {
     assert_eq!(states(&from_a), [SummaryState::Ready, SummaryState::Ready]);
     assert_eq!(from_a, from_b);
     assert_eq!(source.calls().len(), 2);
+}
+
+#[tokio::test]
+async fn the_claim_of_an_instance_that_died_expires_and_another_takes_over() {
+    let source = FakeSales::new(0);
+    let cache = memory();
+    let broker = broker_with(&source, &cache, settings());
+    let scope = CallerScope::app();
+    let deals = [deal(1, "a")];
+    // A claim as a crashed instance leaves it: nobody will store a result or release it.
+    let claim = CacheKey::new(
+        "summary-claim",
+        &["app", &Guid::from_u128(1).to_string(), "a"],
+    );
+    assert!(
+        cache
+            .set_if_absent(&claim, b"dead", Duration::from_millis(300))
+            .await
+    );
+
+    let started = tokio::time::Instant::now();
+    let done = broker.wait_for_all(&scope, &deals, LONG).await;
+    assert_eq!(done[0].state, SummaryState::Ready);
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "waited for the claim"
+    );
+    assert_eq!(source.calls().len(), 1);
 }
 
 #[test]
