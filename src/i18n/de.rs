@@ -1,10 +1,6 @@
 //! German.
 
-use dealpane_contract::GuidError;
-
-use super::{Lang, Phrases, Strings};
-use crate::config::WidgetConfigError;
-use crate::context::{ContextError, QUERY_MAX_BYTES};
+use super::{Lang, Plurals, Strings, Templates};
 use crate::format::{Age, CloseTiming};
 
 pub static STRINGS: Strings = Strings {
@@ -88,22 +84,49 @@ pub static STRINGS: Strings = Strings {
     customer_search_start: "Suchen Sie oben einen Kunden, um seine offenen Verkaufschancen zu sehen.",
     customer_account: "Firma",
     customer_contact: "Kontakt",
-    phrases: Phrases {
+    templates: Templates {
+        filtered_count: "{shown} von {total} Verkaufschancen",
+        open_in_sales_label: "{name} in Sales öffnen {new_tab}",
+        chart_currency_note: "Beträge in {currency}; Verkaufschancen in anderen Währungen fehlen im Diagramm.",
+        no_customers: "Kein Kunde passt zu „{query}“",
+        no_search_results: "Keine Verkaufschance passt zu „{query}“",
+        timed_out: "Der Dienst hat nicht innerhalb von {seconds} Sekunden geantwortet",
+        try_again_in: "Versuchen Sie es in {seconds} Sekunden erneut.",
+        guid_empty: "der Wert ist leer",
+        guid_too_long: "der Wert ist {n} Zeichen lang; eine GUID hat höchstens 48",
+        guid_bad_encoding: "die Prozentkodierung ist fehlerhaft",
+        guid_unbalanced_braces: "eine geschweifte Klammer ist nicht geschlossen oder nicht geöffnet",
+        guid_wrong_digit_count: "der Wert hat {n} Hexadezimalziffern; eine GUID hat 32",
+        guid_invalid_character: "der Wert enthält '{c}', keine Hexadezimalziffer",
+        guid_misplaced_hyphens: "die Bindestriche stehen falsch; eine GUID hat 8-4-4-4-12 Ziffern",
+        check_data: "Prüfen Sie den Parameter „data“ der Anwendungsregistervorlage",
+        url_too_long: "Die Adresse des Bereichs ist zu lang",
+        url_too_long_hint: "Sie hat {length} Bytes; der Bereich liest höchstens {max}. Übergeben Sie im Parameter „data“ der Registervorlage nur customerId, customerName und customerType.",
+        unfilled: "Der Arbeitsbereich hat {parameter} nicht ausgefüllt",
+        unfilled_hint: "{check_data}: Der Platzhalter {slug} hat in dieser Sitzung keinen Wert.",
+        invalid_guid: "{parameter} ist keine gültige GUID",
+        invalid_guid_hint: "{parameter}: {reason}. {check_data}, z. B. customerId={anchor._customerid_value}.",
+        conflict: "{parameter} ist zweimal mit verschiedenen Werten angegeben",
+        conflict_hint: "Geben Sie den Wert nur einmal an: in der Adresse oder im Parameter „data“, nicht in beiden.",
+        name_too_long: "customerName ist zu lang",
+        name_too_long_hint: "Ein Kundenname hat höchstens {max} Zeichen. {check_data}: customerName sollte der Platzhalter für den Kundennamen sein.",
+        invalid_type: "customerType „{value}“ ist unbekannt",
+        invalid_type_hint: "Verwenden Sie account oder contact, oder lassen Sie customerType weg.",
+        bad_data: "Der Parameter „data“ ist kein gültiges JSON",
+        bad_data_hint: "{reason}. {check_data}, oder übergeben Sie eine Abfragezeichenfolge wie customerId=…&customerName=…",
+        config_bad_json: "Die Konfigurationsdatei des Bereichs ist nicht lesbar",
+        config_bad_json_hint: "{reason}. Korrigieren Sie das JSON oder entfernen Sie die Datei, um die Standardwerte zu verwenden.",
+        config_timeout: "requestTimeoutMs liegt außerhalb des zulässigen Bereichs",
+        config_timeout_hint: "Der Wert ist {value}; verwenden Sie {min} bis {max} Millisekunden.",
+        config_api_base: "apiBase ist nicht verwendbar",
+        config_api_base_hint: "„{value}“ ist weder ein Pfad wie /api noch eine http(s)-URL.",
+    },
+    plurals: Plurals {
         open_deals,
-        filtered_count,
+        customers_found,
         ago,
         updated_ago,
         close_timing,
-        open_in_sales_label,
-        chart_currency_note,
-        customers_found,
-        no_customers,
-        no_search_results,
-        timed_out,
-        try_again_in,
-        guid_reason,
-        context_error,
-        config_error,
     },
 };
 
@@ -112,10 +135,6 @@ fn open_deals(count: usize) -> String {
         1 => "1 offene Verkaufschance".to_owned(),
         n => format!("{n} offene Verkaufschancen"),
     }
-}
-
-fn filtered_count(shown: usize, total: usize) -> String {
-    format!("{shown} von {total} Verkaufschancen")
 }
 
 fn ago(age: Age) -> String {
@@ -145,106 +164,9 @@ fn close_timing(timing: CloseTiming) -> String {
     }
 }
 
-fn open_in_sales_label(deal_name: &str) -> String {
-    format!("{deal_name} in Sales öffnen {}", STRINGS.opens_in_new_tab)
-}
-
-fn chart_currency_note(currency: &str) -> String {
-    format!("Beträge in {currency}; Verkaufschancen in anderen Währungen fehlen im Diagramm.")
-}
-
 fn customers_found(count: usize) -> String {
     match count {
         1 => "1 Kunde gefunden".to_owned(),
         n => format!("{n} Kunden gefunden"),
-    }
-}
-
-fn no_customers(query: &str) -> String {
-    format!("Kein Kunde passt zu „{query}“")
-}
-
-fn no_search_results(query: &str) -> String {
-    format!("Keine Verkaufschance passt zu „{query}“")
-}
-
-fn timed_out(seconds: u32) -> String {
-    format!("Der Dienst hat nicht innerhalb von {seconds} Sekunden geantwortet")
-}
-
-fn try_again_in(seconds: u32) -> String {
-    format!("Versuchen Sie es in {seconds} Sekunden erneut.")
-}
-
-fn guid_reason(reason: &GuidError) -> String {
-    match reason {
-        GuidError::Empty => "der Wert ist leer".to_owned(),
-        GuidError::TooLong(n) => {
-            format!("der Wert ist {n} Zeichen lang; eine GUID hat höchstens 48")
-        }
-        GuidError::BadEncoding => "die Prozentkodierung ist fehlerhaft".to_owned(),
-        GuidError::UnbalancedBraces => {
-            "eine geschweifte Klammer ist nicht geschlossen oder nicht geöffnet".to_owned()
-        }
-        GuidError::WrongDigitCount(n) => {
-            format!("der Wert hat {n} Hexadezimalziffern; eine GUID hat 32")
-        }
-        GuidError::InvalidCharacter(c) => {
-            format!("der Wert enthält '{c}', keine Hexadezimalziffer")
-        }
-        GuidError::MisplacedHyphens => {
-            "die Bindestriche stehen falsch; eine GUID hat 8-4-4-4-12 Ziffern".to_owned()
-        }
-    }
-}
-
-fn context_error(error: &ContextError) -> (String, String) {
-    let check_data = "Prüfen Sie den Parameter „data“ der Anwendungsregistervorlage";
-    match error {
-        ContextError::TooLong { length } => (
-            "Die Adresse des Bereichs ist zu lang".to_owned(),
-            format!("Sie hat {length} Bytes; der Bereich liest höchstens {QUERY_MAX_BYTES}. Übergeben Sie im Parameter „data“ der Registervorlage nur customerId, customerName und customerType."),
-        ),
-        ContextError::Unfilled { parameter, slug } => (
-            format!("Der Arbeitsbereich hat {parameter} nicht ausgefüllt"),
-            format!("{check_data}: Der Platzhalter {slug} hat in dieser Sitzung keinen Wert."),
-        ),
-        ContextError::InvalidGuid { parameter, reason } => (
-            format!("{parameter} ist keine gültige GUID"),
-            format!("{parameter}: {}. {check_data}, z. B. customerId={{anchor._customerid_value}}.", guid_reason(reason)),
-        ),
-        ContextError::Conflict { parameter } => (
-            format!("{parameter} ist zweimal mit verschiedenen Werten angegeben"),
-            "Geben Sie den Wert nur einmal an: in der Adresse oder im Parameter „data“, nicht in beiden.".to_owned(),
-        ),
-        ContextError::NameTooLong { max } => (
-            "customerName ist zu lang".to_owned(),
-            format!("Ein Kundenname hat höchstens {max} Zeichen. {check_data}: customerName sollte der Platzhalter für den Kundennamen sein."),
-        ),
-        ContextError::InvalidType { value } => (
-            format!("customerType „{value}“ ist unbekannt"),
-            "Verwenden Sie account oder contact, oder lassen Sie customerType weg.".to_owned(),
-        ),
-        ContextError::BadData { reason } => (
-            "Der Parameter „data“ ist kein gültiges JSON".to_owned(),
-            format!("{reason}. {check_data}, oder übergeben Sie eine Abfragezeichenfolge wie customerId=…&customerName=…"),
-        ),
-    }
-}
-
-fn config_error(error: &WidgetConfigError) -> (String, String) {
-    match error {
-        WidgetConfigError::BadJson { reason } => (
-            "Die Konfigurationsdatei des Bereichs ist nicht lesbar".to_owned(),
-            format!("{reason}. Korrigieren Sie das JSON oder entfernen Sie die Datei, um die Standardwerte zu verwenden."),
-        ),
-        WidgetConfigError::TimeoutOutOfRange { value, min, max } => (
-            "requestTimeoutMs liegt außerhalb des zulässigen Bereichs".to_owned(),
-            format!("Der Wert ist {value}; verwenden Sie {min} bis {max} Millisekunden."),
-        ),
-        WidgetConfigError::BadApiBase { value } => (
-            "apiBase ist nicht verwendbar".to_owned(),
-            format!("„{value}“ ist weder ein Pfad wie /api noch eine http(s)-URL."),
-        ),
     }
 }

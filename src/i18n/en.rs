@@ -1,10 +1,6 @@
 //! English.
 
-use dealpane_contract::GuidError;
-
-use super::{Lang, Phrases, Strings};
-use crate::config::WidgetConfigError;
-use crate::context::{ContextError, QUERY_MAX_BYTES};
+use super::{Lang, Plurals, Strings, Templates};
 use crate::format::{Age, CloseTiming};
 
 pub static STRINGS: Strings = Strings {
@@ -88,22 +84,49 @@ pub static STRINGS: Strings = Strings {
     customer_search_start: "Find a customer above to see their open deals.",
     customer_account: "Account",
     customer_contact: "Contact",
-    phrases: Phrases {
+    templates: Templates {
+        filtered_count: "{shown} of {total} deals",
+        open_in_sales_label: "Open {name} in Sales {new_tab}",
+        chart_currency_note: "Amounts in {currency}; deals in other currencies are not charted.",
+        no_customers: "No customer matches “{query}”",
+        no_search_results: "No deals match “{query}”",
+        timed_out: "The deals service did not answer within {seconds} seconds",
+        try_again_in: "Try again in {seconds} seconds.",
+        guid_empty: "the value is empty",
+        guid_too_long: "the value is {n} characters long; a GUID has at most 48",
+        guid_bad_encoding: "its percent-encoding is broken",
+        guid_unbalanced_braces: "it has an opening brace without a closing one, or the reverse",
+        guid_wrong_digit_count: "it has {n} hex digits; a GUID has 32",
+        guid_invalid_character: "it contains '{c}', which is not a hex digit",
+        guid_misplaced_hyphens: "its hyphens are misplaced; a GUID has 8-4-4-4-12 digits",
+        check_data: "Check the application tab template's data parameter",
+        url_too_long: "The pane's address is too long",
+        url_too_long_hint: "It has {length} bytes; the pane reads at most {max}. Pass only customerId, customerName and customerType in the tab template's data parameter.",
+        unfilled: "The workspace did not fill {parameter}",
+        unfilled_hint: "{check_data}: the slug {slug} has no value for this session.",
+        invalid_guid: "{parameter} is not a valid GUID",
+        invalid_guid_hint: "{parameter}: {reason}. {check_data}, e.g. customerId={anchor._customerid_value}.",
+        conflict: "{parameter} is given twice with different values",
+        conflict_hint: "Give it once: in the address or inside the data parameter, not both.",
+        name_too_long: "customerName is too long",
+        name_too_long_hint: "A customer name has at most {max} characters. {check_data}: customerName should be the customer's name slug.",
+        invalid_type: "customerType “{value}” is not known",
+        invalid_type_hint: "Use account or contact, or leave customerType out.",
+        bad_data: "The data parameter is not valid JSON",
+        bad_data_hint: "{reason}. {check_data}, or pass a query string such as customerId=…&customerName=…",
+        config_bad_json: "The pane's configuration file can't be read",
+        config_bad_json_hint: "{reason}. Fix the JSON, or remove the file to use the defaults.",
+        config_timeout: "requestTimeoutMs is out of range",
+        config_timeout_hint: "It is {value}; use a value from {min} to {max} milliseconds.",
+        config_api_base: "apiBase can't be used",
+        config_api_base_hint: "“{value}” is neither a path such as /api nor an http(s) URL.",
+    },
+    plurals: Plurals {
         open_deals,
-        filtered_count,
+        customers_found,
         ago,
         updated_ago,
         close_timing,
-        open_in_sales_label,
-        chart_currency_note,
-        customers_found,
-        no_customers,
-        no_search_results,
-        timed_out,
-        try_again_in,
-        guid_reason,
-        context_error,
-        config_error,
     },
 };
 
@@ -112,10 +135,6 @@ fn open_deals(count: usize) -> String {
         1 => "1 open deal".to_owned(),
         n => format!("{n} open deals"),
     }
-}
-
-fn filtered_count(shown: usize, total: usize) -> String {
-    format!("{shown} of {total} deals")
 }
 
 fn ago(age: Age) -> String {
@@ -142,100 +161,9 @@ fn close_timing(timing: CloseTiming) -> String {
     }
 }
 
-fn open_in_sales_label(deal_name: &str) -> String {
-    format!("Open {deal_name} in Sales {}", STRINGS.opens_in_new_tab)
-}
-
-fn chart_currency_note(currency: &str) -> String {
-    format!("Amounts in {currency}; deals in other currencies are not charted.")
-}
-
 fn customers_found(count: usize) -> String {
     match count {
         1 => "1 customer found".to_owned(),
         n => format!("{n} customers found"),
-    }
-}
-
-fn no_customers(query: &str) -> String {
-    format!("No customer matches “{query}”")
-}
-
-fn no_search_results(query: &str) -> String {
-    format!("No deals match “{query}”")
-}
-
-fn timed_out(seconds: u32) -> String {
-    format!("The deals service did not answer within {seconds} seconds")
-}
-
-fn try_again_in(seconds: u32) -> String {
-    format!("Try again in {seconds} seconds.")
-}
-
-fn guid_reason(reason: &GuidError) -> String {
-    match reason {
-        GuidError::Empty => "the value is empty".to_owned(),
-        GuidError::TooLong(n) => format!("the value is {n} characters long; a GUID has at most 48"),
-        GuidError::BadEncoding => "its percent-encoding is broken".to_owned(),
-        GuidError::UnbalancedBraces => {
-            "it has an opening brace without a closing one, or the reverse".to_owned()
-        }
-        GuidError::WrongDigitCount(n) => format!("it has {n} hex digits; a GUID has 32"),
-        GuidError::InvalidCharacter(c) => format!("it contains '{c}', which is not a hex digit"),
-        GuidError::MisplacedHyphens => {
-            "its hyphens are misplaced; a GUID has 8-4-4-4-12 digits".to_owned()
-        }
-    }
-}
-
-fn context_error(error: &ContextError) -> (String, String) {
-    let check_data = "Check the application tab template's data parameter";
-    match error {
-        ContextError::TooLong { length } => (
-            "The pane's address is too long".to_owned(),
-            format!("It has {length} bytes; the pane reads at most {QUERY_MAX_BYTES}. Pass only customerId, customerName and customerType in the tab template's data parameter."),
-        ),
-        ContextError::Unfilled { parameter, slug } => (
-            format!("The workspace did not fill {parameter}"),
-            format!("{check_data}: the slug {slug} has no value for this session."),
-        ),
-        ContextError::InvalidGuid { parameter, reason } => (
-            format!("{parameter} is not a valid GUID"),
-            format!("{parameter}: {}. {check_data}, e.g. customerId={{anchor._customerid_value}}.", guid_reason(reason)),
-        ),
-        ContextError::Conflict { parameter } => (
-            format!("{parameter} is given twice with different values"),
-            "Give it once: in the address or inside the data parameter, not both.".to_owned(),
-        ),
-        ContextError::NameTooLong { max } => (
-            "customerName is too long".to_owned(),
-            format!("A customer name has at most {max} characters. {check_data}: customerName should be the customer's name slug."),
-        ),
-        ContextError::InvalidType { value } => (
-            format!("customerType “{value}” is not known"),
-            "Use account or contact, or leave customerType out.".to_owned(),
-        ),
-        ContextError::BadData { reason } => (
-            "The data parameter is not valid JSON".to_owned(),
-            format!("{reason}. {check_data}, or pass a query string such as customerId=…&customerName=…"),
-        ),
-    }
-}
-
-fn config_error(error: &WidgetConfigError) -> (String, String) {
-    match error {
-        WidgetConfigError::BadJson { reason } => (
-            "The pane's configuration file can't be read".to_owned(),
-            format!("{reason}. Fix the JSON, or remove the file to use the defaults."),
-        ),
-        WidgetConfigError::TimeoutOutOfRange { value, min, max } => (
-            "requestTimeoutMs is out of range".to_owned(),
-            format!("It is {value}; use a value from {min} to {max} milliseconds."),
-        ),
-        WidgetConfigError::BadApiBase { value } => (
-            "apiBase can't be used".to_owned(),
-            format!("“{value}” is neither a path such as /api nor an http(s) URL."),
-        ),
     }
 }

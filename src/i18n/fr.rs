@@ -1,10 +1,6 @@
 //! French.
 
-use dealpane_contract::GuidError;
-
-use super::{Lang, Phrases, Strings};
-use crate::config::WidgetConfigError;
-use crate::context::{ContextError, QUERY_MAX_BYTES};
+use super::{Lang, Plurals, Strings, Templates};
 use crate::format::{Age, CloseTiming};
 
 pub static STRINGS: Strings = Strings {
@@ -88,22 +84,49 @@ pub static STRINGS: Strings = Strings {
     customer_search_start: "Recherchez un client ci-dessus pour voir ses opportunités ouvertes.",
     customer_account: "Compte",
     customer_contact: "Contact",
-    phrases: Phrases {
+    templates: Templates {
+        filtered_count: "{shown} sur {total} opportunités",
+        open_in_sales_label: "Ouvrir {name} dans Sales {new_tab}",
+        chart_currency_note: "Montants en {currency} ; les opportunités dans d’autres devises ne sont pas représentées.",
+        no_customers: "Aucun client ne correspond à « {query} »",
+        no_search_results: "Aucune opportunité ne correspond à « {query} »",
+        timed_out: "Le service n’a pas répondu en {seconds} secondes",
+        try_again_in: "Réessayez dans {seconds} secondes.",
+        guid_empty: "la valeur est vide",
+        guid_too_long: "la valeur compte {n} caractères ; un GUID en a au plus 48",
+        guid_bad_encoding: "son encodage en pourcentage est incorrect",
+        guid_unbalanced_braces: "une accolade ouvrante n’a pas de fermante, ou l’inverse",
+        guid_wrong_digit_count: "elle contient {n} chiffres hexadécimaux ; un GUID en a 32",
+        guid_invalid_character: "elle contient '{c}', qui n’est pas un chiffre hexadécimal",
+        guid_misplaced_hyphens: "ses tirets sont mal placés ; un GUID a 8-4-4-4-12 chiffres",
+        check_data: "Vérifiez le paramètre data du modèle d’onglet d’application",
+        url_too_long: "L’adresse du volet est trop longue",
+        url_too_long_hint: "Elle compte {length} octets ; le volet en lit au plus {max}. Ne passez que customerId, customerName et customerType dans le paramètre data du modèle d’onglet.",
+        unfilled: "L’espace de travail n’a pas renseigné {parameter}",
+        unfilled_hint: "{check_data} : le slug {slug} n’a pas de valeur pour cette session.",
+        invalid_guid: "{parameter} n’est pas un GUID valide",
+        invalid_guid_hint: "{parameter} : {reason}. {check_data}, par exemple customerId={anchor._customerid_value}.",
+        conflict: "{parameter} est indiqué deux fois avec des valeurs différentes",
+        conflict_hint: "Indiquez-le une seule fois : dans l’adresse ou dans le paramètre data, pas les deux.",
+        name_too_long: "customerName est trop long",
+        name_too_long_hint: "Un nom de client compte au plus {max} caractères. {check_data} : customerName doit être le slug du nom du client.",
+        invalid_type: "customerType « {value} » est inconnu",
+        invalid_type_hint: "Utilisez account ou contact, ou omettez customerType.",
+        bad_data: "Le paramètre data n’est pas du JSON valide",
+        bad_data_hint: "{reason}. {check_data}, ou passez une chaîne de requête comme customerId=…&customerName=…",
+        config_bad_json: "Le fichier de configuration du volet est illisible",
+        config_bad_json_hint: "{reason}. Corrigez le JSON ou supprimez le fichier pour utiliser les valeurs par défaut.",
+        config_timeout: "requestTimeoutMs est hors limites",
+        config_timeout_hint: "La valeur est {value} ; utilisez de {min} à {max} millisecondes.",
+        config_api_base: "apiBase est inutilisable",
+        config_api_base_hint: "« {value} » n’est ni un chemin comme /api ni une URL http(s).",
+    },
+    plurals: Plurals {
         open_deals,
-        filtered_count,
+        customers_found,
         ago,
         updated_ago,
         close_timing,
-        open_in_sales_label,
-        chart_currency_note,
-        customers_found,
-        no_customers,
-        no_search_results,
-        timed_out,
-        try_again_in,
-        guid_reason,
-        context_error,
-        config_error,
     },
 };
 
@@ -112,10 +135,6 @@ fn open_deals(count: usize) -> String {
         n @ (0 | 1) => format!("{n} opportunité ouverte"),
         n => format!("{n} opportunités ouvertes"),
     }
-}
-
-fn filtered_count(shown: usize, total: usize) -> String {
-    format!("{shown} sur {total} opportunités")
 }
 
 fn ago(age: Age) -> String {
@@ -142,106 +161,9 @@ fn close_timing(timing: CloseTiming) -> String {
     }
 }
 
-fn open_in_sales_label(deal_name: &str) -> String {
-    format!("Ouvrir {deal_name} dans Sales {}", STRINGS.opens_in_new_tab)
-}
-
-fn chart_currency_note(currency: &str) -> String {
-    format!("Montants en {currency} ; les opportunités dans d’autres devises ne sont pas représentées.")
-}
-
 fn customers_found(count: usize) -> String {
     match count {
         n @ (0 | 1) => format!("{n} client trouvé"),
         n => format!("{n} clients trouvés"),
-    }
-}
-
-fn no_customers(query: &str) -> String {
-    format!("Aucun client ne correspond à « {query} »")
-}
-
-fn no_search_results(query: &str) -> String {
-    format!("Aucune opportunité ne correspond à « {query} »")
-}
-
-fn timed_out(seconds: u32) -> String {
-    format!("Le service n’a pas répondu en {seconds} secondes")
-}
-
-fn try_again_in(seconds: u32) -> String {
-    format!("Réessayez dans {seconds} secondes.")
-}
-
-fn guid_reason(reason: &GuidError) -> String {
-    match reason {
-        GuidError::Empty => "la valeur est vide".to_owned(),
-        GuidError::TooLong(n) => {
-            format!("la valeur compte {n} caractères ; un GUID en a au plus 48")
-        }
-        GuidError::BadEncoding => "son encodage en pourcentage est incorrect".to_owned(),
-        GuidError::UnbalancedBraces => {
-            "une accolade ouvrante n’a pas de fermante, ou l’inverse".to_owned()
-        }
-        GuidError::WrongDigitCount(n) => {
-            format!("elle contient {n} chiffres hexadécimaux ; un GUID en a 32")
-        }
-        GuidError::InvalidCharacter(c) => {
-            format!("elle contient '{c}', qui n’est pas un chiffre hexadécimal")
-        }
-        GuidError::MisplacedHyphens => {
-            "ses tirets sont mal placés ; un GUID a 8-4-4-4-12 chiffres".to_owned()
-        }
-    }
-}
-
-fn context_error(error: &ContextError) -> (String, String) {
-    let check_data = "Vérifiez le paramètre data du modèle d’onglet d’application";
-    match error {
-        ContextError::TooLong { length } => (
-            "L’adresse du volet est trop longue".to_owned(),
-            format!("Elle compte {length} octets ; le volet en lit au plus {QUERY_MAX_BYTES}. Ne passez que customerId, customerName et customerType dans le paramètre data du modèle d’onglet."),
-        ),
-        ContextError::Unfilled { parameter, slug } => (
-            format!("L’espace de travail n’a pas renseigné {parameter}"),
-            format!("{check_data} : le slug {slug} n’a pas de valeur pour cette session."),
-        ),
-        ContextError::InvalidGuid { parameter, reason } => (
-            format!("{parameter} n’est pas un GUID valide"),
-            format!("{parameter} : {}. {check_data}, par exemple customerId={{anchor._customerid_value}}.", guid_reason(reason)),
-        ),
-        ContextError::Conflict { parameter } => (
-            format!("{parameter} est indiqué deux fois avec des valeurs différentes"),
-            "Indiquez-le une seule fois : dans l’adresse ou dans le paramètre data, pas les deux.".to_owned(),
-        ),
-        ContextError::NameTooLong { max } => (
-            "customerName est trop long".to_owned(),
-            format!("Un nom de client compte au plus {max} caractères. {check_data} : customerName doit être le slug du nom du client."),
-        ),
-        ContextError::InvalidType { value } => (
-            format!("customerType « {value} » est inconnu"),
-            "Utilisez account ou contact, ou omettez customerType.".to_owned(),
-        ),
-        ContextError::BadData { reason } => (
-            "Le paramètre data n’est pas du JSON valide".to_owned(),
-            format!("{reason}. {check_data}, ou passez une chaîne de requête comme customerId=…&customerName=…"),
-        ),
-    }
-}
-
-fn config_error(error: &WidgetConfigError) -> (String, String) {
-    match error {
-        WidgetConfigError::BadJson { reason } => (
-            "Le fichier de configuration du volet est illisible".to_owned(),
-            format!("{reason}. Corrigez le JSON ou supprimez le fichier pour utiliser les valeurs par défaut."),
-        ),
-        WidgetConfigError::TimeoutOutOfRange { value, min, max } => (
-            "requestTimeoutMs est hors limites".to_owned(),
-            format!("La valeur est {value} ; utilisez de {min} à {max} millisecondes."),
-        ),
-        WidgetConfigError::BadApiBase { value } => (
-            "apiBase est inutilisable".to_owned(),
-            format!("« {value} » n’est ni un chemin comme /api ni une URL http(s)."),
-        ),
     }
 }

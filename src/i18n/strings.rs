@@ -1,14 +1,12 @@
 //! The `Strings` type: what every language file fills in.
 
-use dealpane_contract::{CustomerType, ForecastCategory, GuidError};
+use dealpane_contract::{CustomerType, ForecastCategory};
 
 use super::Lang;
-use crate::config::WidgetConfigError;
-use crate::context::ContextError;
 use crate::format::{Age, CloseTiming};
 
 /// The words of one language. Fixed texts are fields; texts with numbers or names are methods
-/// that call the language's [`Phrases`].
+/// that fill the language's [`Templates`] or call its [`Plurals`].
 #[derive(Debug)]
 pub struct Strings {
     pub lang: Lang,
@@ -111,61 +109,168 @@ pub struct Strings {
     pub customer_search_start: &'static str,
     pub customer_account: &'static str,
     pub customer_contact: &'static str,
-    pub phrases: Phrases,
+    /// Texts with names or numbers in them, as templates.
+    pub templates: Templates,
+    /// Texts whose words change with a number: the language's grammar.
+    pub plurals: Plurals,
 }
 
-/// Declares [`Phrases`] and, for each phrase, the [`Strings`] method that says it.
-macro_rules! phrases {
-    ($($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $out:ty;)+) => {
-        /// A language's texts with numbers or names in them: one function each, so a language
-        /// file holds its grammar (plurals, word order) next to its words.
-        #[derive(Debug)]
-        pub struct Phrases {
-            $($(#[$doc])* pub $name: fn($($ty),*) -> $out,)+
-        }
-
-        impl Strings {
-            $($(#[$doc])* pub fn $name(&self, $($arg: $ty),*) -> $out {
-                (self.phrases.$name)($($arg),*)
-            })+
-        }
-    };
+/// Texts with `{name}` placeholders, filled by [`fill`]. A language orders the placeholders
+/// as its grammar wants; a `{…}` that is not a placeholder stays as written.
+#[derive(Debug)]
+pub struct Templates {
+    /// `{shown}`, `{total}`: "3 of 7 deals", the search box's live count.
+    pub filtered_count: &'static str,
+    /// `{name}`, `{new_tab}`: the accessible name of a deal's "Open in Sales" link.
+    pub open_in_sales_label: &'static str,
+    /// `{currency}`: under the chart when deals in other currencies are left out of it.
+    pub chart_currency_note: &'static str,
+    /// `{query}`: "No customer matches “x”".
+    pub no_customers: &'static str,
+    /// `{query}`: "No deals match “espresso”".
+    pub no_search_results: &'static str,
+    /// `{seconds}`: the title when the pane's own request timed out.
+    pub timed_out: &'static str,
+    /// `{seconds}`: a 429's "Try again in 30 seconds."
+    pub try_again_in: &'static str,
+    // Why a GUID was refused, as a clause; `{n}` a count, `{c}` a character.
+    pub guid_empty: &'static str,
+    pub guid_too_long: &'static str,
+    pub guid_bad_encoding: &'static str,
+    pub guid_unbalanced_braces: &'static str,
+    pub guid_wrong_digit_count: &'static str,
+    pub guid_invalid_character: &'static str,
+    pub guid_misplaced_hyphens: &'static str,
+    // An unusable URL, for an admin: (title, what to do). `{check_data}` is the next field.
+    pub check_data: &'static str,
+    /// `{length}`, `{max}` (bytes).
+    pub url_too_long: &'static str,
+    pub url_too_long_hint: &'static str,
+    /// `{parameter}`, `{slug}`.
+    pub unfilled: &'static str,
+    pub unfilled_hint: &'static str,
+    /// `{parameter}`, `{reason}` (a GUID reason).
+    pub invalid_guid: &'static str,
+    pub invalid_guid_hint: &'static str,
+    /// `{parameter}`.
+    pub conflict: &'static str,
+    pub conflict_hint: &'static str,
+    /// `{max}` (characters).
+    pub name_too_long: &'static str,
+    pub name_too_long_hint: &'static str,
+    /// `{value}`.
+    pub invalid_type: &'static str,
+    pub invalid_type_hint: &'static str,
+    /// `{reason}` (the JSON parser's words).
+    pub bad_data: &'static str,
+    pub bad_data_hint: &'static str,
+    // An unusable config.json, for an admin: (title, what to do).
+    /// `{reason}`.
+    pub config_bad_json: &'static str,
+    pub config_bad_json_hint: &'static str,
+    /// `{value}`, `{min}`, `{max}` (milliseconds).
+    pub config_timeout: &'static str,
+    pub config_timeout_hint: &'static str,
+    /// `{value}`.
+    pub config_api_base: &'static str,
+    pub config_api_base_hint: &'static str,
 }
 
-phrases! {
+/// A language's texts whose words change with a number (plurals, "just now"): one function
+/// each, so a language file holds its grammar next to its words.
+#[derive(Debug)]
+pub struct Plurals {
     /// "1 open deal", "3 open deals".
-    open_deals(count: usize) -> String;
-    /// "3 of 7 deals": the search box's live count.
-    filtered_count(shown: usize, total: usize) -> String;
-    /// "2 min ago", "3 days ago".
-    ago(age: Age) -> String;
-    /// "Updated 2 min ago".
-    updated_ago(age: Age) -> String;
-    /// "today", "in 12 days", "overdue by 3 days" (next to the close date).
-    close_timing(timing: CloseTiming) -> String;
-    /// The accessible name of a deal's "Open in Sales" link.
-    open_in_sales_label(deal_name: &str) -> String;
-    /// Under the chart when deals in other currencies are left out of it.
-    chart_currency_note(currency: &str) -> String;
+    pub open_deals: fn(usize) -> String,
     /// "3 customers found".
-    customers_found(count: usize) -> String;
-    /// "No customer matches “x”".
-    no_customers(query: &str) -> String;
-    /// "No deals match “espresso”".
-    no_search_results(query: &str) -> String;
-    /// The title when the pane's own request timed out after so many seconds.
-    timed_out(seconds: u32) -> String;
-    /// A 429's "Try again in 30 seconds."
-    try_again_in(seconds: u32) -> String;
-    /// Why a GUID was refused, as a clause.
-    guid_reason(reason: &GuidError) -> String;
-    /// (title, what to do) for an admin when the pane's URL cannot be used.
-    context_error(error: &ContextError) -> (String, String);
-    /// (title, what to do) for an admin when the pane's configuration file cannot be used.
-    config_error(error: &WidgetConfigError) -> (String, String);
+    pub customers_found: fn(usize) -> String,
+    /// "2 min ago", "3 days ago".
+    pub ago: fn(Age) -> String,
+    /// "Updated 2 min ago".
+    pub updated_ago: fn(Age) -> String,
+    /// "today", "in 12 days", "overdue by 3 days" (next to the close date).
+    pub close_timing: fn(CloseTiming) -> String,
+}
+
+/// `template` with each `{name}` of `args` replaced by its value, in one pass (a value that
+/// holds braces is not read again). Other braces stay as written.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            args.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value, close))
+        });
+        match value {
+            Some((value, close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 impl Strings {
+    pub fn open_deals(&self, count: usize) -> String {
+        (self.plurals.open_deals)(count)
+    }
+
+    pub fn customers_found(&self, count: usize) -> String {
+        (self.plurals.customers_found)(count)
+    }
+
+    pub fn ago(&self, age: Age) -> String {
+        (self.plurals.ago)(age)
+    }
+
+    pub fn updated_ago(&self, age: Age) -> String {
+        (self.plurals.updated_ago)(age)
+    }
+
+    pub fn close_timing(&self, timing: CloseTiming) -> String {
+        (self.plurals.close_timing)(timing)
+    }
+
+    /// "3 of 7 deals".
+    pub fn filtered_count(&self, shown: usize, total: usize) -> String {
+        let (shown, total) = (shown.to_string(), total.to_string());
+        fill(
+            self.templates.filtered_count,
+            &[("shown", &shown), ("total", &total)],
+        )
+    }
+
+    pub fn open_in_sales_label(&self, deal_name: &str) -> String {
+        let args = [("name", deal_name), ("new_tab", self.opens_in_new_tab)];
+        fill(self.templates.open_in_sales_label, &args)
+    }
+
+    pub fn chart_currency_note(&self, currency: &str) -> String {
+        fill(
+            self.templates.chart_currency_note,
+            &[("currency", currency)],
+        )
+    }
+
+    pub fn no_customers(&self, query: &str) -> String {
+        fill(self.templates.no_customers, &[("query", query)])
+    }
+
+    pub fn no_search_results(&self, query: &str) -> String {
+        fill(self.templates.no_search_results, &[("query", query)])
+    }
+
     pub fn forecast(&self, category: ForecastCategory) -> &'static str {
         match category {
             ForecastCategory::Pipeline => self.forecast_pipeline,

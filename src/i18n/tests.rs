@@ -369,3 +369,52 @@ fn api_problems_and_timeouts() {
         assert!(strings(lang).timeout(20).0.contains("20"));
     }
 }
+
+#[test]
+fn templates_fill_their_placeholders_once_and_keep_other_braces() {
+    assert_eq!(fill("{a} and {b}", &[("a", "1"), ("b", "2")]), "1 and 2");
+    assert_eq!(fill("{a}{a}", &[("a", "x")]), "xx");
+    assert_eq!(
+        fill("{a}", &[("a", "{b}"), ("b", "no")]),
+        "{b}",
+        "values are not read again"
+    );
+    assert_eq!(
+        fill("e.g. id={anchor._customerid_value}.", &[("a", "x")]),
+        "e.g. id={anchor._customerid_value}."
+    );
+    assert_eq!(fill("open { and {a", &[("a", "x")]), "open { and {a");
+    assert_eq!(fill("", &[]), "");
+}
+
+#[test]
+fn every_template_names_only_its_own_placeholders() {
+    // A misspelt placeholder would reach the agent as `{…}`: each template's braces are known.
+    let known = [
+        "shown",
+        "total",
+        "name",
+        "new_tab",
+        "currency",
+        "query",
+        "seconds",
+        "n",
+        "c",
+        "check_data",
+        "length",
+        "max",
+        "parameter",
+        "slug",
+        "reason",
+        "value",
+        "min",
+        "anchor._customerid_value",
+    ];
+    for &lang in Lang::ALL {
+        let debug = format!("{:?}", strings(lang).templates);
+        for piece in debug.split('{').skip(2) {
+            let name = piece.split('}').next().unwrap_or("");
+            assert!(known.contains(&name), "{lang:?}: {{{name}}}");
+        }
+    }
+}
