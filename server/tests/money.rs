@@ -246,3 +246,31 @@ async fn the_not_found_detail_ends_with_one_period() {
         assert!(!detail.ends_with(".."), "{detail}");
     }
 }
+
+#[tokio::test]
+async fn a_store_written_before_base_values_is_generated_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sales.db");
+    // Schema 1 kept the currency's ISO code on the opportunity and no base value.
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             INSERT INTO store_meta VALUES ('created_on', '2026-11-01');
+             CREATE TABLE opportunity (opportunityid TEXT PRIMARY KEY, transactioncurrencyid TEXT);
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    let store = open(&path, 20);
+    assert!(store.info().generated_now);
+    let deals = store.open_deals(&adatum(), 10).await.unwrap();
+    assert_eq!(deals[0].value_base, usd(425_000.0));
+
+    // A file that is not a dealpane store is still refused.
+    let other = dir.path().join("other.db");
+    Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE notes (text TEXT); PRAGMA user_version = 1;")
+        .unwrap();
+    assert!(EmbeddedStore::open(&other, EmbeddedOptions::default()).is_err());
+}

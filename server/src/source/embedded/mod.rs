@@ -221,6 +221,21 @@ fn ensure_filled(
             generated_now: false,
         });
     }
+    let (version, tables) =
+        if (1..schema::SCHEMA_VERSION).contains(&version) && has_store_meta(&tx)? {
+            // An older dealpane store holds only generated rows (nothing is ever written to it),
+            // so it is generated again rather than refused: upgrading keeps working.
+            drop_all_tables(&tx)?;
+            tracing::info!(
+                path = %path.display(),
+                found = version,
+                expected = schema::SCHEMA_VERSION,
+                "the embedded Sales store was written by an older version; generating it again"
+            );
+            (0, 0)
+        } else {
+            (version, tables)
+        };
     if version != 0 || tables != 0 {
         return Err(foreign(version));
     }
@@ -252,6 +267,26 @@ fn ensure_filled(
         created_on: today,
         generated_now: true,
     })
+}
+
+fn has_store_meta(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<bool> {
+    tx.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'",
+        [],
+        |row| row.get::<_, i64>(0),
+    )
+    .map(|found| found == 1)
+}
+
+fn drop_all_tables(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    let names: Vec<String> = tx
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")?
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for name in names {
+        tx.execute_batch(&format!("DROP TABLE \"{}\";", name.replace('"', "\"\"")))?;
+    }
+    tx.pragma_update(None, "user_version", 0)
 }
 
 fn reader(path: &Path) -> rusqlite::Result<Connection> {
