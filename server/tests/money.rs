@@ -274,3 +274,30 @@ async fn a_store_written_before_base_values_is_generated_again() {
         .unwrap();
     assert!(EmbeddedStore::open(&other, EmbeddedOptions::default()).is_err());
 }
+
+#[tokio::test]
+async fn the_connector_definition_names_every_field_of_the_answer() {
+    let dirs = Dirs::new();
+    let server = serve(&dirs).await;
+    let doc: serde_json::Value = server.json("/api/swagger.json").await;
+    let answer: serde_json::Value = server
+        .json(&format!("/api/DealSummary?customerId={ADATUM_BANK_ID}"))
+        .await;
+    let definitions = &doc["definitions"];
+    for key in answer.as_object().unwrap().keys() {
+        assert!(
+            definitions["dealSummary"]["properties"][key].is_object(),
+            "the answer's {key} is in the connector's definition"
+        );
+    }
+    for key in answer["deals"][0].as_object().unwrap().keys() {
+        assert!(
+            definitions["deal"]["properties"][key].is_object(),
+            "a deal's {key} is in the connector's definition"
+        );
+    }
+    assert_eq!(
+        definitions["deal"]["properties"]["valueBase"]["$ref"],
+        "#/definitions/money"
+    );
+}

@@ -107,6 +107,7 @@ fn definitions() -> Value {
                 "deals": {"type": "array", "items": {"$ref": "#/definitions/deal"}},
                 "source": {"type": "string", "enum": ["embedded", "dataverse"]},
                 "generatedAt": {"type": "string", "format": "date-time"},
+                "baseCurrency": nullable(json!({"type": "string"})),
             }
         },
         "customer": {
@@ -128,6 +129,7 @@ fn definitions() -> Value {
                 "status": {"type": "string", "enum": ["open", "won", "lost"]},
                 "stage": nullable(json!({"type": "string"})),
                 "value": nullable(json!({"$ref": "#/definitions/money"})),
+                "valueBase": nullable(json!({"$ref": "#/definitions/money"})),
                 "probability": nullable(json!({"type": "integer", "format": "int32", "minimum": 0, "maximum": 100})),
                 "closeDate": nullable(json!({"type": "string", "format": "date"})),
                 "owner": nullable(json!({"type": "string"})),
