@@ -1,7 +1,7 @@
 //! German.
 
+use super::strings::one_is_1;
 use super::{Lang, Plurals, Strings, Templates};
-use crate::format::{Age, CloseTiming};
 
 pub static STRINGS: Strings = Strings {
     lang: Lang::De,
@@ -122,51 +122,17 @@ pub static STRINGS: Strings = Strings {
         config_api_base_hint: "„{value}“ ist weder ein Pfad wie /api noch eine http(s)-URL.",
     },
     plurals: Plurals {
-        open_deals,
-        customers_found,
-        ago,
-        updated_ago,
-        close_timing,
+        rule: one_is_1,
+        open_deals: &["{n} offene Verkaufschance", "{n} offene Verkaufschancen"],
+        customers_found: &["{n} Kunde gefunden", "{n} Kunden gefunden"],
+        just_now: "gerade eben",
+        minutes_ago: &["vor {n} Min."],
+        hours_ago: &["vor {n} Std."],
+        days_ago: &["vor {n} Tag", "vor {n} Tagen"],
+        updated: "Aktualisiert {ago}",
+        updated_just_now: "Gerade eben aktualisiert",
+        today: "heute",
+        in_days: &["in {n} Tag", "in {n} Tagen"],
+        overdue: &["{n} Tag überfällig", "{n} Tage überfällig"],
     },
 };
-
-fn open_deals(count: usize) -> String {
-    match count {
-        1 => "1 offene Verkaufschance".to_owned(),
-        n => format!("{n} offene Verkaufschancen"),
-    }
-}
-
-fn ago(age: Age) -> String {
-    match age {
-        Age::JustNow => "gerade eben".to_owned(),
-        Age::Minutes(n) => format!("vor {n} Min."),
-        Age::Hours(n) => format!("vor {n} Std."),
-        Age::Days(1) => "vor 1 Tag".to_owned(),
-        Age::Days(n) => format!("vor {n} Tagen"),
-    }
-}
-
-fn updated_ago(age: Age) -> String {
-    match age {
-        Age::JustNow => "Gerade eben aktualisiert".to_owned(),
-        age => format!("Aktualisiert {}", ago(age)),
-    }
-}
-
-fn close_timing(timing: CloseTiming) -> String {
-    match timing {
-        CloseTiming::Today => "heute".to_owned(),
-        CloseTiming::InDays(1) => "in 1 Tag".to_owned(),
-        CloseTiming::InDays(n) => format!("in {n} Tagen"),
-        CloseTiming::Overdue(1) => "1 Tag überfällig".to_owned(),
-        CloseTiming::Overdue(n) => format!("{n} Tage überfällig"),
-    }
-}
-
-fn customers_found(count: usize) -> String {
-    match count {
-        1 => "1 Kunde gefunden".to_owned(),
-        n => format!("{n} Kunden gefunden"),
-    }
-}

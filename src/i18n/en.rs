@@ -1,7 +1,7 @@
 //! English.
 
+use super::strings::one_is_1;
 use super::{Lang, Plurals, Strings, Templates};
-use crate::format::{Age, CloseTiming};
 
 pub static STRINGS: Strings = Strings {
     lang: Lang::En,
@@ -122,48 +122,17 @@ pub static STRINGS: Strings = Strings {
         config_api_base_hint: "“{value}” is neither a path such as /api nor an http(s) URL.",
     },
     plurals: Plurals {
-        open_deals,
-        customers_found,
-        ago,
-        updated_ago,
-        close_timing,
+        rule: one_is_1,
+        open_deals: &["{n} open deal", "{n} open deals"],
+        customers_found: &["{n} customer found", "{n} customers found"],
+        just_now: "just now",
+        minutes_ago: &["{n} min ago"],
+        hours_ago: &["{n} h ago"],
+        days_ago: &["{n} day ago", "{n} days ago"],
+        updated: "Updated {ago}",
+        updated_just_now: "Updated just now",
+        today: "today",
+        in_days: &["in {n} day", "in {n} days"],
+        overdue: &["overdue by {n} day", "overdue by {n} days"],
     },
 };
-
-fn open_deals(count: usize) -> String {
-    match count {
-        1 => "1 open deal".to_owned(),
-        n => format!("{n} open deals"),
-    }
-}
-
-fn ago(age: Age) -> String {
-    match age {
-        Age::JustNow => "just now".to_owned(),
-        Age::Minutes(n) => format!("{n} min ago"),
-        Age::Hours(n) => format!("{n} h ago"),
-        Age::Days(1) => "1 day ago".to_owned(),
-        Age::Days(n) => format!("{n} days ago"),
-    }
-}
-
-fn updated_ago(age: Age) -> String {
-    format!("Updated {}", ago(age))
-}
-
-fn close_timing(timing: CloseTiming) -> String {
-    match timing {
-        CloseTiming::Today => "today".to_owned(),
-        CloseTiming::InDays(1) => "in 1 day".to_owned(),
-        CloseTiming::InDays(n) => format!("in {n} days"),
-        CloseTiming::Overdue(1) => "overdue by 1 day".to_owned(),
-        CloseTiming::Overdue(n) => format!("overdue by {n} days"),
-    }
-}
-
-fn customers_found(count: usize) -> String {
-    match count {
-        1 => "1 customer found".to_owned(),
-        n => format!("{n} customers found"),
-    }
-}

@@ -1,7 +1,7 @@
 //! French.
 
+use super::strings::one_is_0_or_1;
 use super::{Lang, Plurals, Strings, Templates};
-use crate::format::{Age, CloseTiming};
 
 pub static STRINGS: Strings = Strings {
     lang: Lang::Fr,
@@ -122,48 +122,17 @@ pub static STRINGS: Strings = Strings {
         config_api_base_hint: "« {value} » n’est ni un chemin comme /api ni une URL http(s).",
     },
     plurals: Plurals {
-        open_deals,
-        customers_found,
-        ago,
-        updated_ago,
-        close_timing,
+        rule: one_is_0_or_1,
+        open_deals: &["{n} opportunité ouverte", "{n} opportunités ouvertes"],
+        customers_found: &["{n} client trouvé", "{n} clients trouvés"],
+        just_now: "à l’instant",
+        minutes_ago: &["il y a {n} min"],
+        hours_ago: &["il y a {n} h"],
+        days_ago: &["il y a {n} jour", "il y a {n} jours"],
+        updated: "Mis à jour {ago}",
+        updated_just_now: "Mis à jour à l’instant",
+        today: "aujourd’hui",
+        in_days: &["dans {n} jour", "dans {n} jours"],
+        overdue: &["en retard de {n} jour", "en retard de {n} jours"],
     },
 };
-
-fn open_deals(count: usize) -> String {
-    match count {
-        n @ (0 | 1) => format!("{n} opportunité ouverte"),
-        n => format!("{n} opportunités ouvertes"),
-    }
-}
-
-fn ago(age: Age) -> String {
-    match age {
-        Age::JustNow => "à l’instant".to_owned(),
-        Age::Minutes(n) => format!("il y a {n} min"),
-        Age::Hours(n) => format!("il y a {n} h"),
-        Age::Days(n @ (0 | 1)) => format!("il y a {n} jour"),
-        Age::Days(n) => format!("il y a {n} jours"),
-    }
-}
-
-fn updated_ago(age: Age) -> String {
-    format!("Mis à jour {}", ago(age))
-}
-
-fn close_timing(timing: CloseTiming) -> String {
-    match timing {
-        CloseTiming::Today => "aujourd’hui".to_owned(),
-        CloseTiming::InDays(n @ (0 | 1)) => format!("dans {n} jour"),
-        CloseTiming::InDays(n) => format!("dans {n} jours"),
-        CloseTiming::Overdue(n @ (0 | 1)) => format!("en retard de {n} jour"),
-        CloseTiming::Overdue(n) => format!("en retard de {n} jours"),
-    }
-}
-
-fn customers_found(count: usize) -> String {
-    match count {
-        n @ (0 | 1) => format!("{n} client trouvé"),
-        n => format!("{n} clients trouvés"),
-    }
-}

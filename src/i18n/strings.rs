@@ -6,7 +6,7 @@ use super::Lang;
 use crate::format::{Age, CloseTiming};
 
 /// The words of one language. Fixed texts are fields; texts with numbers or names are methods
-/// that fill the language's [`Templates`] or call its [`Plurals`].
+/// that fill the language's [`Templates`] and [`Plurals`].
 #[derive(Debug)]
 pub struct Strings {
     pub lang: Lang,
@@ -111,7 +111,7 @@ pub struct Strings {
     pub customer_contact: &'static str,
     /// Texts with names or numbers in them, as templates.
     pub templates: Templates,
-    /// Texts whose words change with a number: the language's grammar.
+    /// Texts whose words change with a number, and the language's rule for choosing.
     pub plurals: Plurals,
 }
 
@@ -176,20 +176,41 @@ pub struct Templates {
     pub config_api_base_hint: &'static str,
 }
 
-/// A language's texts whose words change with a number (plurals, "just now"): one function
-/// each, so a language file holds its grammar next to its words.
+/// One text's forms by plural category, in the order the language's [`Plurals::rule`] numbers
+/// them (`one`, `other` for most languages); `{n}` is the number.
+pub type Forms = &'static [&'static str];
+
+/// A language's texts whose words change with a number.
 #[derive(Debug)]
 pub struct Plurals {
+    /// Which form a number takes: an index into each of the language's [`Forms`].
+    pub rule: fn(u64) -> usize,
     /// "1 open deal", "3 open deals".
-    pub open_deals: fn(usize) -> String,
+    pub open_deals: Forms,
     /// "3 customers found".
-    pub customers_found: fn(usize) -> String,
-    /// "2 min ago", "3 days ago".
-    pub ago: fn(Age) -> String,
-    /// "Updated 2 min ago".
-    pub updated_ago: fn(Age) -> String,
-    /// "today", "in 12 days", "overdue by 3 days" (next to the close date).
-    pub close_timing: fn(CloseTiming) -> String,
+    pub customers_found: Forms,
+    /// "just now", "2 min ago", "3 h ago", "3 days ago".
+    pub just_now: &'static str,
+    pub minutes_ago: Forms,
+    pub hours_ago: Forms,
+    pub days_ago: Forms,
+    /// `{ago}`: "Updated 2 min ago"; and "Updated just now", which some languages word apart.
+    pub updated: &'static str,
+    pub updated_just_now: &'static str,
+    /// Next to the close date: "today", "in 12 days", "overdue by 3 days".
+    pub today: &'static str,
+    pub in_days: Forms,
+    pub overdue: Forms,
+}
+
+/// CLDR's plural rule of English, German, Dutch, …: one form for 1, another for the rest.
+pub fn one_is_1(n: u64) -> usize {
+    usize::from(n != 1)
+}
+
+/// CLDR's plural rule of French, Portuguese, …: one form for 0 and 1, another for the rest.
+pub fn one_is_0_or_1(n: u64) -> usize {
+    usize::from(n > 1)
 }
 
 /// `template` with each `{name}` of `args` replaced by its value, in one pass (a value that
@@ -222,24 +243,45 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
 }
 
 impl Strings {
+    /// `forms` for the number `n`, `{n}` filled.
+    fn counted(&self, forms: Forms, n: u64) -> String {
+        let index = (self.plurals.rule)(n);
+        let form = forms.get(index).or(forms.last()).copied().unwrap_or("");
+        fill(form, &[("n", &n.to_string())])
+    }
+
     pub fn open_deals(&self, count: usize) -> String {
-        (self.plurals.open_deals)(count)
+        self.counted(self.plurals.open_deals, count as u64)
     }
 
     pub fn customers_found(&self, count: usize) -> String {
-        (self.plurals.customers_found)(count)
+        self.counted(self.plurals.customers_found, count as u64)
     }
 
     pub fn ago(&self, age: Age) -> String {
-        (self.plurals.ago)(age)
+        let p = &self.plurals;
+        match age {
+            Age::JustNow => p.just_now.to_owned(),
+            Age::Minutes(n) => self.counted(p.minutes_ago, n.into()),
+            Age::Hours(n) => self.counted(p.hours_ago, n.into()),
+            Age::Days(n) => self.counted(p.days_ago, n.into()),
+        }
     }
 
     pub fn updated_ago(&self, age: Age) -> String {
-        (self.plurals.updated_ago)(age)
+        match age {
+            Age::JustNow => self.plurals.updated_just_now.to_owned(),
+            age => fill(self.plurals.updated, &[("ago", &self.ago(age))]),
+        }
     }
 
     pub fn close_timing(&self, timing: CloseTiming) -> String {
-        (self.plurals.close_timing)(timing)
+        let p = &self.plurals;
+        match timing {
+            CloseTiming::Today => p.today.to_owned(),
+            CloseTiming::InDays(n) => self.counted(p.in_days, n.into()),
+            CloseTiming::Overdue(n) => self.counted(p.overdue, n.into()),
+        }
     }
 
     /// "3 of 7 deals".
