@@ -44,7 +44,7 @@ pub enum StartupError {
     #[error(transparent)]
     Settings(#[from] settings::SettingsError),
     #[error("the Dataverse source needs {0}")]
-    MissingDataverseSetting(&'static str),
+    MissingDataverseSetting(String),
     #[error("the Dataverse settings are not usable: {0}")]
     Dataverse(String),
     #[error("{0}")]
@@ -72,8 +72,8 @@ async fn embedded_store(settings: &Settings) -> Result<EmbeddedStore, StartupErr
     let path = settings.store_path.clone();
     let options = EmbeddedOptions {
         sample_size: settings.sample_size,
-        org_link_base: settings.dataverse.url.clone(),
-        app_id: settings.dataverse.app_id.clone(),
+        org_link_base: settings.dataverse_url.clone(),
+        app_id: settings.dataverse_app_id.clone(),
         ..EmbeddedOptions::default()
     };
     tokio::task::spawn_blocking(move || EmbeddedStore::open(&path, options))
@@ -83,23 +83,24 @@ async fn embedded_store(settings: &Settings) -> Result<EmbeddedStore, StartupErr
 }
 
 fn dataverse_source(settings: &Settings) -> Result<DataverseSource, StartupError> {
-    let dv = &settings.dataverse;
-    let required = |value: &Option<String>, what: &'static str| {
+    let required = |value: &Option<String>, id: &str| {
         value
             .clone()
-            .ok_or(StartupError::MissingDataverseSetting(what))
+            .ok_or_else(|| StartupError::MissingDataverseSetting(settings::describe(id)))
     };
+    let secret = settings.dataverse_client_secret.clone().ok_or_else(|| {
+        StartupError::MissingDataverseSetting(
+            "the DATAVERSE_CLIENT_SECRET environment variable".to_owned(),
+        )
+    })?;
     let mut config = DataverseConfig::new(
-        required(&dv.url, "--dataverse-url (DATAVERSE_URL)")?,
-        required(&dv.tenant_id, "--dataverse-tenant-id (DATAVERSE_TENANT_ID)")?,
-        required(&dv.client_id, "--dataverse-client-id (DATAVERSE_CLIENT_ID)")?,
-        Secret::new(required(
-            &dv.client_secret,
-            "the DATAVERSE_CLIENT_SECRET environment variable",
-        )?),
+        required(&settings.dataverse_url, "dataverse_url")?,
+        required(&settings.dataverse_tenant_id, "dataverse_tenant_id")?,
+        required(&settings.dataverse_client_id, "dataverse_client_id")?,
+        Secret::new(secret),
     );
-    config.app_id = dv.app_id.clone();
-    config.authority = dv.authority.clone();
+    config.app_id = settings.dataverse_app_id.clone();
+    config.authority = settings.dataverse_authority.clone();
     config.request_timeout = settings.upstream_timeout;
     DataverseSource::new(config).map_err(|e| StartupError::Dataverse(e.to_string()))
 }

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, ValueEnum};
+use clap::{ArgAction, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
 use crate::source::dataverse::DEFAULT_AUTHORITY;
 
@@ -80,8 +80,31 @@ pub struct Settings {
     #[arg(long, env = "DEALPANE_SAMPLE_SIZE", default_value_t = 300)]
     pub sample_size: u32,
 
-    #[command(flatten)]
-    pub dataverse: DataverseSettings,
+    /// Dataverse environment URL, e.g. https://contoso.crm.dynamics.com (source = dataverse).
+    #[arg(long, env = "DATAVERSE_URL", value_name = "URL")]
+    pub dataverse_url: Option<String>,
+
+    /// Entra ID tenant id of the Dataverse app registration. The client secret is read from
+    /// DATAVERSE_CLIENT_SECRET only.
+    #[arg(long, env = "DATAVERSE_TENANT_ID", value_name = "ID")]
+    pub dataverse_tenant_id: Option<String>,
+
+    /// Application (client) id of the Dataverse app registration.
+    #[arg(long, env = "DATAVERSE_CLIENT_ID", value_name = "ID")]
+    pub dataverse_client_id: Option<String>,
+
+    /// From the environment only (`DATAVERSE_CLIENT_SECRET`), so it never shows in a process
+    /// list or a checked-in file.
+    #[arg(skip)]
+    pub dataverse_client_secret: Option<String>,
+
+    /// The Sales app's id (appid), for deep links to opportunities.
+    #[arg(long, env = "DATAVERSE_APP_ID", value_name = "ID")]
+    pub dataverse_app_id: Option<String>,
+
+    /// Entra ID authority (blank: the default).
+    #[arg(long, env = "DATAVERSE_AUTHORITY", value_name = "URL", default_value = DEFAULT_AUTHORITY)]
+    pub dataverse_authority: String,
 
     /// A function key that callers must send as `code` or `x-functions-key` (repeat, or
     /// comma-separate in the environment). None set: no key is required.
@@ -197,62 +220,6 @@ pub struct Settings {
     pub log_filter: String,
 }
 
-/// The Dataverse connection (only used with `source = dataverse`).
-#[derive(Debug, Clone, PartialEq, Args)]
-pub struct DataverseSettings {
-    /// Dataverse environment URL, e.g. https://contoso.crm.dynamics.com (source = dataverse).
-    #[arg(
-        id = "dataverse_url",
-        long = "dataverse-url",
-        env = "DATAVERSE_URL",
-        value_name = "URL"
-    )]
-    pub url: Option<String>,
-
-    /// Entra ID tenant id of the Dataverse app registration. The client secret is read from
-    /// DATAVERSE_CLIENT_SECRET only.
-    #[arg(
-        id = "dataverse_tenant_id",
-        long = "dataverse-tenant-id",
-        env = "DATAVERSE_TENANT_ID",
-        value_name = "ID"
-    )]
-    pub tenant_id: Option<String>,
-
-    /// Application (client) id of the Dataverse app registration.
-    #[arg(
-        id = "dataverse_client_id",
-        long = "dataverse-client-id",
-        env = "DATAVERSE_CLIENT_ID",
-        value_name = "ID"
-    )]
-    pub client_id: Option<String>,
-
-    /// From the environment only (`DATAVERSE_CLIENT_SECRET`), so it never shows in a process
-    /// list or a checked-in file.
-    #[arg(skip)]
-    pub client_secret: Option<String>,
-
-    /// The Sales app's id (appid), for deep links to opportunities.
-    #[arg(
-        id = "dataverse_app_id",
-        long = "dataverse-app-id",
-        env = "DATAVERSE_APP_ID",
-        value_name = "ID"
-    )]
-    pub app_id: Option<String>,
-
-    /// Entra ID authority (blank: the default).
-    #[arg(
-        id = "dataverse_authority",
-        long = "dataverse-authority",
-        env = "DATAVERSE_AUTHORITY",
-        value_name = "URL",
-        default_value = DEFAULT_AUTHORITY
-    )]
-    pub authority: String,
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     #[error("cannot read the config file {path}: {source}")]
@@ -293,7 +260,7 @@ impl Settings {
             Err(SettingsError::CommandLine(error)) => error.exit(),
             other => other?,
         };
-        settings.dataverse.client_secret = non_empty(std::env::var("DATAVERSE_CLIENT_SECRET").ok());
+        settings.dataverse_client_secret = non_empty(std::env::var("DATAVERSE_CLIENT_SECRET").ok());
         Ok(settings)
     }
 
@@ -340,18 +307,17 @@ impl Settings {
             .filter(|key| !key.is_empty())
             .collect();
         self.connect_src = non_empty(self.connect_src.take());
-        let dataverse = &mut self.dataverse;
         for value in [
-            &mut dataverse.url,
-            &mut dataverse.tenant_id,
-            &mut dataverse.client_id,
-            &mut dataverse.client_secret,
-            &mut dataverse.app_id,
+            &mut self.dataverse_url,
+            &mut self.dataverse_tenant_id,
+            &mut self.dataverse_client_id,
+            &mut self.dataverse_client_secret,
+            &mut self.dataverse_app_id,
         ] {
             *value = non_empty(value.take());
         }
-        if dataverse.authority.trim().is_empty() {
-            DEFAULT_AUTHORITY.clone_into(&mut dataverse.authority);
+        if self.dataverse_authority.trim().is_empty() {
+            DEFAULT_AUTHORITY.clone_into(&mut self.dataverse_authority);
         }
         self
     }
@@ -407,6 +373,20 @@ fn file_values(key: &str, value: &toml::Value, list_allowed: bool) -> Result<Vec
         toml::Value::Array(items) if list_allowed => items.iter().map(scalar).collect(),
         toml::Value::Array(_) => Err(format!("`{key}` takes one value, not a list")),
         other => Ok(vec![scalar(other)?]),
+    }
+}
+
+/// How a setting is given, for messages: `--flag (ENV_VAR)`.
+pub fn describe(id: &str) -> String {
+    let command = Settings::command();
+    let Some(arg) = command.get_arguments().find(|arg| arg.get_id() == id) else {
+        return id.to_owned();
+    };
+    let flag = arg.get_long().map(|long| format!("--{long}"));
+    let env = arg.get_env().map(|env| env.to_string_lossy().into_owned());
+    match (flag, env) {
+        (Some(flag), Some(env)) => format!("{flag} ({env})"),
+        (flag, env) => flag.or(env).unwrap_or_else(|| id.to_owned()),
     }
 }
 
@@ -468,7 +448,7 @@ mod tests {
         assert_eq!(settings.cache_ttl, Duration::from_secs(30));
         assert_eq!(settings.upstream_timeout, Duration::from_millis(12_000));
         assert_eq!(settings.frame_ancestors, DEFAULT_FRAME_ANCESTORS);
-        assert_eq!(settings.dataverse.authority, DEFAULT_AUTHORITY);
+        assert_eq!(settings.dataverse_authority, DEFAULT_AUTHORITY);
         assert!(settings.function_keys.is_empty() && settings.summaries);
     }
 
@@ -543,6 +523,12 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("frame-ancestors"), "{error}");
+    }
+
+    #[test]
+    fn a_setting_is_described_by_its_flag_and_variable() {
+        assert_eq!(describe("dataverse_url"), "--dataverse-url (DATAVERSE_URL)");
+        assert_eq!(describe("store_path"), "--store (DEALPANE_STORE)");
     }
 
     #[test]

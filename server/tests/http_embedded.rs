@@ -99,8 +99,8 @@ async fn fixture_edge_cases_over_http() {
 async fn links_point_to_the_configured_sales_org() {
     let dirs = Dirs::new();
     let server = start(&dirs, |s| {
-        s.dataverse.url = Some("https://contoso.crm.dynamics.com".into());
-        s.dataverse.app_id = Some("0a1b2c3d-0000-4000-8000-000000000001".into());
+        s.dataverse_url = Some("https://contoso.crm.dynamics.com".into());
+        s.dataverse_app_id = Some("0a1b2c3d-0000-4000-8000-000000000001".into());
     })
     .await;
     let json: DealSummaryResponse = server
