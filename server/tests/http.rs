@@ -14,6 +14,11 @@ use support::{
     UNKNOWN,
 };
 
+/// The DealSummary path for Contoso, the fake's customer with three deals.
+fn contoso() -> String {
+    format!("/api/DealSummary?customerId={CONTOSO}")
+}
+
 async fn start_default() -> (Server, Arc<FakeSource>, Dirs) {
     let dirs = Dirs::new();
     let source = FakeSource::new();
@@ -148,24 +153,18 @@ async fn text_plain_is_empty_without_open_deals_or_summary() {
 async fn id_is_tried_first_then_the_name_case_insensitively() {
     let (server, _, _dirs) = start_default().await;
     let answer: DealSummaryResponse = server
-        .get_json(&format!(
+        .json(&format!(
             "/api/DealSummary?customerId={UNKNOWN}&customerName=%20%20contoso%20PHARMACEUTICALS%20"
         ))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(answer.customer.id, CONTOSO);
     assert_eq!(answer.customer.matched_by, MatchedBy::Name);
 
     let answer: DealSummaryResponse = server
-        .get_json(&format!(
+        .json(&format!(
             "/api/DealSummary?customerId={CONTOSO}&customerName=Northwind"
         ))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(answer.customer.matched_by, MatchedBy::Id);
     assert_eq!(answer.customer.id, CONTOSO);
 
@@ -185,11 +184,8 @@ async fn top_limits_the_deals() {
     let (server, _, _dirs) = start_default().await;
     for (top, expected) in [("1", 1), ("2", 2), ("50", 3)] {
         let answer: DealSummaryResponse = server
-            .get_json(&format!("/api/DealSummary?customerId={CONTOSO}&top={top}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .json(&format!("/api/DealSummary?customerId={CONTOSO}&top={top}"))
+            .await;
         assert_eq!(answer.deals.len(), expected, "top={top}");
     }
 }
@@ -199,12 +195,7 @@ async fn a_failed_summary_marks_only_its_deal() {
     let (server, source, _dirs) = start_default().await;
     let second = support::deal(2, "", 0.0).id;
     source.failing_summaries.lock().unwrap().push(second);
-    let answer: DealSummaryResponse = server
-        .get_json(&format!("/api/DealSummary?customerId={CONTOSO}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let answer: DealSummaryResponse = server.json(&contoso()).await;
     let states: Vec<_> = answer.deals.iter().map(|d| d.summary.state).collect();
     assert_eq!(
         states,
@@ -229,12 +220,7 @@ async fn summaries_can_be_turned_off() {
         source.clone(),
     )
     .await;
-    let answer: DealSummaryResponse = server
-        .get_json(&format!("/api/DealSummary?customerId={CONTOSO}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let answer: DealSummaryResponse = server.json(&contoso()).await;
     assert!(answer
         .deals
         .iter()
@@ -318,16 +304,12 @@ async fn an_unknown_customer_is_a_404() {
 async fn upstream_failures_map_to_429_502_504() {
     let (server, source, _dirs) = start_default().await;
     source.fail_with(Some(Failure::Throttled(Duration::from_millis(2500))));
-    let response = server
-        .get_json(&format!("/api/DealSummary?customerId={CONTOSO}"))
-        .await;
+    let response = server.get_json(&contoso()).await;
     assert_eq!(header(&response, "retry-after"), "3");
     problem(response, 429).await;
 
     source.fail_with(Some(Failure::Upstream));
-    let response = server
-        .get_json(&format!("/api/DealSummary?customerId={CONTOSO}"))
-        .await;
+    let response = server.get_json(&contoso()).await;
     let detail = problem(response, 502).await.detail.unwrap();
     assert!(
         !detail.contains("fake"),
@@ -335,16 +317,12 @@ async fn upstream_failures_map_to_429_502_504() {
     );
 
     source.fail_with(Some(Failure::Timeout));
-    let response = server
-        .get(&format!("/api/DealSummary?customerId={CONTOSO}"))
-        .await;
+    let response = server.get(&contoso()).await;
     problem(response, 504).await;
 
     // Errors are not cached: once the source recovers, the next call answers.
     source.fail_with(None);
-    let response = server
-        .get_json(&format!("/api/DealSummary?customerId={CONTOSO}"))
-        .await;
+    let response = server.get_json(&contoso()).await;
     assert_eq!(response.status(), 200);
 }
 
@@ -353,9 +331,7 @@ async fn a_slow_summary_marks_its_deal_unavailable_instead_of_failing_the_answer
     let source = FakeSource::new();
     *source.summary_delay.lock().unwrap() = Duration::from_secs(3);
     let (server, _dirs) = start_with_upstream_timeout(source, Duration::from_millis(400)).await;
-    let response = server
-        .get_json(&format!("/api/DealSummary?customerId={CONTOSO}"))
-        .await;
+    let response = server.get_json(&contoso()).await;
     assert_eq!(response.status(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
     let deals = body["deals"].as_array().unwrap();
@@ -371,9 +347,7 @@ async fn a_slow_source_is_a_504_after_the_upstream_timeout() {
     *source.delay.lock().unwrap() = Duration::from_secs(3);
     let (server, _dirs) = start_with_upstream_timeout(source, Duration::from_millis(200)).await;
     let started = std::time::Instant::now();
-    let response = server
-        .get_json(&format!("/api/DealSummary?customerId={CONTOSO}"))
-        .await;
+    let response = server.get_json(&contoso()).await;
     problem(response, 504).await;
     assert!(started.elapsed() < Duration::from_secs(2));
 }
@@ -382,15 +356,14 @@ async fn a_slow_source_is_a_504_after_the_upstream_timeout() {
 async fn trace_id_comes_from_traceparent() {
     let (server, _, _dirs) = start_default().await;
     let response = server
-        .client
-        .get(server.url("/api/DealSummary"))
-        .header(
-            "traceparent",
-            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        .get_with(
+            "/api/DealSummary",
+            &[(
+                "traceparent",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            )],
         )
-        .send()
-        .await
-        .unwrap();
+        .await;
     let problem = problem(response, 400).await;
     assert_eq!(
         problem.trace_id.as_deref(),
@@ -465,20 +438,10 @@ async fn function_keys_are_required_when_configured() {
         200
     );
     let with_header = server
-        .client
-        .get(server.url(&path))
-        .header("x-functions-key", "k2+secret")
-        .send()
-        .await
-        .unwrap();
+        .get_with(&path, &[("x-functions-key", "k2+secret")])
+        .await;
     assert_eq!(with_header.status(), 200);
-    let wrong_header = server
-        .client
-        .get(server.url(&path))
-        .header("x-functions-key", "nope")
-        .send()
-        .await
-        .unwrap();
+    let wrong_header = server.get_with(&path, &[("x-functions-key", "nope")]).await;
     problem(wrong_header, 401).await;
     assert_eq!(
         server
@@ -525,13 +488,14 @@ async fn etag_and_304_per_representation() {
     assert_eq!(source.open_deals_calls(), 1);
 
     let not_modified = server
-        .client
-        .get(server.url(&path))
-        .header("accept", "application/json")
-        .header("if-none-match", format!("\"other\", {etag}"))
-        .send()
-        .await
-        .unwrap();
+        .get_with(
+            &path,
+            &[
+                ("accept", "application/json"),
+                ("if-none-match", &format!("\"other\", {etag}")),
+            ],
+        )
+        .await;
     assert_eq!(not_modified.status(), 304);
     assert_eq!(header(&not_modified, "etag"), etag);
     assert_eq!(
@@ -542,23 +506,14 @@ async fn etag_and_304_per_representation() {
 
     // The text representation has its own ETag; the JSON one does not validate it.
     let text = server
-        .client
-        .get(server.url(&path))
-        .header("accept", "text/plain")
-        .header("if-none-match", &etag)
-        .send()
-        .await
-        .unwrap();
+        .get_with(&path, &[("accept", "text/plain"), ("if-none-match", &etag)])
+        .await;
     assert_eq!(text.status(), 200);
     let text_etag = header(&text, "etag").to_owned();
     assert_ne!(text_etag, etag);
     let text_304 = server
-        .client
-        .get(server.url(&path))
-        .header("if-none-match", &text_etag)
-        .send()
-        .await
-        .unwrap();
+        .get_with(&path, &[("if-none-match", &text_etag)])
+        .await;
     assert_eq!(text_304.status(), 304);
 }
 

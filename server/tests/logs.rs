@@ -99,61 +99,63 @@ async fn logs_never_contain_a_function_key() {
     assert!(answered >= 6, "one line per request: {answered}\n{logs}");
 }
 
+/// Requests `path` with `trace_id`, checks the status, and answers the request's one
+/// "answered" line after asserting that `unlogged` (text the log must not hold) is absent.
+async fn answered_line(
+    server: &Server,
+    path: &str,
+    trace_id: &str,
+    status: u16,
+    unlogged: &str,
+) -> String {
+    let traceparent = format!("00-{trace_id}-b7ad6b7169203331-01");
+    let response = server
+        .get_with(path, &[("traceparent", &traceparent)])
+        .await;
+    assert_eq!(response.status(), status);
+    let text = captured_logs().text();
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains(trace_id)).collect();
+    assert!(lines.iter().all(|l| !l.contains(unlogged)), "{lines:#?}");
+    let answered: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.contains("\"answered\""))
+        .collect();
+    assert_eq!(answered.len(), 1, "{lines:#?}");
+    answered[0].to_owned()
+}
+
 #[tokio::test]
 async fn an_error_is_logged_once_by_the_request_log() {
-    let captured = captured_logs();
+    captured_logs();
     let dirs = Dirs::new();
     let source = FakeSource::new();
     let server = Server::start(&settings(&dirs), source.clone()).await;
-    let get = |path: String, trace_id: &'static str| {
-        let request = server
-            .client
-            .get(server.url(&path))
-            .header("traceparent", format!("00-{trace_id}-b7ad6b7169203331-01"));
-        async move { request.send().await.unwrap().status().as_u16() }
-    };
-    let lines_of = |trace_id: &str| -> Vec<String> {
-        let text = captured.text();
-        text.lines()
-            .filter(|line| line.contains(trace_id))
-            .map(str::to_owned)
-            .collect()
-    };
+    let path = format!("/api/DealSummary?customerId={CONTOSO}");
 
     // Upstream's own words reach the log once, on the request's one line, as a warning.
     source.fail_with(Some(Failure::Upstream));
     let upstream = "1e1e1e1e1e1e4e1e8e1e1e1e1e1e1e01";
-    assert_eq!(
-        get(format!("/api/DealSummary?customerId={CONTOSO}"), upstream).await,
-        502
+    let line = answered_line(&server, &path, upstream, 502, "the Sales source failed").await;
+    let text = captured_logs().text();
+    let mentions = text
+        .lines()
+        .filter(|l| l.contains(upstream) && l.contains("HTTP 500 from the fake"))
+        .count();
+    assert_eq!(mentions, 1, "{text}");
+    assert!(line.contains("HTTP 500 from the fake"), "{line}");
+    assert!(
+        line.contains("\"WARN\"") && line.contains("\"status\":502"),
+        "{line}"
     );
-    let lines = lines_of(upstream);
-    let mentions: Vec<_> = lines
-        .iter()
-        .filter(|line| line.contains("HTTP 500 from the fake"))
-        .collect();
-    assert_eq!(mentions.len(), 1, "{lines:#?}");
-    assert!(mentions[0].contains("\"answered\""), "{}", mentions[0]);
-    assert!(mentions[0].contains("\"WARN\""), "{}", mentions[0]);
-    assert!(mentions[0].contains("\"status\":502"), "{}", mentions[0]);
 
     // A client error logs its title only: the detail repeats what the caller sent.
     source.fail_with(None);
     let client = "2e2e2e2e2e2e4e2e8e2e2e2e2e2e2e02";
-    assert_eq!(
-        get("/api/DealSummary?customerId=Ann".to_owned(), client).await,
-        400
-    );
-    let lines = lines_of(client);
-    let answered: Vec<_> = lines
-        .iter()
-        .filter(|l| l.contains("\"answered\""))
-        .collect();
-    assert_eq!(answered.len(), 1, "{lines:#?}");
-    assert!(answered[0].contains("Bad request"), "{}", answered[0]);
-    assert!(answered[0].contains("\"INFO\""), "{}", answered[0]);
+    let bad = "/api/DealSummary?customerId=Ann";
+    let line = answered_line(&server, bad, client, 400, "is not a GUID").await;
     assert!(
-        lines.iter().all(|line| !line.contains("is not a GUID")),
-        "{lines:#?}"
+        line.contains("Bad request") && line.contains("\"INFO\""),
+        "{line}"
     );
 }

@@ -6,8 +6,8 @@ mod support;
 use std::io::Read;
 
 use base64::Engine;
-use support::{header, settings, widget_js, widget_wasm, Dirs, FakeSource, Server, LOADER};
 use sha2::{Digest, Sha256};
+use support::{header, settings, widget_js, widget_wasm, Dirs, FakeSource, Server, LOADER};
 
 async fn start(frame_ancestors: Option<&str>) -> (Server, Dirs) {
     let dirs = Dirs::new();
@@ -113,13 +113,7 @@ async fn gzip_and_brotli_change_only_the_encoding() {
         ("/dealpane-1a2b3c4d5e6f7a8b.js", widget_js().into_bytes()),
         ("/dealpane-1a2b3c4d5e6f7a8b_bg.wasm", widget_wasm()),
     ] {
-        let gzip = server
-            .client
-            .get(server.url(path))
-            .header("accept-encoding", "gzip")
-            .send()
-            .await
-            .unwrap();
+        let gzip = server.get_with(path, &[("accept-encoding", "gzip")]).await;
         assert_eq!(header(&gzip, "content-encoding"), "gzip");
         let compressed = gzip.bytes().await.unwrap();
         assert!(compressed.len() < original.len());
@@ -129,13 +123,7 @@ async fn gzip_and_brotli_change_only_the_encoding() {
             .unwrap();
         assert_eq!(decoded, original, "{path} gzip");
 
-        let br = server
-            .client
-            .get(server.url(path))
-            .header("accept-encoding", "br")
-            .send()
-            .await
-            .unwrap();
+        let br = server.get_with(path, &[("accept-encoding", "br")]).await;
         assert_eq!(header(&br, "content-encoding"), "br");
         let compressed = br.bytes().await.unwrap();
         let mut decoded = Vec::new();

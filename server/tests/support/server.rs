@@ -122,12 +122,20 @@ impl Server {
     }
 
     pub async fn get_accepting(&self, path_and_query: &str, accept: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path_and_query))
-            .header("accept", accept)
-            .send()
-            .await
-            .unwrap()
+        self.get_with(path_and_query, &[("accept", accept)]).await
+    }
+
+    /// A GET with these request headers.
+    pub async fn get_with(
+        &self,
+        path_and_query: &str,
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut request = self.client.get(self.url(path_and_query));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.unwrap()
     }
 
     /// The JSON answer at `path_and_query`, read as `T`.
