@@ -176,9 +176,10 @@ pub struct Templates {
     pub config_api_base_hint: &'static str,
 }
 
-/// One text's forms by plural category, in the order the language's [`Plurals::rule`] numbers
-/// them (`one`, `other` for most languages); `{n}` is the number.
-pub type Forms = &'static [&'static str];
+/// One text's forms by plural category, separated by `|`, in the order the language's
+/// [`Plurals::rule`] numbers them (`one|other` for most languages); `{n}` is the number. One
+/// form serves every number.
+pub type Forms = &'static str;
 
 /// A language's texts whose words change with a number.
 #[derive(Debug)]
@@ -246,8 +247,8 @@ impl Strings {
     /// `forms` for the number `n`, `{n}` filled.
     fn counted(&self, forms: Forms, n: u64) -> String {
         let index = (self.plurals.rule)(n);
-        let form = forms.get(index).or(forms.last()).copied().unwrap_or("");
-        fill(form, &[("n", &n.to_string())])
+        let form = forms.split('|').nth(index).or(forms.rsplit('|').next());
+        fill(form.unwrap_or(""), &[("n", &n.to_string())])
     }
 
     pub fn open_deals(&self, count: usize) -> String {
@@ -260,12 +261,13 @@ impl Strings {
 
     pub fn ago(&self, age: Age) -> String {
         let p = &self.plurals;
-        match age {
-            Age::JustNow => p.just_now.to_owned(),
-            Age::Minutes(n) => self.counted(p.minutes_ago, n.into()),
-            Age::Hours(n) => self.counted(p.hours_ago, n.into()),
-            Age::Days(n) => self.counted(p.days_ago, n.into()),
-        }
+        let (forms, n) = match age {
+            Age::JustNow => return p.just_now.to_owned(),
+            Age::Minutes(n) => (p.minutes_ago, n),
+            Age::Hours(n) => (p.hours_ago, n),
+            Age::Days(n) => (p.days_ago, n),
+        };
+        self.counted(forms, n.into())
     }
 
     pub fn updated_ago(&self, age: Age) -> String {
