@@ -151,15 +151,35 @@ async fn without_the_base_currency_deals_still_answer_without_base_values() {
     let standin = DataverseStandin::start().await;
     let dataverse = source(&standin);
     let contoso = account(&standin, "Contoso");
-    standin.add_opportunity(Opportunity::new(contoso.id, "Big", Some(2.0)));
-    standin.add_opportunity(Opportunity::new(contoso.id, "Small", Some(1.0)));
+    let mut late_yen = Opportunity::new(contoso.id, "Yen, closing late", Some(9_800_000.0));
+    late_yen.currency = JPY;
+    late_yen.close_date = Some("2027-06-01".to_owned());
+    standin.add_opportunity(late_yen);
+    let mut big = Opportunity::new(contoso.id, "Big, closing late", Some(425_000.0));
+    big.close_date = Some("2027-06-30".to_owned());
+    standin.add_opportunity(big);
+    let mut small = Opportunity::new(contoso.id, "Small, closing soon", Some(1.0));
+    small.close_date = Some("2026-12-01".to_owned());
+    standin.add_opportunity(small);
     // The organization read fails on every try.
     standin.inject_for("organizations", Fault::Unavailable, 4);
     let deals = dataverse.open_deals(&contoso, 10).await.unwrap();
-    assert_eq!(deals.len(), 2);
+    let names: Vec<&str> = deals.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Big, closing late",
+            "Yen, closing late",
+            "Small, closing soon"
+        ],
+        "still ordered by the base amounts, though their currency is unknown"
+    );
     assert!(deals.iter().all(|d| d.value_base.is_none()), "{deals:?}");
     assert!(deals.iter().all(|d| d.value.is_some()));
     assert_eq!(dataverse.base_currency().await, None);
+    let degradations = dataverse.degradations();
+    assert_eq!(degradations.len(), 1);
+    assert_eq!(degradations[0].code, "baseCurrencyUnknown");
 }
 
 // ---------------------------------------------------------------------------------------------

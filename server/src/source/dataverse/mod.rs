@@ -326,9 +326,12 @@ impl SalesSource for DataverseSource {
             tokio::join!(self.base_currency(), self.deal_rows(customer.id, top));
         let rows = rows?;
         let link = |id| deal_link(&self.org_url, self.app_id.as_deref(), id);
+        // Without the base currency's code the base amounts still compare (they are all in
+        // it), so they order the deals under a blank label and are then left out, not guessed.
+        let label = base_currency.as_deref().unwrap_or("");
         let mut deals = Vec::with_capacity(rows.len());
         for row in &rows {
-            match mapping::deal(row, link, base_currency.as_deref()) {
+            match mapping::deal(row, link, Some(label)) {
                 Ok(deal) => deals.push(deal),
                 Err(problem) => tracing::warn!(%problem, "skipped an opportunity"),
             }
@@ -336,6 +339,9 @@ impl SalesSource for DataverseSource {
         // Dataverse ordered by base value already; SQL Server puts null close dates first in
         // ascending order, and the contract wants them last.
         order_deals(&mut deals);
+        if base_currency.is_none() {
+            deals.iter_mut().for_each(|deal| deal.value_base = None);
+        }
         Ok(deals)
     }
 
@@ -403,7 +409,13 @@ impl SalesSource for DataverseSource {
     }
 
     fn degradations(&self) -> Vec<Degradation> {
-        self.forecast_column.degradation().into_iter().collect()
+        [
+            self.base_currency.degradation(),
+            self.forecast_column.degradation(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
     /// No cheap counts in Dataverse; a token plus `WhoAmI` proves the source is reachable.

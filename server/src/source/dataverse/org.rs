@@ -12,7 +12,7 @@ use super::mapping::FORECAST_COLUMN;
 
 /// After a failed read of the base currency, answers go without base values for this long
 /// before the next try, so a missing privilege does not cost two calls per pane.
-const BASE_CURRENCY_RETRY: Duration = Duration::from_secs(300);
+const BASE_CURRENCY_RETRY: Duration = Duration::from_secs(60);
 
 /// The organization's base currency ISO code: read once, kept for the process's life (an org
 /// cannot change its base currency once set).
@@ -56,6 +56,22 @@ impl BaseCurrency {
                 None
             }
         }
+    }
+
+    /// Said while the last read failed and no code is known.
+    pub fn degradation(&self) -> Option<Degradation> {
+        let failed = self
+            .failed_at
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some();
+        (failed && self.code.get().is_none()).then(|| Degradation {
+            code: "baseCurrencyUnknown".to_owned(),
+            detail: "The organization's base currency could not be read (organizations and \
+                     transactioncurrencies need read access), so deals are listed without \
+                     values in it."
+                .to_owned(),
+        })
     }
 }
 
@@ -116,10 +132,15 @@ mod tests {
     #[tokio::test]
     async fn the_base_currency_is_read_once_and_a_failure_waits() {
         let currency = BaseCurrency::default();
+        assert_eq!(currency.degradation(), None);
         let failed = currency
             .get_or_read(|| async { Err::<String, _>("403".to_owned()) })
             .await;
         assert_eq!(failed, None);
+        assert_eq!(
+            currency.degradation().map(|d| d.code).as_deref(),
+            Some("baseCurrencyUnknown")
+        );
         let during_backoff = currency
             .get_or_read(|| async { panic!("no read while a failure is recent") })
             .await;
@@ -133,6 +154,7 @@ mod tests {
             .get_or_read(|| async { panic!("read only once") })
             .await;
         assert_eq!(cached.as_deref(), Some("EUR"));
+        assert_eq!(currency.degradation(), None, "known now");
     }
 
     #[test]
