@@ -147,6 +147,25 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(2));
     }
 
+    #[tokio::test]
+    async fn tls_urls_are_supported_as_azure_requires() {
+        // A listener that accepts and hangs up: the client gets as far as its TLS handshake
+        // (one crypto provider available, no panic), which then fails like any outage.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let accepted = tokio::spawn(async move {
+            let (connection, _) = listener.accept().await.unwrap();
+            drop(connection);
+        });
+        let url = format!("rediss://127.0.0.1:{port}/0");
+        let store = RedisStore::open(&url, Duration::from_millis(500)).unwrap();
+        assert!(matches!(
+            store.ping().await,
+            Err(CacheError::Unavailable(_))
+        ));
+        accepted.await.expect("the client connected");
+    }
+
     #[test]
     fn ttls_are_whole_milliseconds_of_at_least_one() {
         assert_eq!(millis(Duration::from_micros(10)), 1);

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use dealpane_contract::Summary;
+use dealpane_contract::{Deal, Summary};
 use futures::future::{join_all, select_all};
 use futures::FutureExt;
 use tokio::sync::watch;
@@ -87,6 +87,16 @@ impl SummaryBroker {
     ) -> Vec<Summary> {
         let slots = self.begin(scope, deals, retry_failed).await;
         slots.iter().map(Slot::current).collect()
+    }
+
+    /// The answer path in one call: sets each deal's `summary` as [`SummaryBroker::summaries`]
+    /// finds it, keyed by the deal's `modifiedOn`.
+    pub async fn fill(&self, scope: &CallerScope, deals: &mut [Deal], retry_failed: bool) {
+        let versions: Vec<DealVersion> = deals.iter().map(DealVersion::of).collect();
+        let summaries = self.summaries(scope, &versions, retry_failed).await;
+        for (deal, summary) in deals.iter_mut().zip(summaries) {
+            deal.summary = summary;
+        }
     }
 
     /// For a long-poll: as soon as one of these deals' summaries is finished (now or while

@@ -331,6 +331,38 @@ fn pending_and_reasons_on_the_wire() {
     assert_eq!(older.reason, None);
 }
 
+#[tokio::test]
+async fn fill_sets_each_deals_summary_in_place() {
+    let source = FakeSales::new(0);
+    let broker = broker_with(&source, &memory(), settings());
+    let deal = |id: &str, modified_on: &str| -> Deal {
+        serde_json::from_value(serde_json::json!({"id": id, "name": "n", "status": "open",
+            "summary": {"state": "unavailable"}, "modifiedOn": modified_on}))
+        .unwrap()
+    };
+    let mut deals = vec![
+        deal(
+            "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d",
+            "2026-11-18T10:00:00Z",
+        ),
+        deal(
+            "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+            "2026-11-19T10:00:00Z",
+        ),
+    ];
+    let scope = CallerScope::app();
+    broker.fill(&scope, &mut deals, false).await;
+    assert_eq!(
+        states(&deals.iter().map(|d| d.summary.clone()).collect::<Vec<_>>()),
+        [SummaryState::Pending; 2]
+    );
+    let versions: Vec<DealVersion> = deals.iter().map(DealVersion::of).collect();
+    broker.wait_for_all(&scope, &versions, LONG).await;
+    broker.fill(&scope, &mut deals, false).await;
+    assert!(deals.iter().all(|d| d.summary.state == SummaryState::Ready));
+    assert_eq!(source.calls().len(), 2);
+}
+
 #[test]
 fn deal_versions_come_from_modified_on() {
     let deal: Deal = serde_json::from_value(serde_json::json!({
