@@ -225,6 +225,13 @@ impl Fixture {
             .filter(|r| r.url.contains(pattern))
             .collect()
     }
+
+    /// The one request to `pattern` (asserts there was exactly one).
+    pub fn only_request_to(&self, pattern: &str) -> Recorded {
+        let mut sent = self.requests_to(pattern);
+        assert_eq!(sent.len(), 1, "one request to {pattern}: {sent:?}");
+        sent.remove(0)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -301,6 +308,11 @@ impl Pane {
 
     pub fn text(&self) -> String {
         self.host.text_content().unwrap_or_default()
+    }
+
+    /// The text of the pane's `<h1>`: the customer's name.
+    pub fn heading(&self) -> String {
+        self.find("h1").unwrap().text_content().unwrap()
     }
 
     /// Waits until `selector` matches (or panics after two seconds, naming it).
