@@ -46,12 +46,8 @@ pub struct Settings {
     pub config: Option<PathBuf>,
 
     /// Address to listen on.
-    #[arg(
-        long,
-        env = "DEALPANE_BIND",
-        value_name = "ADDR",
-        default_value = "127.0.0.1:8080"
-    )]
+    #[arg(long, env = "DEALPANE_BIND", value_name = "ADDR")]
+    #[arg(default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
 
     /// Port to listen on; replaces the port of `--bind`.
@@ -68,12 +64,8 @@ pub struct Settings {
     pub source: SourceKind,
 
     /// The embedded store's SQLite file, created on first start.
-    #[arg(
-        long = "store",
-        env = "DEALPANE_STORE",
-        value_name = "PATH",
-        default_value = "dealpane-sales.sqlite"
-    )]
+    #[arg(long = "store", env = "DEALPANE_STORE", value_name = "PATH")]
+    #[arg(default_value = "dealpane-sales.sqlite")]
     pub store_path: PathBuf,
 
     /// How many customers the embedded store is filled with when created.
@@ -111,20 +103,14 @@ pub struct Settings {
     #[arg(
         long = "function-key",
         env = "DEALPANE_FUNCTION_KEYS",
-        value_delimiter = ',',
-        hide_env_values = true,
         value_name = "KEY"
     )]
+    #[arg(value_delimiter = ',', hide_env_values = true)]
     pub function_keys: Vec<String>,
 
     /// CSP frame-ancestors: who may frame the widget.
-    #[arg(
-        long,
-        env = "DEALPANE_FRAME_ANCESTORS",
-        value_name = "SOURCES",
-        default_value = DEFAULT_FRAME_ANCESTORS,
-        value_parser = csp_sources
-    )]
+    #[arg(long, env = "DEALPANE_FRAME_ANCESTORS", value_name = "SOURCES")]
+    #[arg(default_value = DEFAULT_FRAME_ANCESTORS, value_parser = csp_sources)]
     pub frame_ancestors: String,
 
     /// Extra CSP connect-src sources besides 'self' (e.g. an API on another host).
@@ -141,23 +127,17 @@ pub struct Settings {
     pub widget_dir: PathBuf,
 
     /// The standalone preview pages, served at /preview/.
-    #[arg(
-        long,
-        env = "DEALPANE_PREVIEW_DIR",
-        value_name = "DIR",
-        default_value = "server/preview"
-    )]
+    #[arg(long, env = "DEALPANE_PREVIEW_DIR", value_name = "DIR")]
+    #[arg(default_value = "server/preview")]
     pub preview_dir: PathBuf,
 
     /// How long an answer stays in the in-memory cache, in seconds; 0 turns the cache off.
     #[arg(
         id = "cache_ttl_secs",
         long = "cache-ttl-secs",
-        env = "DEALPANE_CACHE_TTL_SECS",
-        value_name = "SECS",
-        default_value = "30",
-        value_parser = seconds
+        env = "DEALPANE_CACHE_TTL_SECS"
     )]
+    #[arg(value_name = "SECS", default_value = "30", value_parser = seconds)]
     pub cache_ttl: Duration,
 
     /// How many answers the in-memory cache holds.
@@ -170,45 +150,25 @@ pub struct Settings {
     pub cache_capacity: u64,
 
     /// Fetch a summary per deal (false: deals carry `summary.state = disabled`).
-    #[arg(
-        long,
-        env = "DEALPANE_SUMMARIES",
-        value_name = "BOOL",
-        action = ArgAction::Set,
-        default_value_t = true
-    )]
+    #[arg(long, env = "DEALPANE_SUMMARIES", value_name = "BOOL")]
+    #[arg(action = ArgAction::Set, default_value_t = true)]
     pub summaries: bool,
 
     /// How many summaries are fetched at once per answer.
-    #[arg(
-        long,
-        env = "DEALPANE_SUMMARY_CONCURRENCY",
-        value_name = "N",
-        default_value_t = 4,
-        value_parser = at_least_one
-    )]
+    #[arg(long, env = "DEALPANE_SUMMARY_CONCURRENCY", value_name = "N")]
+    #[arg(default_value_t = 4, value_parser = at_least_one)]
     pub summary_concurrency: usize,
 
     /// How long the server waits for the Sales source before answering 504, in ms.
-    #[arg(
-        id = "upstream_timeout_ms",
-        long = "upstream-timeout-ms",
-        env = "DEALPANE_UPSTREAM_TIMEOUT_MS",
-        value_name = "MS",
-        default_value = "12000",
-        value_parser = milliseconds
-    )]
+    #[arg(id = "upstream_timeout_ms", long = "upstream-timeout-ms")]
+    #[arg(env = "DEALPANE_UPSTREAM_TIMEOUT_MS", value_name = "MS")]
+    #[arg(default_value = "12000", value_parser = milliseconds)]
     pub upstream_timeout: Duration,
 
     /// The widget's request timeout, published in /config.json, in ms.
-    #[arg(
-        id = "widget_timeout_ms",
-        long = "widget-timeout-ms",
-        env = "DEALPANE_WIDGET_TIMEOUT_MS",
-        value_name = "MS",
-        default_value = "15000",
-        value_parser = milliseconds
-    )]
+    #[arg(id = "widget_timeout_ms", long = "widget-timeout-ms")]
+    #[arg(env = "DEALPANE_WIDGET_TIMEOUT_MS", value_name = "MS")]
+    #[arg(default_value = "15000", value_parser = milliseconds)]
     pub widget_timeout: Duration,
 
     /// Log line format.

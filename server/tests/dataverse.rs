@@ -19,6 +19,24 @@ fn source(config: DataverseConfig) -> DataverseSource {
     DataverseSource::new(config).expect("a valid configuration")
 }
 
+/// A stand-in and a connector configured for it.
+async fn connected() -> (DataverseStandin, DataverseSource) {
+    connected_with(|_| {}).await
+}
+
+/// A stand-in and a connector whose configuration `adjust` changed first.
+async fn connected_with(
+    adjust: impl FnOnce(&mut DataverseConfig),
+) -> (DataverseStandin, DataverseSource) {
+    let standin = DataverseStandin::start().await;
+    let mut config = standin.config();
+    adjust(&mut config);
+    let dataverse = source(config);
+    (standin, dataverse)
+}
+
+const WHO_AM_I: &str = "/api/data/v9.2/WhoAmI";
+
 fn account(id: Guid, name: &str) -> CustomerRecord {
     CustomerRecord {
         id,
@@ -100,8 +118,7 @@ fn fixed_cases_escape_as_odata_says() {
 
 #[tokio::test]
 async fn tricky_names_reach_dataverse_exactly_and_match() {
-    let standin = DataverseStandin::start().await;
-    let dataverse = source(standin.config());
+    let (standin, dataverse) = connected().await;
     for name in TRICKY_NAMES {
         let id = standin.add_account(name);
         let found = dataverse
@@ -119,8 +136,7 @@ async fn tricky_names_reach_dataverse_exactly_and_match() {
 
 #[tokio::test]
 async fn the_token_request_is_a_client_credentials_form_and_the_token_is_reused() {
-    let standin = DataverseStandin::start().await;
-    let dataverse = source(standin.config());
+    let (standin, dataverse) = connected().await;
     dataverse.stats().await.unwrap();
     dataverse.stats().await.unwrap();
     assert_eq!(standin.token_requests(), 1, "the token is cached");
@@ -164,23 +180,17 @@ async fn a_wrong_secret_fails_with_entra_ids_reason() {
 
 #[tokio::test]
 async fn an_expired_token_is_refreshed_once_and_the_call_succeeds() {
-    let standin = DataverseStandin::start().await;
-    let dataverse = source(standin.config());
+    let (standin, dataverse) = connected().await;
     dataverse.stats().await.unwrap();
     standin.expire_tokens();
     dataverse.stats().await.unwrap();
     assert_eq!(standin.token_requests(), 2);
-    assert_eq!(
-        standin.count("/api/data/v9.2/WhoAmI"),
-        3,
-        "one 401, then the retry"
-    );
+    assert_eq!(standin.count(WHO_AM_I), 3, "one 401, then the retry");
 }
 
 #[tokio::test]
 async fn a_token_refused_twice_is_an_upstream_failure_not_a_loop() {
-    let standin = DataverseStandin::start().await;
-    let dataverse = source(standin.config());
+    let (standin, dataverse) = connected().await;
     standin.inject(Fault::ExpireTokens, 2);
     let error = dataverse.stats().await.unwrap_err();
     assert!(
@@ -217,7 +227,7 @@ async fn concurrent_callers_share_one_token_request() {
         call.unwrap().unwrap();
     }
     assert_eq!(standin.token_requests(), 1);
-    assert_eq!(standin.count("/api/data/v9.2/WhoAmI"), 10);
+    assert_eq!(standin.count(WHO_AM_I), 10);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -225,8 +235,7 @@ async fn concurrent_callers_share_one_token_request() {
 
 #[tokio::test]
 async fn customers_by_id_respect_the_kind_and_send_unquoted_guids() {
-    let standin = DataverseStandin::start().await;
-    let dataverse = source(standin.config());
+    let (standin, dataverse) = connected().await;
     let contoso = standin.add_account("Contoso Ltd");
     let jane = standin.add_contact("Jane Smith");
 
@@ -259,8 +268,7 @@ async fn customers_by_id_respect_the_kind_and_send_unquoted_guids() {
 
 #[tokio::test]
 async fn customers_by_name_prefer_accounts_then_the_latest_modified() {
-    let standin = DataverseStandin::start().await;
-    let dataverse = source(standin.config());
+    let (standin, dataverse) = connected().await;
     standin.add_account_modified("Fabrikam", "2025-01-01T00:00:00Z");
     let newer = standin.add_account_modified("FABRIKAM", "2026-06-01T00:00:00Z");
     standin.add_contact("Fabrikam");
@@ -294,8 +302,7 @@ async fn customers_by_name_prefer_accounts_then_the_latest_modified() {
 
 #[tokio::test]
 async fn search_uses_startswith_on_both_tables_and_merges_by_name() {
-    let standin = DataverseStandin::start().await;
-    let dataverse = source(standin.config());
+    let (standin, dataverse) = connected().await;
     standin.add_account("Contoso Pharmaceuticals");
     standin.add_account("Coho Winery");
     standin.add_contact("Connie O'Hara");
@@ -324,10 +331,7 @@ async fn search_uses_startswith_on_both_tables_and_merges_by_name() {
 
 #[tokio::test]
 async fn open_deals_follow_next_links_and_map_annotations() {
-    let standin = DataverseStandin::start().await;
-    let mut config = standin.config();
-    config.page_size = 2;
-    let dataverse = source(config);
+    let (standin, dataverse) = connected_with(|config| config.page_size = 2).await;
     let contoso = standin.add_account("Contoso Ltd");
     let other = standin.add_account("Other");
     for (name, value, close) in [
@@ -424,10 +428,7 @@ async fn open_deals_follow_next_links_and_map_annotations() {
 
 #[tokio::test]
 async fn open_deals_stop_reading_pages_at_top() {
-    let standin = DataverseStandin::start().await;
-    let mut config = standin.config();
-    config.page_size = 2;
-    let dataverse = source(config);
+    let (standin, dataverse) = connected_with(|config| config.page_size = 2).await;
     let contoso = standin.add_account("Contoso Ltd");
     for value in 1..=5 {
         standin.add_opportunity(Opportunity::new(contoso, "Deal", Some(f64::from(value))));
@@ -449,8 +450,7 @@ async fn open_deals_stop_reading_pages_at_top() {
 
 #[tokio::test]
 async fn a_429_waits_retry_after_then_succeeds() {
-    let standin = DataverseStandin::start().await;
-    let dataverse = source(standin.config());
+    let (standin, dataverse) = connected().await;
     let contoso = standin.add_account("Contoso Ltd");
     standin.inject(
         Fault::TooManyRequests {
@@ -470,8 +470,7 @@ async fn a_429_waits_retry_after_then_succeeds() {
 
 #[tokio::test]
 async fn a_retry_after_beyond_the_cap_is_handed_back_at_once() {
-    let standin = DataverseStandin::start().await;
-    let dataverse = source(standin.config());
+    let (standin, dataverse) = connected().await;
     standin.inject(
         Fault::TooManyRequests {
             retry_after_secs: 30,
@@ -485,13 +484,12 @@ async fn a_retry_after_beyond_the_cap_is_handed_back_at_once() {
         "{error:?}"
     );
     assert!(started.elapsed() < Duration::from_secs(2));
-    assert_eq!(standin.count("/api/data/v9.2/WhoAmI"), 1);
+    assert_eq!(standin.count(WHO_AM_I), 1);
 }
 
 #[tokio::test]
 async fn throttling_that_outlasts_the_retries_is_throttled() {
-    let standin = DataverseStandin::start().await;
-    let dataverse = source(standin.config());
+    let (standin, dataverse) = connected().await;
     standin.inject(
         Fault::TooManyRequests {
             retry_after_secs: 0,
@@ -500,26 +498,20 @@ async fn throttling_that_outlasts_the_retries_is_throttled() {
     );
     let error = dataverse.stats().await.unwrap_err();
     assert!(matches!(error, SourceError::Throttled { .. }), "{error:?}");
-    assert_eq!(
-        standin.count("/api/data/v9.2/WhoAmI"),
-        4,
-        "1 try + 3 retries"
-    );
+    assert_eq!(standin.count(WHO_AM_I), 4, "1 try + 3 retries");
 }
 
 #[tokio::test]
 async fn a_503_is_retried_then_succeeds() {
-    let standin = DataverseStandin::start().await;
-    let dataverse = source(standin.config());
+    let (standin, dataverse) = connected().await;
     standin.inject(Fault::Unavailable, 2);
     dataverse.stats().await.unwrap();
-    assert_eq!(standin.count("/api/data/v9.2/WhoAmI"), 3);
+    assert_eq!(standin.count(WHO_AM_I), 3);
 }
 
 #[tokio::test]
 async fn a_503_that_persists_is_an_upstream_failure_with_the_status() {
-    let standin = DataverseStandin::start().await;
-    let dataverse = source(standin.config());
+    let (standin, dataverse) = connected().await;
     standin.inject(Fault::Unavailable, 4);
     let error = dataverse.stats().await.unwrap_err();
     let SourceError::Upstream(message) = &error else {
@@ -527,15 +519,13 @@ async fn a_503_that_persists_is_an_upstream_failure_with_the_status() {
     };
     assert!(message.contains("503"), "{message}");
     assert!(message.contains("4 attempts"), "{message}");
-    assert_eq!(standin.count("/api/data/v9.2/WhoAmI"), 4);
+    assert_eq!(standin.count(WHO_AM_I), 4);
 }
 
 #[tokio::test]
 async fn a_slow_answer_beyond_the_deadline_is_a_timeout() {
-    let standin = DataverseStandin::start().await;
-    let mut config = standin.config();
-    config.request_timeout = Duration::from_millis(500);
-    let dataverse = source(config);
+    let (standin, dataverse) =
+        connected_with(|config| config.request_timeout = Duration::from_millis(500)).await;
     standin.inject(Fault::Delay(Duration::from_secs(3)), 1);
     let started = Instant::now();
     let error = dataverse.stats().await.unwrap_err();
@@ -545,8 +535,7 @@ async fn a_slow_answer_beyond_the_deadline_is_a_timeout() {
 
 #[tokio::test]
 async fn a_malformed_body_is_an_upstream_failure_that_says_so() {
-    let standin = DataverseStandin::start().await;
-    let dataverse = source(standin.config());
+    let (standin, dataverse) = connected().await;
     let contoso = standin.add_account("Contoso Ltd");
     standin.inject(Fault::MalformedBody, 1);
     let error = dataverse.customer_by_id(contoso, None).await.unwrap_err();
@@ -578,8 +567,7 @@ async fn an_unreachable_environment_is_an_upstream_failure() {
 
 #[tokio::test]
 async fn summaries_come_from_the_action_and_one_failure_stays_with_its_deal() {
-    let standin = DataverseStandin::start().await;
-    let dataverse = source(standin.config());
+    let (standin, dataverse) = connected().await;
     let contoso = standin.add_account("Contoso Ltd");
     let plain = standin.add_opportunity(Opportunity::new(contoso, "Plain", Some(3.0)));
     let broken = standin.add_opportunity(Opportunity::new(contoso, "Broken", Some(2.0)));
@@ -628,8 +616,7 @@ async fn summaries_come_from_the_action_and_one_failure_stays_with_its_deal() {
 
 #[tokio::test]
 async fn a_missing_summary_action_says_what_to_turn_on() {
-    let standin = DataverseStandin::start().await;
-    let dataverse = source(standin.config());
+    let (standin, dataverse) = connected().await;
     let contoso = standin.add_account("Contoso Ltd");
     let deal = standin.add_opportunity(Opportunity::new(contoso, "Deal", Some(1.0)));
     standin.set_summary(
