@@ -9,6 +9,7 @@ use std::time::Duration;
 use dealpane_contract::{
     CustomerList, DealSummaryResponse, Health, MatchedBy, Problem, SummaryState,
 };
+use dealpane_server::Settings;
 use support::{
     header, settings, summary_text, Dirs, Failure, FakeSource, Server, CONTOSO, FABRIKAM, NO_DEALS,
     UNKNOWN,
@@ -20,21 +21,21 @@ fn contoso() -> String {
 }
 
 async fn start_default() -> (Server, Arc<FakeSource>, Dirs) {
-    let dirs = Dirs::new();
+    start_with(|_| {}).await
+}
+
+/// A server over a fresh fake, with the test settings as `adjust` leaves them.
+async fn start_with(adjust: impl FnOnce(&mut Settings)) -> (Server, Arc<FakeSource>, Dirs) {
     let source = FakeSource::new();
-    let server = Server::start(&settings(&dirs), source.clone()).await;
+    let (server, dirs) = start_over(source.clone(), adjust).await;
     (server, source, dirs)
 }
 
-async fn start_with_upstream_timeout(
-    source: Arc<FakeSource>,
-    upstream_timeout: Duration,
-) -> (Server, Dirs) {
+/// A server over `source` (set up by the test), with the settings as `adjust` leaves them.
+async fn start_over(source: Arc<FakeSource>, adjust: impl FnOnce(&mut Settings)) -> (Server, Dirs) {
     let dirs = Dirs::new();
-    let settings = dealpane_server::Settings {
-        upstream_timeout,
-        ..settings(&dirs)
-    };
+    let mut settings = settings(&dirs);
+    adjust(&mut settings);
     (Server::start(&settings, source).await, dirs)
 }
 
@@ -210,16 +211,7 @@ async fn a_failed_summary_marks_only_its_deal() {
 
 #[tokio::test]
 async fn summaries_can_be_turned_off() {
-    let dirs = Dirs::new();
-    let source = FakeSource::new();
-    let server = Server::start(
-        &dealpane_server::Settings {
-            summaries: false,
-            ..settings(&dirs)
-        },
-        source.clone(),
-    )
-    .await;
+    let (server, source, _dirs) = start_with(|s| s.summaries = false).await;
     let answer: DealSummaryResponse = server.json(&contoso()).await;
     assert!(answer
         .deals
@@ -330,7 +322,8 @@ async fn upstream_failures_map_to_429_502_504() {
 async fn a_slow_summary_marks_its_deal_unavailable_instead_of_failing_the_answer() {
     let source = FakeSource::new();
     *source.summary_delay.lock().unwrap() = Duration::from_secs(3);
-    let (server, _dirs) = start_with_upstream_timeout(source, Duration::from_millis(400)).await;
+    let (server, _dirs) =
+        start_over(source, |s| s.upstream_timeout = Duration::from_millis(400)).await;
     let response = server.get_json(&contoso()).await;
     assert_eq!(response.status(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
@@ -345,7 +338,8 @@ async fn a_slow_summary_marks_its_deal_unavailable_instead_of_failing_the_answer
 async fn a_slow_source_is_a_504_after_the_upstream_timeout() {
     let source = FakeSource::new();
     *source.delay.lock().unwrap() = Duration::from_secs(3);
-    let (server, _dirs) = start_with_upstream_timeout(source, Duration::from_millis(200)).await;
+    let (server, _dirs) =
+        start_over(source, |s| s.upstream_timeout = Duration::from_millis(200)).await;
     let started = std::time::Instant::now();
     let response = server.get_json(&contoso()).await;
     problem(response, 504).await;
@@ -409,15 +403,8 @@ async fn every_api_path_is_routed_in_any_case() {
 
 #[tokio::test]
 async fn function_keys_are_required_when_configured() {
-    let dirs = Dirs::new();
-    let server = Server::start(
-        &dealpane_server::Settings {
-            function_keys: vec!["k1-secret".into(), "k2+secret".into()],
-            ..settings(&dirs)
-        },
-        FakeSource::new(),
-    )
-    .await;
+    let keys = ["k1-secret".to_owned(), "k2+secret".to_owned()];
+    let (server, _, _dirs) = start_with(|s| s.function_keys = keys.to_vec()).await;
     let path = format!("/api/DealSummary?customerId={CONTOSO}");
     let no_key = server.get(&path).await;
     assert!(header(&no_key, "www-authenticate").contains("FunctionKey"));
@@ -550,16 +537,7 @@ async fn concurrent_identical_requests_make_one_upstream_call() {
 
 #[tokio::test]
 async fn the_cache_expires_after_its_ttl() {
-    let dirs = Dirs::new();
-    let source = FakeSource::new();
-    let server = Server::start(
-        &dealpane_server::Settings {
-            cache_ttl: Duration::from_millis(300),
-            ..settings(&dirs)
-        },
-        source.clone(),
-    )
-    .await;
+    let (server, source, _dirs) = start_with(|s| s.cache_ttl = Duration::from_millis(300)).await;
     let path = format!("/api/DealSummary?customerId={CONTOSO}");
     server.get_json(&path).await;
     server.get_json(&path).await;
@@ -574,27 +552,17 @@ async fn the_cache_expires_after_its_ttl() {
 #[tokio::test]
 async fn customers_search_by_prefix_within_bounds() {
     let (server, _, _dirs) = start_default().await;
-    let list: CustomerList = server
-        .get("/api/customers?q=con")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: CustomerList = server.json("/api/customers?q=con").await;
     assert_eq!(list.customers.len(), 1);
     assert_eq!(list.customers[0].id, CONTOSO);
 
-    let all: CustomerList = server.get("/api/customers").await.json().await.unwrap();
+    let all: CustomerList = server.json("/api/customers").await;
     let names: Vec<_> = all.customers.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(
         names,
         ["Contoso Pharmaceuticals", "Fabrikam Ödön", "Northwind"]
     );
-    let two: CustomerList = server
-        .get("/api/customers?q=&top=2")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let two: CustomerList = server.json("/api/customers?q=&top=2").await;
     assert_eq!(two.customers.len(), 2);
     assert_eq!(server.get("/api/customers?top=20").await.status(), 200);
     assert_eq!(

@@ -20,6 +20,33 @@ async fn start(frame_ancestors: Option<&str>) -> (Server, Dirs) {
     (server, dirs)
 }
 
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut decoded = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut decoded)
+        .unwrap();
+    decoded
+}
+
+fn unbrotli(bytes: &[u8]) -> Vec<u8> {
+    let mut decoded = Vec::new();
+    brotli::Decompressor::new(bytes, 4096)
+        .read_to_end(&mut decoded)
+        .unwrap();
+    decoded
+}
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// Status, content type and cache policy: what every served file is checked for.
+fn served(response: &reqwest::Response) -> (u16, &str, &str) {
+    (
+        response.status().as_u16(),
+        header(response, "content-type"),
+        header(response, "cache-control"),
+    )
+}
+
 fn directive<'a>(policy: &'a str, name: &str) -> &'a str {
     policy
         .split(';')
@@ -83,12 +110,7 @@ async fn frame_ancestors_come_from_settings_and_apply_to_the_api_too() {
 async fn hashed_assets_are_immutable_and_wasm_has_its_mime_type() {
     let (server, _dirs) = start(None).await;
     let wasm = server.get("/dealpane-1a2b3c4d5e6f7a8b_bg.wasm").await;
-    assert_eq!(wasm.status(), 200);
-    assert_eq!(header(&wasm, "content-type"), "application/wasm");
-    assert_eq!(
-        header(&wasm, "cache-control"),
-        "public, max-age=31536000, immutable"
-    );
+    assert_eq!(served(&wasm), (200, "application/wasm", IMMUTABLE));
     assert_eq!(
         wasm.bytes().await.unwrap().as_ref(),
         widget_wasm().as_slice()
@@ -96,10 +118,7 @@ async fn hashed_assets_are_immutable_and_wasm_has_its_mime_type() {
 
     let js = server.get("/dealpane-1a2b3c4d5e6f7a8b.js").await;
     assert!(header(&js, "content-type").contains("javascript"));
-    assert_eq!(
-        header(&js, "cache-control"),
-        "public, max-age=31536000, immutable"
-    );
+    assert_eq!(header(&js, "cache-control"), IMMUTABLE);
 
     let missing = server.get("/dealpane-0000000000000000.js").await;
     assert_eq!(missing.status(), 404);
@@ -113,24 +132,15 @@ async fn gzip_and_brotli_change_only_the_encoding() {
         ("/dealpane-1a2b3c4d5e6f7a8b.js", widget_js().into_bytes()),
         ("/dealpane-1a2b3c4d5e6f7a8b_bg.wasm", widget_wasm()),
     ] {
-        let gzip = server.get_with(path, &[("accept-encoding", "gzip")]).await;
-        assert_eq!(header(&gzip, "content-encoding"), "gzip");
-        let compressed = gzip.bytes().await.unwrap();
-        assert!(compressed.len() < original.len());
-        let mut decoded = Vec::new();
-        flate2::read::GzDecoder::new(compressed.as_ref())
-            .read_to_end(&mut decoded)
-            .unwrap();
-        assert_eq!(decoded, original, "{path} gzip");
-
-        let br = server.get_with(path, &[("accept-encoding", "br")]).await;
-        assert_eq!(header(&br, "content-encoding"), "br");
-        let compressed = br.bytes().await.unwrap();
-        let mut decoded = Vec::new();
-        brotli::Decompressor::new(compressed.as_ref(), 4096)
-            .read_to_end(&mut decoded)
-            .unwrap();
-        assert_eq!(decoded, original, "{path} br");
+        for (encoding, decode) in [("gzip", gunzip as fn(&[u8]) -> Vec<u8>), ("br", unbrotli)] {
+            let response = server
+                .get_with(path, &[("accept-encoding", encoding)])
+                .await;
+            assert_eq!(header(&response, "content-encoding"), encoding);
+            let compressed = response.bytes().await.unwrap();
+            assert!(compressed.len() < original.len(), "{path} {encoding}");
+            assert_eq!(decode(&compressed), original, "{path} {encoding}");
+        }
     }
 }
 
@@ -138,9 +148,7 @@ async fn gzip_and_brotli_change_only_the_encoding() {
 async fn config_json_comes_from_settings() {
     let (server, _dirs) = start(None).await;
     let response = server.get("/config.json").await;
-    assert_eq!(response.status(), 200);
-    assert_eq!(header(&response, "content-type"), "application/json");
-    assert_eq!(header(&response, "cache-control"), "no-cache");
+    assert_eq!(served(&response), (200, "application/json", "no-cache"));
     let config: serde_json::Value = response.json().await.unwrap();
     assert_eq!(
         config,
