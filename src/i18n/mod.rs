@@ -1,15 +1,16 @@
 //! Every user-facing string of the pane. Nothing else in the widget holds words a user reads:
 //! components take them from here.
 //!
-//! - this file: which language and formatting locale a pane uses (`choose_locale`);
-//! - [`strings`]: the `Strings` type, fixed texts as fields, texts with numbers or names as
-//!   methods;
-//! - [`errors`]: the wording shared by every language for errors (which text an HTTP status or a
-//!   failed request gets);
-//! - one file per language (`en.rs`, `de.rs`, …), each a `pub static STRINGS: Strings`.
+//! - this file: which language and formatting locale a pane uses (`choose_locale`), and the list
+//!   of languages;
+//! - `strings.rs`: the `Strings` type. Fixed texts are fields; texts with names or numbers are
+//!   `{placeholder}` templates and `one|other` plural forms that its methods fill;
+//! - `errors.rs`: the rules, the same in every language, for which words a failure gets (an HTTP
+//!   status, a timeout, an unusable URL or config file);
+//! - one file per language (`en.rs`, `de.rs`, …): a `pub static STRINGS: Strings`, data only.
 //!
-//! **Adding a language** is one new file (copy `en.rs`, translate, set `lang` and `rtl`) plus
-//! one entry in the `languages!` list below.
+//! **Adding a language** is one new file (copy `en.rs`, translate, set `lang`, `rtl` and the
+//! plural `rule`) plus one line in the `languages!` list below.
 //!
 //! Use: `let locale = choose_locale(ctx_lang.as_deref(), &navigator_languages);` then
 //! `let s = locale.strings();` and `s.title`, `s.open_deals(3)`, `s.close_timing(t)`,

@@ -5,7 +5,7 @@
 //!
 //! - this file: why a call failed ([`FetchError`]) and the retry policy, plain and tested natively;
 //! - `http` (wasm32): one GET with its timeout and retries;
-//! - `slot` (wasm32): [`RequestSlot`], the one place that aborts and drops stale answers. The
+//! - `slot` (wasm32): `RequestSlot`, the one place that aborts and drops stale answers. The
 //!   pane's load, the customer picker and `config.json` each own one.
 
 use dealpane_contract::Problem;
