@@ -32,22 +32,12 @@ pub fn run(args: ServeArgs) -> Result<()> {
         "starting dealpane-server (store {})",
         store.display()
     ));
-    let mut child = std::process::Command::new(&server)
-        .current_dir(project::root())
-        .args(["--port", &args.port.to_string()])
-        .args(["--sample-size", &args.sample_size.to_string()])
-        .arg("--store")
-        .arg(&store)
-        .arg("--widget-dir")
-        .arg(project::dist_dir())
-        .arg("--preview-dir")
-        .arg(project::root().join("server/preview"))
-        .spawn()
-        .map_err(|e| StepError {
-            step: "starting dealpane-server".into(),
-            cause: e.to_string(),
-            fix: format!("run {} --help", server.display()),
-        })?;
+    let mut child = widget::spawn_server(&mut widget::server_command(
+        &server,
+        args.port,
+        args.sample_size,
+        &store,
+    ))?;
     if let Err(error) = wait_until_healthy(args.port, &mut child) {
         let _ = child.kill();
         return Err(error);

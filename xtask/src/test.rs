@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 
-use crate::process::{announce, describe, run_step, Result};
+use crate::process::{announce, describe, Result};
 use crate::tools::{self, Needs};
 use crate::{project, tokens, widget};
 
@@ -136,13 +136,7 @@ fn e2e() -> Result<Tally> {
     widget::build_release()?;
     let server = widget::build_server("dev")?;
     let e2e_dir = project::root().join("e2e");
-    run_step(
-        "installing the end-to-end suite's npm packages",
-        tools::command("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&e2e_dir),
-        "check that npm can reach registry.npmjs.org (`npm ping`), then rerun",
-    )?;
+    widget::install_e2e_packages("the end-to-end suite")?;
     let mut node = tools::command("node");
     node.args([
         "--test",

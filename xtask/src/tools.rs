@@ -272,7 +272,9 @@ fn redis() -> Tool {
     });
     Tool {
         name: "redis-server".into(),
-        wanted: found.clone().unwrap_or_else(|| "Debian's current".to_owned()),
+        wanted: found
+            .clone()
+            .unwrap_or_else(|| "Debian's current".to_owned()),
         found,
         install: |_| install_debian_packages(&[REDIS_PACKAGE]),
         duration_hint: "a Debian package, under a minute",

@@ -1,8 +1,10 @@
-//! Building the two programs: the widget with trunk (release, size-tuned) and the server.
+//! Building the two programs (the widget with trunk, release and size-tuned; the server) and
+//! running what uses them: the server over the built widget, the Node packages of e2e/.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
 
-use crate::process::{announce, run_step, Result};
+use crate::process::{announce, run_step, Result, StepError};
 use crate::{project, tools};
 
 /// `trunk build --release` into `dist/`. Tools must have been ensured.
@@ -32,4 +34,41 @@ pub fn build_server(profile: &str) -> Result<PathBuf> {
     )?;
     let dir = if profile == "dev" { "debug" } else { profile };
     Ok(project::target_dir().join(dir).join("dealpane-server"))
+}
+
+/// Starts `command` (from [`server_command`]); a failure says how to see the server's options.
+pub fn spawn_server(command: &mut Command) -> std::result::Result<Child, StepError> {
+    command.spawn().map_err(|e| StepError {
+        step: "starting dealpane-server".into(),
+        cause: e.to_string(),
+        fix: format!("run {} --help", command.get_program().to_string_lossy()),
+    })
+}
+
+/// `binary` on 127.0.0.1:`port` over the built widget and the preview, with its embedded store
+/// at `store` (filled with `sample_size` customers when created), run from the checkout.
+pub fn server_command(binary: &Path, port: u16, sample_size: u32, store: &Path) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .current_dir(project::root())
+        .args(["--port", &port.to_string()])
+        .args(["--sample-size", &sample_size.to_string()])
+        .arg("--store")
+        .arg(store)
+        .arg("--widget-dir")
+        .arg(project::dist_dir())
+        .arg("--preview-dir")
+        .arg(project::root().join("server/preview"));
+    command
+}
+
+/// `npm ci` in e2e/: the Node packages `purpose` needs (the suite, the bench's browser harness).
+pub fn install_e2e_packages(purpose: &str) -> std::result::Result<(), StepError> {
+    run_step(
+        &format!("installing {purpose}'s npm packages"),
+        tools::command("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(project::root().join("e2e")),
+        "check that npm can reach registry.npmjs.org (`npm ping`), then rerun",
+    )
 }

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::process::{announce, run_step, Result, StepError};
+use crate::process::{announce, Result, StepError};
 use crate::tools::{self, Needs};
 use crate::{project, widget};
 use server::BenchServer;
@@ -45,13 +45,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
         widget::build_server("server")?
     };
     let e2e_dir = project::root().join("e2e");
-    run_step(
-        "installing the browser harness's npm packages",
-        tools::command("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&e2e_dir),
-        "check that npm can reach registry.npmjs.org (`npm ping`), then rerun",
-    )?;
+    widget::install_e2e_packages("the browser harness")?;
 
     announce("(a) measuring the widget's files");
     let files = sizes::measure(&project::dist_dir())?;

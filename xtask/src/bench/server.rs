@@ -4,11 +4,11 @@
 use std::fs::File;
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::process::{Result, StepError};
-use crate::project;
+use crate::widget;
 
 pub struct BenchServer {
     child: Child,
@@ -32,31 +32,14 @@ impl BenchServer {
     ) -> Result<BenchServer> {
         let port = free_port()?;
         let log_file = File::create(log)?;
-        let child = Command::new(binary)
-            .current_dir(project::root())
-            .args([
-                "--port",
-                &port.to_string(),
-                "--sample-size",
-                &sample_size.to_string(),
-            ])
-            .arg("--store")
-            .arg(store)
-            .arg("--widget-dir")
-            .arg(project::dist_dir())
-            .arg("--preview-dir")
-            .arg(project::root().join("server/preview"))
-            .args(extra)
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(log_file.try_clone()?)
-            .stderr(log_file)
-            .spawn()
-            .map_err(|e| StepError {
-                step: "starting dealpane-server".into(),
-                cause: e.to_string(),
-                fix: format!("run {} --help", binary.display()),
-            })?;
+        let child = widget::spawn_server(
+            widget::server_command(binary, port, sample_size, store)
+                .args(extra)
+                .env("RUST_LOG", "warn")
+                .stdin(Stdio::null())
+                .stdout(log_file.try_clone()?)
+                .stderr(log_file),
+        )?;
         let mut server = BenchServer {
             child,
             origin: format!("http://127.0.0.1:{port}"),
