@@ -1,5 +1,7 @@
 //! The embedded Sales store against a real SQLite file in a temporary folder.
 
+mod support;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -10,6 +12,7 @@ use dealpane_server::source::embedded::fixtures::*;
 use dealpane_server::source::embedded::{EmbeddedOptions, EmbeddedStore, StoreError};
 use dealpane_server::source::{CustomerRecord, SalesSource, SourceError};
 use rusqlite::Connection;
+use support::count;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
@@ -68,13 +71,6 @@ fn dump(path: &Path) -> Vec<String> {
         }
     }
     rows
-}
-
-fn count(path: &Path, sql: &str) -> i64 {
-    Connection::open(path)
-        .unwrap()
-        .query_row(sql, [], |row| row.get(0))
-        .unwrap()
 }
 
 #[tokio::test]
@@ -359,27 +355,14 @@ async fn several_matches_prefer_accounts_then_the_latest_modified() {
 async fn customers_by_id_respect_the_kind() {
     let dir = tempdir();
     let store = open(dir.path(), 20);
-    assert_eq!(
-        store
-            .customer_by_id(CONTOSO_PHARMACEUTICALS_ID, None)
-            .await
-            .unwrap(),
-        Some(contoso())
-    );
-    assert_eq!(
-        store
-            .customer_by_id(CONTOSO_PHARMACEUTICALS_ID, Some(CustomerType::Account))
-            .await
-            .unwrap(),
-        Some(contoso())
-    );
-    assert_eq!(
-        store
-            .customer_by_id(CONTOSO_PHARMACEUTICALS_ID, Some(CustomerType::Contact))
-            .await
-            .unwrap(),
-        None
-    );
+    for (kind, found) in [
+        (None, Some(contoso())),
+        (Some(CustomerType::Account), Some(contoso())),
+        (Some(CustomerType::Contact), None),
+    ] {
+        let by_id = store.customer_by_id(CONTOSO_PHARMACEUTICALS_ID, kind);
+        assert_eq!(by_id.await.unwrap(), found, "{kind:?}");
+    }
     let contact = store
         .customer_by_id(AOIFE_OBRIEN_ID, None)
         .await

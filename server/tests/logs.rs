@@ -14,8 +14,7 @@ struct Captured(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Captured {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
+        self.0.lock().unwrap().write(bytes)
     }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())

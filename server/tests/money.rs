@@ -15,7 +15,7 @@ use dealpane_server::source::embedded::{EmbeddedOptions, EmbeddedStore};
 use dealpane_server::source::{CustomerRecord, SalesSource};
 use dealpane_server::{build_app, Settings};
 use rusqlite::Connection;
-use support::{settings, Dirs, Server};
+use support::{count, settings, Dirs, Server};
 
 fn open(path: &Path, sample_size: u32) -> EmbeddedStore {
     EmbeddedStore::open(
@@ -42,13 +42,6 @@ fn usd(amount: f64) -> Option<Money> {
         amount,
         currency: "USD".to_owned(),
     })
-}
-
-fn count(path: &Path, sql: &str) -> i64 {
-    Connection::open(path)
-        .unwrap()
-        .query_row(sql, [], |row| row.get(0))
-        .unwrap()
 }
 
 #[tokio::test]
