@@ -464,3 +464,64 @@ async fn language_direction_and_theme_reach_the_root_element() {
     drop(pane);
     let _ = root.set_attribute("dir", "ltr");
 }
+
+/// The request lifecycle's one rule, on its own: a newer start aborts the older request and
+/// drops its answer; a cancel drops the answer in flight; unmounting (the owner's cleanup)
+/// aborts what is left.
+#[wasm_bindgen_test]
+async fn a_request_slot_delivers_only_the_newest_answer() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use dealpane::request::RequestSlot;
+    use leptos::prelude::Owner;
+    use web_sys::AbortSignal;
+
+    // Mounting sets up Leptos's task executor (spawn_local); an empty view adds nothing.
+    leptos::mount::mount_to_body(|| ());
+    let owner = Owner::new();
+    owner.set();
+    let slot = RequestSlot::new();
+    let delivered = Rc::new(RefCell::new(Vec::new()));
+    let signals = Rc::new(RefCell::new(Vec::<AbortSignal>::new()));
+    let start = |answer: u32, after_ms: u64| {
+        let (delivered, signals) = (delivered.clone(), signals.clone());
+        slot.start(
+            move |cancel| {
+                signals.borrow_mut().push(cancel);
+                async move {
+                    sleep(after_ms).await;
+                    answer
+                }
+            },
+            move |answer| delivered.borrow_mut().push(answer),
+        );
+    };
+
+    start(1, 60);
+    start(2, 10);
+    sleep(120).await;
+    assert_eq!(
+        *delivered.borrow(),
+        [2],
+        "the older, slower answer is stale"
+    );
+    assert!(signals.borrow()[0].aborted(), "and its request was aborted");
+    assert!(!signals.borrow()[1].aborted());
+
+    start(3, 10);
+    slot.cancel();
+    sleep(60).await;
+    assert_eq!(*delivered.borrow(), [2], "a cancelled answer is dropped");
+    assert!(signals.borrow()[2].aborted());
+
+    start(4, 30);
+    drop(owner);
+    sleep(60).await;
+    assert_eq!(
+        *delivered.borrow(),
+        [2],
+        "nothing is delivered after unmounting"
+    );
+    assert!(signals.borrow()[3].aborted());
+}
