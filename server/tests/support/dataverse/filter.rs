@@ -147,19 +147,24 @@ impl Parser<'_> {
     }
 
     fn or(&mut self) -> Result<Expr, String> {
-        let mut left = self.and()?;
-        while self.peek_word("or") {
-            self.at += 1;
-            left = Expr::Or(Box::new(left), Box::new(self.and()?));
-        }
-        Ok(left)
+        self.chain("or", Self::and, Expr::Or)
     }
 
     fn and(&mut self) -> Result<Expr, String> {
-        let mut left = self.unary()?;
-        while self.peek_word("and") {
+        self.chain("and", Self::unary, Expr::And)
+    }
+
+    /// `operand (word operand)*`, joined to the left.
+    fn chain(
+        &mut self,
+        word: &str,
+        operand: fn(&mut Self) -> Result<Expr, String>,
+        join: fn(Box<Expr>, Box<Expr>) -> Expr,
+    ) -> Result<Expr, String> {
+        let mut left = operand(self)?;
+        while self.peek_word(word) {
             self.at += 1;
-            left = Expr::And(Box::new(left), Box::new(self.unary()?));
+            left = join(Box::new(left), Box::new(operand(self)?));
         }
         Ok(left)
     }
