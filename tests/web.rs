@@ -231,7 +231,7 @@ async fn a_problem_answer_shows_its_title_detail_and_trace_id_and_retry_asks_aga
     );
     assert!(pane.button("Copy trace ID").is_connected());
     assert_eq!(
-        pane.live_region().get_attribute("aria-live").as_deref(),
+        pane.live_politeness().as_deref(),
         Some("assertive"),
         "errors are announced assertively"
     );
@@ -240,10 +240,7 @@ async fn a_problem_answer_shows_its_title_detail_and_trace_id_and_retry_asks_aga
     pane.button("Retry").click();
     pane.wait_for("article.dp-card").await;
     assert_eq!(fixture.requests_to(DEALS).len(), 2);
-    assert_eq!(
-        pane.live_region().get_attribute("aria-live").as_deref(),
-        Some("polite")
-    );
+    assert_eq!(pane.live_politeness().as_deref(), Some("polite"));
 }
 
 #[wasm_bindgen_test]

@@ -153,21 +153,19 @@ fn ages_and_updated() {
 
 #[test]
 fn close_timings() {
-    let en = strings(Lang::En);
-    assert_eq!(en.close_timing(CloseTiming::InDays(12)), "in 12 days");
-    assert_eq!(en.close_timing(CloseTiming::InDays(1)), "in 1 day");
-    assert_eq!(
-        en.close_timing(CloseTiming::Overdue(3)),
-        "overdue by 3 days"
-    );
-    assert_eq!(en.close_timing(CloseTiming::Today), "today");
-    let de = strings(Lang::De);
-    assert_eq!(de.close_timing(CloseTiming::InDays(12)), "in 12 Tagen");
-    assert_eq!(de.close_timing(CloseTiming::Overdue(1)), "1 Tag überfällig");
-    assert_eq!(
-        strings(Lang::Fr).close_timing(CloseTiming::Overdue(3)),
-        "en retard de 3 jours"
-    );
+    use CloseTiming::{InDays, Overdue, Today};
+    let cases = [
+        (Lang::En, InDays(12), "in 12 days"),
+        (Lang::En, InDays(1), "in 1 day"),
+        (Lang::En, Overdue(3), "overdue by 3 days"),
+        (Lang::En, Today, "today"),
+        (Lang::De, InDays(12), "in 12 Tagen"),
+        (Lang::De, Overdue(1), "1 Tag überfällig"),
+        (Lang::Fr, Overdue(3), "en retard de 3 jours"),
+    ];
+    for (lang, timing, expected) in cases {
+        assert_eq!(strings(lang).close_timing(timing), expected);
+    }
 }
 
 #[test]

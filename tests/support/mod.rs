@@ -226,6 +226,16 @@ impl Fixture {
             .collect()
     }
 
+    /// Waits `ms`, then asserts that nothing was asked of `pattern` (`""`: of anything).
+    pub async fn assert_nothing_sent_to(&self, pattern: &str, ms: u64) {
+        sleep(ms).await;
+        let sent = self.requests_to(pattern);
+        assert!(
+            sent.is_empty(),
+            "nothing sent to {pattern:?}, yet: {sent:?}"
+        );
+    }
+
     /// The one request to `pattern` (asserts there was exactly one).
     pub fn only_request_to(&self, pattern: &str) -> Recorded {
         let mut sent = self.requests_to(pattern);
@@ -333,6 +343,17 @@ impl Pane {
             text.contains(needle),
             "{needle:?} is not shown; the pane shows: {text}"
         );
+    }
+
+    /// Waits until `selector` matches, then asserts that the pane shows `needle`.
+    pub async fn shows(&self, selector: &str, needle: &str) {
+        self.wait_for(selector).await;
+        self.assert_shows(needle);
+    }
+
+    /// The live region's `aria-live`: `polite`, or `assertive` while it says an error.
+    pub fn live_politeness(&self) -> Option<String> {
+        self.live_region().get_attribute("aria-live")
     }
 
     /// Waits until the pane's text contains `needle`.
