@@ -83,7 +83,7 @@ impl DataverseConfig {
 
 /// Why a configuration cannot be used. Messages name the setting to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ConfigError {
+pub enum DataverseConfigError {
     #[error(
         "the Dataverse org URL '{0}' is not an http(s) URL like https://contoso.crm.dynamics.com"
     )]

@@ -24,7 +24,7 @@ use self::org::{BaseCurrency, ForecastColumn};
 use self::token::TokenCache;
 use super::{link::deal_link, CustomerRecord, SalesSource, SourceError, SourceStats};
 
-pub use self::config::{ConfigError, DataverseConfig, Secret, DEFAULT_AUTHORITY};
+pub use self::config::{DataverseConfig, DataverseConfigError, Secret, DEFAULT_AUTHORITY};
 
 /// The Web API's version path under the org URL.
 const API_PATH: &str = "api/data/v9.2/";
@@ -45,33 +45,33 @@ pub struct DataverseSource {
 
 impl DataverseSource {
     /// Checks the configuration and builds the HTTP client; no request is made until used.
-    pub fn new(config: DataverseConfig) -> Result<DataverseSource, ConfigError> {
+    pub fn new(config: DataverseConfig) -> Result<DataverseSource, DataverseConfigError> {
         let org_url = config.org_url.trim().trim_end_matches('/').to_owned();
         let api_root = Url::parse(&format!("{org_url}/{API_PATH}"))
             .ok()
             .filter(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
-            .ok_or_else(|| ConfigError::OrgUrl(config.org_url.clone()))?;
+            .ok_or_else(|| DataverseConfigError::OrgUrl(config.org_url.clone()))?;
         let authority = config.authority.trim().trim_end_matches('/');
         if !(authority.starts_with("https://") || authority.starts_with("http://")) {
-            return Err(ConfigError::Authority(config.authority.clone()));
+            return Err(DataverseConfigError::Authority(config.authority.clone()));
         }
         for (value, name) in [
             (&config.tenant_id, "tenant id"),
             (&config.client_id, "client id"),
         ] {
             if value.trim().is_empty() {
-                return Err(ConfigError::Missing(name));
+                return Err(DataverseConfigError::Missing(name));
             }
         }
         if config.client_secret.expose().is_empty() {
-            return Err(ConfigError::Missing("client secret"));
+            return Err(DataverseConfigError::Missing("client secret"));
         }
         let http = reqwest::Client::builder()
             .user_agent(concat!("dealpane-server/", env!("CARGO_PKG_VERSION")))
             // The deadline bounds each call; this only stops a stuck connection attempt.
             .connect_timeout(config.request_timeout)
             .build()
-            .map_err(|error| ConfigError::Http(error.to_string()))?;
+            .map_err(|error| DataverseConfigError::Http(error.to_string()))?;
         let tokens = TokenCache::new(
             format!("{authority}/{}/oauth2/v2.0/token", config.tenant_id.trim()),
             config.client_id.trim().to_owned(),
