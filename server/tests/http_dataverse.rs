@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use dealpane_contract::{DealSummaryResponse, MatchedBy};
 use dealpane_server::source::dataverse::DataverseSource;
-use support::{settings, Dirs, Server};
 use support::dataverse::{DataverseStandin, Fault, Opportunity, SummaryAnswer};
+use support::{settings, Dirs, Server};
 
 async fn start() -> (Server, DataverseStandin, Dirs) {
     let standin = DataverseStandin::start().await;
