@@ -6,8 +6,13 @@ use serde::{Deserialize, Serialize};
 use crate::Guid;
 
 mod base_value;
+mod summaries;
 
 pub use self::base_value::{base_totals, compare_deals, order_deals, BaseTotals};
+pub use self::summaries::{
+    summary_query_item, DealSummaryUpdate, SummariesResponse, MAX_SUMMARY_DEALS,
+    MAX_SUMMARY_WAIT_SECS,
+};
 
 /// `GET /api/DealSummary` with `Accept: application/json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
