@@ -6,24 +6,26 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 
+use crate::bench::sizes;
 use crate::process::{announce, describe, Result};
 use crate::tools::{self, Needs};
 use crate::{project, tokens, widget};
 
 #[derive(clap::Args)]
 pub struct TestArgs {
-    /// Run only these suites (repeatable): fmt, clippy, clippy-wasm, tokens, unit, browser, e2e.
+    /// Run only these suites (repeatable): fmt, clippy, clippy-wasm, tokens, unit, browser, size, e2e.
     #[arg(long = "suite", value_name = "NAME")]
     pub suites: Vec<String>,
 }
 
-const SUITES: [&str; 7] = [
+const SUITES: [&str; 8] = [
     "fmt",
     "clippy",
     "clippy-wasm",
     "tokens",
     "unit",
     "browser",
+    "size",
     "e2e",
 ];
 
@@ -117,6 +119,7 @@ fn run_suite(name: &str) -> Result<Tally> {
             "--target",
             "wasm32-unknown-unknown",
         ])),
+        "size" => widget_within_ceiling()?,
         "e2e" => e2e()?,
         _ => unreachable!("suite names are checked in run()"),
     })
@@ -129,6 +132,28 @@ fn tokens_are_current() -> Result<Tally> {
     let mut node = tools::command("node");
     node.args(["xtask/tokens/generate.mjs", "--check"]);
     Ok(check(node))
+}
+
+/// The widget's weight is a feature: its gzip -9 total may not pass the recorded ceiling.
+fn widget_within_ceiling() -> Result<Tally> {
+    widget::build_release()?;
+    let files = sizes::measure(&project::dist_dir())?;
+    let total = sizes::total_gzip9(&files);
+    let ceiling = sizes::WIDGET_GZIP9_CEILING;
+    let within = total <= ceiling;
+    eprintln!(
+        "    widget: {total} B gzip -9 in {} files, ceiling {ceiling} B ({})",
+        files.len(),
+        if within {
+            "within"
+        } else {
+            "OVER: trim it, or raise the ceiling in xtask/src/bench/sizes.rs with a reason"
+        }
+    );
+    Ok(Tally {
+        passed: u64::from(within),
+        failed: u64::from(!within),
+    })
 }
 
 /// The end-to-end suite drives the release widget and the real server in headless Chromium.

@@ -3,18 +3,25 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
+use std::sync::OnceLock;
 
 use crate::process::{announce, run_step, Result, StepError};
 use crate::{project, tools};
 
-/// `trunk build --release` into `dist/`. Tools must have been ensured.
+/// `trunk build --release` into `dist/`, once per xtask run (the size check and the end-to-end
+/// suite read the same build). Tools must have been ensured.
 pub fn build_release() -> Result<()> {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    if BUILT.get().is_some() {
+        return Ok(());
+    }
     announce("building the widget (trunk, release)");
     run_step(
         "building the widget",
         tools::command("trunk").args(["build", "--release"]),
         "read trunk's message above; `cargo check -p dealpane --target wasm32-unknown-unknown` shows Rust errors alone",
     )?;
+    let _ = BUILT.set(());
     Ok(())
 }
 

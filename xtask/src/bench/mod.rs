@@ -4,7 +4,7 @@
 
 mod load;
 mod server;
-mod sizes;
+pub mod sizes;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;

@@ -7,6 +7,10 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use serde_json::{json, Value};
 
+/// The most the release widget may weigh, gzip -9, all files: `cargo xtask test` fails above it.
+/// Lower it as the weight falls (issue "Lighter and sooner" aims at 150,000).
+pub const WIDGET_GZIP9_CEILING: u64 = 190_000;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileSize {
     /// Relative to the dist directory, with `/` separators.
@@ -64,11 +68,16 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+pub fn total_gzip9(files: &[FileSize]) -> u64 {
+    files.iter().map(|f| f.gzip9).sum()
+}
+
 pub fn report(files: &[FileSize]) -> Value {
     json!({
         "files": files.iter().map(|f| json!({"file": f.name, "bytes": f.bytes, "gzip9": f.gzip9})).collect::<Vec<_>>(),
         "totalBytes": files.iter().map(|f| f.bytes).sum::<u64>(),
-        "totalGzip9": files.iter().map(|f| f.gzip9).sum::<u64>(),
+        "totalGzip9": total_gzip9(files),
+        "ceilingGzip9": WIDGET_GZIP9_CEILING,
     })
 }
 
