@@ -6,9 +6,15 @@ use serde::{Deserialize, Serialize};
 use crate::Guid;
 
 mod base_value;
+mod share;
 mod summaries;
 
 pub use self::base_value::{base_totals, compare_deals, order_deals, BaseTotals};
+pub use self::share::{
+    LeadCreated, LeadRequest, Note, NoteList, NoteRequest, IDEMPOTENCY_KEY_HEADER,
+    IDEMPOTENCY_KEY_MAX_CHARS, LEAD_DESCRIPTION_MAX_CHARS, LEAD_TOPIC_MAX_CHARS, NOTES_LIST_MAX,
+    NOTE_MAX_CHARS, WRITE_BODY_MAX_BYTES,
+};
 pub use self::summaries::{
     summary_query_item, DealSummaryUpdate, SummariesResponse, MAX_SUMMARY_DEALS,
     MAX_SUMMARY_WAIT_SECS,
