@@ -16,8 +16,8 @@
 //! `let s = locale.strings();` and `s.title`, `s.open_deals(3)`, `s.close_timing(t)`,
 //! `s.context_error(&e)` → `(title, what to do)`. Set `<html lang={locale.lang.code()}
 //! dir={locale.dir()}>` and hand `locale.tag` to `browser::intl` for numbers and dates.
-//! Right-to-left languages without words of their own (`ar`, `he`, `fa`, `ur`) get English text
-//! in a mirrored layout, with their own number and date formats.
+//! `lang` and `dir` follow the words shown, never only the language asked for: a pane asked for
+//! Persian (no words of its own) shows English, left to right, with Persian number formats.
 
 pub mod errors;
 mod strings;
@@ -61,12 +61,18 @@ languages! {
     En => en,
     De => de,
     Fr => fr,
+    Ar => ar,
+    He => he,
 }
 
 impl Lang {
-    /// The language of a BCP 47 tag (`de-AT` → `De`), if the pane has its words.
+    /// The language of a BCP 47 tag (`de-AT` → `De`), if the pane has its words. `iw`, Hebrew's
+    /// withdrawn code, still comes from older Java and Android clients.
     pub fn from_tag(tag: &str) -> Option<Lang> {
-        let primary = primary_subtag(tag);
+        let mut primary = primary_subtag(tag);
+        if primary == "iw" {
+            primary = "he".to_owned();
+        }
         Lang::ALL
             .iter()
             .copied()
@@ -80,7 +86,7 @@ pub struct Locale {
     pub lang: Lang,
     /// BCP 47, e.g. `de-DE`, for `Intl` (numbers, dates); may name a language `lang` is not.
     pub tag: String,
-    /// Lay the pane out right to left.
+    /// Lay the pane out right to left: the words shown are written so.
     pub rtl: bool,
 }
 
@@ -98,9 +104,6 @@ impl Locale {
         }
     }
 }
-
-/// Languages written right to left: the layout mirrors even when the words are borrowed.
-const RTL_LANGUAGES: [&str; 5] = ["ar", "he", "iw", "fa", "ur"];
 
 fn primary_subtag(tag: &str) -> String {
     tag.trim()
@@ -145,9 +148,8 @@ fn normalize_tag(tag: &str) -> Option<String> {
 }
 
 /// The `lang` parameter wins, then the browser's languages in order; English otherwise.
-/// The first usable tag sets the formatting locale and the direction; the words come from it
-/// when the pane has them, else (unless it is written right to left) from the next browser
-/// language it has, else English.
+/// The first usable tag sets the formatting locale; the words come from the first tag whose
+/// language the pane has, else English; the direction is the words' own.
 pub fn choose_locale(param: Option<&str>, browser: &[String]) -> Locale {
     let candidates: Vec<String> = param
         .into_iter()
@@ -161,18 +163,14 @@ pub fn choose_locale(param: Option<&str>, browser: &[String]) -> Locale {
             rtl: false,
         };
     };
-    let right_to_left = RTL_LANGUAGES.contains(&primary_subtag(first).as_str());
-    let lang = if right_to_left {
-        // Left-to-right words would read wrong in a mirrored pane: its own words or English.
-        Lang::from_tag(first)
-    } else {
-        candidates.iter().find_map(|tag| Lang::from_tag(tag))
-    }
-    .unwrap_or(Lang::En);
+    let lang = candidates
+        .iter()
+        .find_map(|tag| Lang::from_tag(tag))
+        .unwrap_or(Lang::En);
     Locale {
         lang,
         tag: first.clone(),
-        rtl: right_to_left || strings(lang).rtl,
+        rtl: strings(lang).rtl,
     }
 }
 

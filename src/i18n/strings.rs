@@ -177,8 +177,10 @@ pub struct Templates {
 }
 
 /// One text's forms by plural category, separated by `|`, in the order the language's
-/// [`Plurals::rule`] numbers them (`one|other` for most languages); `{n}` is the number. One
-/// form serves every number.
+/// [`Plurals::rule`] numbers them (`one|other` for most languages, `one|two|other` for Hebrew,
+/// `zero|one|two|few|many|other` for Arabic); `{n}` is the number. A form may leave the number
+/// out ("two days"). A rule's index past the last form takes the last one, so one form serves
+/// every number.
 pub type Forms = &'static str;
 
 /// A language's texts whose words change with a number.
@@ -212,6 +214,26 @@ pub fn one_is_1(n: u64) -> usize {
 /// CLDR's plural rule of French, Portuguese, …: one form for 0 and 1, another for the rest.
 pub fn one_is_0_or_1(n: u64) -> usize {
     usize::from(n > 1)
+}
+
+/// CLDR's plural rule of Arabic: zero|one|two|few (3-10, also 103-110, …)|many (11-99, also
+/// 111-199, …)|other (100-102, 200-202, …).
+pub fn arabic(n: u64) -> usize {
+    match (n, n % 100) {
+        (0..=2, _) => n as usize,
+        (_, 3..=10) => 3,
+        (_, 11..=99) => 4,
+        _ => 5,
+    }
+}
+
+/// CLDR's plural rule of Hebrew (CLDR 42 and later): one|two|other.
+pub fn hebrew(n: u64) -> usize {
+    match n {
+        1 => 0,
+        2 => 1,
+        _ => 2,
+    }
 }
 
 /// `template` with each `{name}` of `args` replaced by its value, in one pass (a value that

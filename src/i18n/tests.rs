@@ -7,8 +7,6 @@ use crate::config::WidgetConfigError;
 use crate::context::ContextError;
 use crate::format::{Age, CloseTiming};
 
-const ALL: [Lang; 3] = [Lang::En, Lang::De, Lang::Fr];
-
 fn browser(tags: &[&str]) -> Vec<String> {
     tags.iter().map(|t| t.to_string()).collect()
 }
@@ -54,20 +52,40 @@ fn unsupported_language_keeps_its_formats_and_borrows_words() {
 }
 
 #[test]
-fn right_to_left_languages_get_english_words_mirrored() {
-    for tag in ["ar", "ar-SA", "he-IL", "fa", "ur-PK"] {
+fn direction_and_language_follow_the_words_shown() {
+    for (tag, lang) in [
+        ("ar", Lang::Ar),
+        ("ar-SA", Lang::Ar),
+        ("he-IL", Lang::He),
+        ("iw", Lang::He),
+    ] {
         let locale = choose_locale(Some(tag), &browser(&["de-DE"]));
-        assert!(locale.rtl, "{tag}");
-        assert_eq!(locale.lang, Lang::En, "{tag}");
-        assert_eq!(locale.tag, tag);
-        assert_eq!(locale.dir(), "rtl");
+        assert_eq!((locale.lang, locale.dir()), (lang, "rtl"), "{tag}");
+        assert_eq!(locale.tag, tag, "{tag}: its own formats");
     }
+    // Right-to-left languages without words of their own borrow the next language's words and
+    // its direction, keeping their own number and date formats.
+    for tag in ["fa", "ur-PK"] {
+        let locale = choose_locale(Some(tag), &browser(&["de-DE"]));
+        assert_eq!((locale.lang, locale.dir()), (Lang::De, "ltr"), "{tag}");
+        assert_eq!(locale.tag, tag);
+        let locale = choose_locale(Some(tag), &[]);
+        assert_eq!((locale.lang, locale.dir()), (Lang::En, "ltr"), "{tag}");
+    }
+    // Hebrew words asked for after a language the pane lacks: Hebrew, right to left.
+    let locale = choose_locale(None, &browser(&["fa-IR", "he"]));
+    assert_eq!((locale.lang, locale.dir()), (Lang::He, "rtl"));
     assert_eq!(choose_locale(Some("en"), &[]).dir(), "ltr");
+    for &lang in Lang::ALL {
+        let rtl = matches!(lang, Lang::Ar | Lang::He);
+        assert_eq!(strings(lang).rtl, rtl, "{lang:?}");
+        assert_eq!(choose_locale(Some(lang.code()), &[]).rtl, rtl);
+    }
 }
 
 #[test]
 fn lang_codes_and_tags() {
-    for lang in ALL {
+    for &lang in Lang::ALL {
         assert_eq!(Lang::from_tag(lang.code()), Some(lang));
         assert_eq!(strings(lang).lang, lang);
     }
@@ -80,7 +98,7 @@ fn lang_codes_and_tags() {
 #[test]
 fn every_fixed_string_is_filled_and_translated() {
     let en = format!("{:?}", strings(Lang::En));
-    for lang in ALL {
+    for &lang in Lang::ALL {
         let debug = format!("{:?}", strings(lang));
         assert!(!debug.contains(": \"\""), "{lang:?} has an empty string");
     }
@@ -98,7 +116,7 @@ fn every_fixed_string_is_filled_and_translated() {
     );
     // Translations are not English copies (a few words are the same on purpose).
     let same_on_purpose = ["Pipeline"];
-    for lang in [Lang::De, Lang::Fr] {
+    for lang in [Lang::De, Lang::Fr, Lang::Ar, Lang::He] {
         let s = strings(lang);
         let e = strings(Lang::En);
         for (a, b) in [
@@ -177,7 +195,7 @@ fn forecast_labels() {
         strings(Lang::De).forecast(ForecastCategory::Committed),
         "Zugesagt"
     );
-    for lang in ALL {
+    for &lang in Lang::ALL {
         let s = strings(lang);
         for category in [
             ForecastCategory::Pipeline,
@@ -266,7 +284,7 @@ fn context_errors_name_parameter_and_what_to_do() {
             reason: "EOF while parsing".into(),
         },
     ];
-    for lang in ALL {
+    for &lang in Lang::ALL {
         for error in &errors {
             let (title, action) = strings(lang).context_error(error);
             assert!(!title.is_empty() && action.len() > 20, "{lang:?} {error:?}");
@@ -297,7 +315,7 @@ fn every_guid_reason_is_worded() {
         GuidError::InvalidCharacter('z'),
         GuidError::MisplacedHyphens,
     ];
-    for lang in ALL {
+    for &lang in Lang::ALL {
         for reason in &reasons {
             assert!(!strings(lang).guid_reason(reason).is_empty());
         }
@@ -321,7 +339,7 @@ fn config_errors() {
         action,
         "It is 5; use a value from 1000 to 120000 milliseconds."
     );
-    for lang in ALL {
+    for &lang in Lang::ALL {
         for error in [
             WidgetConfigError::BadJson {
                 reason: "expected value".into(),
@@ -359,7 +377,7 @@ fn api_problems_and_timeouts() {
         en.timeout(15).0,
         "The deals service did not answer within 15 seconds"
     );
-    for lang in ALL {
+    for &lang in Lang::ALL {
         for status in [400, 401, 403, 404, 429, 502, 504, 500, 418] {
             let (title, action) = strings(lang).problem(status, None);
             assert!(!title.is_empty() && !action.is_empty(), "{lang:?} {status}");
@@ -410,11 +428,141 @@ fn every_template_names_only_its_own_placeholders() {
         "ago",
     ];
     for &lang in Lang::ALL {
+        for (field, text) in texts(lang) {
+            for piece in text.split('{').skip(1) {
+                let name = piece.split('}').next().unwrap_or("");
+                assert!(known.contains(&name), "{lang:?}.{field}: {{{name}}}");
+            }
+        }
+    }
+}
+
+#[test]
+fn arabic_and_hebrew_plural_rules_follow_cldr() {
+    use super::strings::{arabic, hebrew};
+    // CLDR: zero 0; one 1; two 2; few n % 100 = 3..10; many n % 100 = 11..99; other the rest.
+    let arabic_cases = [
+        (0, 0),
+        (1, 1),
+        (2, 2),
+        (3, 3),
+        (10, 3),
+        (11, 4),
+        (99, 4),
+        (100, 5),
+        (101, 5),
+        (102, 5),
+        (103, 3),
+        (111, 4),
+        (200, 5),
+        (1_000, 5),
+        (1_011, 4),
+    ];
+    for (n, form) in arabic_cases {
+        assert_eq!(arabic(n), form, "arabic({n})");
+    }
+    for (n, form) in [(0, 2), (1, 0), (2, 1), (3, 2), (10, 2), (20, 2), (101, 2)] {
+        assert_eq!(hebrew(n), form, "hebrew({n})");
+    }
+}
+
+#[test]
+fn arabic_and_hebrew_counts_take_their_plural_forms() {
+    let ar = strings(Lang::Ar);
+    assert_eq!(ar.open_deals(0), "لا توجد فرص مفتوحة");
+    assert_eq!(ar.open_deals(1), "فرصة مفتوحة واحدة");
+    assert_eq!(ar.open_deals(2), "فرصتان مفتوحتان");
+    assert_eq!(ar.open_deals(4), "4 فرص مفتوحة");
+    assert_eq!(ar.open_deals(11), "11 فرصة مفتوحة");
+    assert_eq!(ar.open_deals(100), "100 فرصة مفتوحة");
+    assert_eq!(ar.updated_ago(Age::Minutes(2)), "آخر تحديث منذ دقيقتين");
+    assert_eq!(ar.close_timing(CloseTiming::InDays(12)), "خلال 12 يومًا");
+    assert_eq!(ar.close_timing(CloseTiming::Overdue(3)), "متأخرة 3 أيام");
+    let he = strings(Lang::He);
+    assert_eq!(he.open_deals(1), "הזדמנות פתוחה אחת");
+    assert_eq!(he.open_deals(2), "שתי הזדמנויות פתוחות");
+    assert_eq!(he.open_deals(0), "0 הזדמנויות פתוחות");
+    assert_eq!(he.open_deals(7), "7 הזדמנויות פתוחות");
+    assert_eq!(he.ago(Age::Days(2)), "לפני יומיים");
+    assert_eq!(he.close_timing(CloseTiming::InDays(12)), "בעוד 12 ימים");
+    assert_eq!(he.customers_found(2), "נמצאו שני לקוחות");
+    // Every count of every text gives a form, whatever the number.
+    for &lang in Lang::ALL {
         let s = strings(lang);
-        let debug = format!("{:?} {:?}", s.templates, s.plurals).replace("Plurals {", "");
-        for piece in debug.split('{').skip(2) {
-            let name = piece.split('}').next().unwrap_or("");
-            assert!(known.contains(&name), "{lang:?}: {{{name}}}");
+        for n in [0, 1, 2, 3, 11, 100, 101, 1_000_003] {
+            assert!(!s.open_deals(n).is_empty() && !s.customers_found(n).is_empty());
+            let n = n as u32;
+            for timing in [CloseTiming::InDays(n), CloseTiming::Overdue(n)] {
+                assert!(!s.close_timing(timing).contains('|'), "{lang:?} {n}");
+            }
+        }
+    }
+}
+
+/// Each `field: "text"` of a language's `Debug` (every text, forms `|`-joined), unescaped.
+fn texts(lang: Lang) -> Vec<(String, String)> {
+    let debug = format!("{:?}", strings(lang));
+    let mut out = Vec::new();
+    let mut rest = debug.as_str();
+    while let Some(at) = rest.find(": \"") {
+        let field = rest[..at]
+            .rsplit([' ', '{'])
+            .next()
+            .unwrap_or("")
+            .to_owned();
+        let mut chars = rest[at + 3..].chars();
+        let mut text = String::new();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => break,
+                '\\' => match chars.next() {
+                    Some('u') => {
+                        let hex: String =
+                            chars.by_ref().skip(1).take_while(|&c| c != '}').collect();
+                        text.extend(u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32));
+                    }
+                    Some('n') => text.push('\n'),
+                    Some(other) => text.push(other),
+                    None => {}
+                },
+                c => text.push(c),
+            }
+        }
+        out.push((field, text));
+        rest = chars.as_str();
+    }
+    out
+}
+
+#[test]
+fn arabic_and_hebrew_have_every_text_in_their_own_script() {
+    // A text added in English only (or copied from en.rs) would show Latin letters alone.
+    let arabic = |c: char| ('\u{0600}'..='\u{06FF}').contains(&c);
+    let hebrew = |c: char| ('\u{0590}'..='\u{05FF}').contains(&c);
+    let english = texts(Lang::En);
+    assert!(english.len() > 100, "every text is read: {}", english.len());
+    assert!(english.contains(&("title".to_owned(), "Open deals".to_owned())));
+    let ar = texts(Lang::Ar);
+    assert!(
+        ar.iter()
+            .any(|(field, text)| field == "upstream_failed" && text == "لم تُجب المبيعات بشكل صحيح"),
+        "escaped marks are read back"
+    );
+    for (lang, in_script) in [
+        (Lang::Ar, &arabic as &dyn Fn(char) -> bool),
+        (Lang::He, &hebrew),
+    ] {
+        let translated = texts(lang);
+        assert_eq!(
+            translated.len(),
+            english.len(),
+            "{lang:?} has as many texts as English"
+        );
+        for (field, text) in &translated {
+            assert!(
+                text.chars().any(in_script),
+                "{lang:?}.{field} is not translated: {text}"
+            );
         }
     }
 }
