@@ -1,11 +1,22 @@
-//! Talking to the backend: `config.json`, `GET {apiBase}/DealSummary` and `GET {apiBase}/customers`.
+//! Talking to the backend: `config.json`, `GET {apiBase}/DealSummary`, `GET {apiBase}/customers`
+//! and the summaries long-poll (`summaries.rs`).
 //!
 //! What an answer means is plain functions, tested natively; the fetching (wasm only) names
 //! each call's URL, `Accept` and cache mode and leaves the rest (abort, timeout, retry) to
 //! `crate::request`.
+//!
+//! A tolerant reader: fields the pane does not know are ignored, and a value it does not know
+//! in a field it can do without (`summary.state`, `matchedBy`, `status`; a `forecastCategory`
+//! reads as `other`) is shown as unknown. The pane says so once per session in the console.
 
-use dealpane_contract::{CustomerList, DealSummaryResponse, Problem};
+mod summaries;
 
+use dealpane_contract::{
+    CustomerList, DealStatus, DealSummaryResponse, MatchedBy, Problem, SummariesResponse, Summary,
+    SummaryState,
+};
+
+pub use self::summaries::{interpret_summaries, summaries_path, SummaryBoard, SUMMARY_WAIT_SECS};
 pub use crate::request::FetchError;
 
 /// What DealSummary's `Accept` says: the structured answer, but a sample-style function that
@@ -99,6 +110,39 @@ fn problem_of(status: u16, kind: BodyKind, body: &str) -> FetchError {
     }
 }
 
+/// The fields of a DealSummary answer that hold values the pane does not know, by wire name.
+pub fn unknown_values(answer: &DealSummaryResponse) -> Vec<&'static str> {
+    let mut fields = Vec::new();
+    let mut note = |unknown: bool, field| {
+        if unknown && !fields.contains(&field) {
+            fields.push(field);
+        }
+    };
+    note(
+        answer.customer.matched_by == MatchedBy::Unknown,
+        "matchedBy",
+    );
+    for deal in &answer.deals {
+        note(deal.status == DealStatus::Unknown, "status");
+        note(unknown_summary(&deal.summary), "summary.state");
+    }
+    fields
+}
+
+/// The same for a long-poll answer.
+pub fn unknown_summary_values(answer: &SummariesResponse) -> Vec<&'static str> {
+    let unknown = answer.summaries.iter().any(|u| unknown_summary(&u.summary));
+    if unknown {
+        vec!["summary.state"]
+    } else {
+        Vec::new()
+    }
+}
+
+fn unknown_summary(summary: &Summary) -> bool {
+    summary.state == SummaryState::Unknown
+}
+
 /// The DealSummary path under `apiBase` for a customer's `api_query()`.
 pub fn deal_summary_path(query: &str) -> String {
     format!("DealSummary?{query}")
@@ -120,6 +164,7 @@ mod fetching {
     use super::*;
     use crate::config::{parse_config, WidgetConfig, WidgetConfigError, DEFAULT_TIMEOUT_MS};
     use crate::request::{self, Get};
+    use std::sync::atomic::{AtomicBool, Ordering};
     use web_sys::{AbortSignal, RequestCache};
 
     /// `GET {apiBase}/DealSummary?{query}` with retries; `cancel` aborts it at any point.
@@ -139,11 +184,71 @@ mod fetching {
         };
         let get = api_get(DEALS_ACCEPT, config, cache);
         let exchange = request::get(&url, &get, cancel).await?;
-        interpret_deals(
+        let answer = interpret_deals(
             exchange.status,
             exchange.content_type.as_deref(),
             &exchange.body,
-        )
+        );
+        if let Ok(DealsAnswer::Deals(deals)) = &answer {
+            log_unknown_once(&unknown_values(deals));
+        }
+        answer
+    }
+
+    /// One round of the summaries long-poll, and the answer's `Retry-After` (for a busy one).
+    pub struct SummariesAnswer {
+        pub result: Result<SummariesResponse, FetchError>,
+        pub retry_after: Option<String>,
+    }
+
+    /// `GET {apiBase}/summaries?deals=…&wait=…` for the `items` (`summary_query_item`s),
+    /// once: the long-poll's own policy (`request::poll`) decides about asking again. It goes
+    /// through the same request path as DealSummary (and so carries the same credentials).
+    pub async fn fetch_summaries(
+        config: &WidgetConfig,
+        items: &[String],
+        cancel: &AbortSignal,
+    ) -> SummariesAnswer {
+        let url = config.endpoint(&summaries_path(items, SUMMARY_WAIT_SECS));
+        let get = Get {
+            accept: "application/json",
+            // The server holds the answer up to the wait: the timeout comes on top of it.
+            timeout_ms: u32::from(SUMMARY_WAIT_SECS) * 1000 + config.request_timeout_ms,
+            cache: RequestCache::NoStore,
+            retry: false,
+        };
+        match request::get(&url, &get, cancel).await {
+            Ok(exchange) => {
+                let result = interpret_summaries(
+                    exchange.status,
+                    exchange.content_type.as_deref(),
+                    &exchange.body,
+                );
+                if let Ok(answer) = &result {
+                    log_unknown_once(&unknown_summary_values(answer));
+                }
+                SummariesAnswer {
+                    result,
+                    retry_after: exchange.retry_after,
+                }
+            }
+            Err(error) => SummariesAnswer {
+                result: Err(error),
+                retry_after: None,
+            },
+        }
+    }
+
+    /// One console line per session, however many answers or deals hold unknown values.
+    fn log_unknown_once(fields: &[&str]) {
+        static LOGGED: AtomicBool = AtomicBool::new(false);
+        if !fields.is_empty() && !LOGGED.swap(true, Ordering::Relaxed) {
+            leptos::logging::warn!(
+                "dealpane: the deals service sent values this pane does not know ({}); they are \
+                 shown as unknown. The service is probably newer than the pane.",
+                fields.join(", ")
+            );
+        }
     }
 
     /// `GET {apiBase}/customers?q=…&top=…`; `cancel` aborts it (the next keystroke does).
@@ -259,6 +364,27 @@ mod tests {
             interpret_customers(503, Some("application/problem+json"), "not json"),
             Err(FetchError::Status(503))
         );
+    }
+
+    #[test]
+    fn unknown_values_are_named_once_each() {
+        let mut answer: DealSummaryResponse = serde_json::from_str(ANSWER).unwrap();
+        assert!(unknown_values(&answer).is_empty());
+        let deal = serde_json::json!({"id": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d", "name": "n",
+            "status": "paused", "forecastCategory": "stretch", "summary": {"state": "drafting"}});
+        let deal: dealpane_contract::Deal = serde_json::from_value(deal).unwrap();
+        answer.deals = vec![deal.clone(), deal];
+        answer.customer.matched_by = MatchedBy::Unknown;
+        assert_eq!(
+            unknown_values(&answer),
+            ["matchedBy", "status", "summary.state"]
+        );
+        let polled: SummariesResponse = serde_json::from_str(
+            r#"{"summaries": [{"dealId": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d",
+                "summary": {"state": "drafting"}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(unknown_summary_values(&polled), ["summary.state"]);
     }
 
     #[test]

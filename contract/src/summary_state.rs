@@ -4,7 +4,7 @@
 use crate::SummaryState;
 
 impl SummaryState {
-    /// Every state, in the order the contract lists them.
+    /// Every state the contract lists, in its order (not `Unknown`, which no server sends).
     pub const ALL: [SummaryState; 4] = [
         SummaryState::Ready,
         SummaryState::Pending,
@@ -12,13 +12,15 @@ impl SummaryState {
         SummaryState::Disabled,
     ];
 
-    /// The wire name: `ready`, `pending`, `unavailable` or `disabled`.
+    /// The wire name: `ready`, `pending`, `unavailable` or `disabled`; `unknown` for a state
+    /// this reader does not know.
     pub const fn as_str(self) -> &'static str {
         match self {
             SummaryState::Ready => "ready",
             SummaryState::Pending => "pending",
             SummaryState::Unavailable => "unavailable",
             SummaryState::Disabled => "disabled",
+            SummaryState::Unknown => "unknown",
         }
     }
 }

@@ -1,20 +1,22 @@
 //! One card per deal, as a disclosure: the heading's button shows or hides the details, summary
 //! and actions. The largest deal starts open. Everything from the backend is rendered as text.
 //!
-//! A card's fields never change after render, so they are built once as plain values; the only
-//! reactive parts are the disclosure and a long summary's "Show more". Plain functions returning
-//! `AnyView` (not components, not generic) keep the wasm small.
+//! A card's fields never change after render, so they are built once as plain values; the
+//! reactive parts are the disclosure, a long summary's "Show more", and the summary itself, which
+//! may arrive after the card (it reads it from the pane's [`Summaries`]). Plain functions
+//! returning `AnyView` (not components, not generic) keep the wasm small.
 
-use dealpane_contract::{Deal, SummaryState};
+use dealpane_contract::{Deal, Guid, Summary, SummaryState};
 use leptos::prelude::*;
 
 use super::copy_button::copy_button;
 use super::{mark_first_deal, use_ui, Ui};
 use crate::browser::intl;
 use crate::format;
+use crate::pane::Summaries;
 
 /// The deals as a responsive grid of cards, the largest one expanded.
-pub fn deal_list(deals: &[Deal]) -> AnyView {
+pub fn deal_list(deals: &[Deal], summaries: Summaries) -> AnyView {
     let ui = use_ui();
     let heading_id = ui.id("deals-heading");
     let labelled_by = heading_id.clone();
@@ -22,7 +24,7 @@ pub fn deal_list(deals: &[Deal]) -> AnyView {
     let cards = deals
         .iter()
         .enumerate()
-        .map(|(index, deal)| deal_card(&ui, deal, Some(index) == largest))
+        .map(|(index, deal)| deal_card(&ui, deal, Some(index) == largest, summaries))
         .collect::<Vec<_>>();
     let marker = ui.clone();
     Effect::new(move |_| mark_first_deal(&marker));
@@ -47,7 +49,7 @@ fn largest_deal(deals: &[Deal]) -> Option<usize> {
     best.map(|(index, _)| index)
 }
 
-fn deal_card(ui: &Ui, deal: &Deal, start_expanded: bool) -> AnyView {
+fn deal_card(ui: &Ui, deal: &Deal, start_expanded: bool, summaries: Summaries) -> AnyView {
     let s = ui.text;
     let tag = &*ui.locale_tag;
     let expanded = RwSignal::new(start_expanded);
@@ -136,8 +138,25 @@ fn deal_card(ui: &Ui, deal: &Deal, start_expanded: bool) -> AnyView {
             </a>
         }
     });
-    let summary_copy =
-        format::summary_copy_text(deal).map(|text| copy_button(s.copy_summary, text));
+    let current = summaries.of(deal);
+    let copied = deal.clone();
+    let summary_copy = move || {
+        let text = current.with(|(summary, _)| {
+            let deal = Deal {
+                summary: summary.clone(),
+                ..copied.clone()
+            };
+            format::summary_copy_text(&deal)
+        });
+        text.map(|text| copy_button(s.copy_summary, text))
+    };
+    let summary_ui = ui.clone();
+    let deal_id = deal.id;
+    let summary = move || {
+        current.with(|(summary, stopped)| {
+            deal_summary(&summary_ui, deal_id, summary, *stopped, summaries)
+        })
+    };
     let link_copy = copy_button(s.copy_deal_link, format::deal_copy_link(deal));
 
     view! {
@@ -156,7 +175,7 @@ fn deal_card(ui: &Ui, deal: &Deal, start_expanded: bool) -> AnyView {
             <p class=meta_class>{meta.join(" · ")}</p>
             <div class="dp-card__body" id=body_id hidden=move || !expanded.get()>
                 <dl class="dp-facts">{facts}</dl>
-                {deal_summary(ui, deal)}
+                {summary}
                 <div class="dp-actions">{link}{summary_copy}{link_copy}</div>
             </div>
         </article>
@@ -194,28 +213,56 @@ fn web_link(link: &str) -> Option<&str> {
 }
 
 /// The deal's AI summary, paragraphs and line breaks kept; a long one folds behind "Show more".
-/// A summary that is unavailable or turned off is one line saying so.
-fn deal_summary(ui: &Ui, deal: &Deal) -> AnyView {
+/// A pending one is a placeholder, busy on its own; one that is unavailable (and why), turned
+/// off, or in a state this pane does not know is one line saying so. `stopped`: the long-poll
+/// gave up while this one was pending, so it offers Retry.
+fn deal_summary(
+    ui: &Ui,
+    deal_id: Guid,
+    summary: &Summary,
+    stopped: bool,
+    summaries: Summaries,
+) -> AnyView {
     let s = ui.text;
-    let text = deal
-        .summary
+    let text = summary
         .text
         .as_deref()
         .map(str::trim)
         .filter(|text| !text.is_empty());
-    let note = match (deal.summary.state, text) {
+    let note = match (summary.state, text) {
         (SummaryState::Ready, Some(_)) => None,
+        (SummaryState::Pending, _) if stopped => {
+            return view! {
+                <p class="dp-summary-note" data-summary="pending" data-stopped="true">
+                    {s.summary_not_loaded}" "
+                    <button type="button" class="dp-link-button" on:click=move |_| summaries.restart()>
+                        {s.retry}
+                    </button>
+                </p>
+            }
+            .into_any();
+        }
+        (SummaryState::Pending, _) => return summary_placeholder(ui),
         (SummaryState::Disabled, _) => Some(s.summary_disabled),
-        _ => Some(s.summary_unavailable),
+        (SummaryState::Unknown, _) => Some(s.summary_not_available),
+        _ => Some(s.summary_unavailable_because(summary.reason.as_deref())),
     };
     if let Some(note) = note {
-        return view! { <p class="dp-summary-note" data-summary=deal.summary.state.as_str()>{note}</p> }
-            .into_any();
+        return view! {
+            <p
+                class="dp-summary-note"
+                data-summary=summary.state.as_str()
+                data-reason=summary.reason.clone()
+            >
+                {note}
+            </p>
+        }
+        .into_any();
     }
     let text = text.unwrap_or_default();
     let long = format::is_long_summary(text);
     let more = RwSignal::new(false);
-    let text_id = ui.id(&format!("deal-{}-summary", deal.id));
+    let text_id = ui.id(&format!("deal-{deal_id}-summary"));
     let toggle = long.then(|| {
         let label = move || if more.get() { s.show_less } else { s.show_more };
         disclosure("dp-link-button", more, text_id.clone(), label)
@@ -232,6 +279,20 @@ fn deal_summary(ui: &Ui, deal: &Deal) -> AnyView {
             </div>
             {toggle}
             <p class="dp-summary__disclaimer">{s.ai_disclaimer}</p>
+        </div>
+    }
+    .into_any()
+}
+
+/// "Summarizing…" until the summary arrives: `aria-busy` on this summary only.
+fn summary_placeholder(ui: &Ui) -> AnyView {
+    let s = ui.text;
+    view! {
+        <div class="dp-summary dp-summary--pending" data-summary="pending" aria-busy="true">
+            <h4 class="dp-summary__title">{s.summary_label}</h4>
+            <p class="dp-summary__placeholder">{s.summary_pending}</p>
+            <span class="dp-summary__line" aria-hidden="true"></span>
+            <span class="dp-summary__line" aria-hidden="true"></span>
         </div>
     }
     .into_any()

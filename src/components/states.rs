@@ -1,6 +1,7 @@
 //! The pane's states other than "here are the deals": loading, empty, not found, errors, offline,
-//! and the admin mistakes (an unusable URL or config file). Each says what happened and what to
-//! do; an icon and words carry the meaning, the colour only repeats it.
+//! the admin mistakes (an unusable URL or config file), and "Sales is busy" above the deals.
+//! Each says what happened and what to do; an icon and words carry the meaning, the colour only
+//! repeats it.
 //!
 //! Plain functions returning `AnyView` rather than components: one copy of the notice's markup
 //! in the wasm, whatever goes below it.
@@ -80,6 +81,18 @@ pub fn skeleton() -> AnyView {
                 <div class="dp-skeleton__card"></div>
             </div>
         </div>
+    }
+    .into_any()
+}
+
+/// Above the deals while Sales is busy: their summaries come later, not an error.
+pub fn summaries_busy_note() -> AnyView {
+    let s = use_ui().text;
+    view! {
+        <p class="dp-summaries-busy" data-summaries="busy">
+            <span class="dp-summaries-busy__icon" aria-hidden="true">"⏳"</span>
+            {s.summaries_busy}
+        </p>
     }
     .into_any()
 }

@@ -47,6 +47,23 @@ pub struct Strings {
     pub ai_disclaimer: &'static str,
     pub summary_unavailable: &'static str,
     pub summary_disabled: &'static str,
+    /// A summary still being generated; it fills in when it arrives.
+    pub summary_pending: &'static str,
+    /// Why an unavailable summary is missing, by the contract's `reason`; others get
+    /// `summary_unavailable`.
+    pub summary_throttled: &'static str,
+    pub summary_timeout: &'static str,
+    pub summary_failed: &'static str,
+    /// A summary in a state this pane does not know (a newer server's).
+    pub summary_not_available: &'static str,
+    /// The pane stopped asking for a pending summary (no connection); Retry follows it.
+    pub summary_not_loaded: &'static str,
+    /// Above the deals while Sales answers the summaries long-poll with 429 or 503.
+    pub summaries_busy: &'static str,
+    /// Announced once, when every pending summary is in.
+    pub summaries_ready: &'static str,
+    /// Announced when the pane stops asking with summaries still pending.
+    pub summaries_stopped: &'static str,
     pub show_more: &'static str,
     pub show_less: &'static str,
     pub open_in_sales: &'static str,
@@ -353,6 +370,17 @@ impl Strings {
         match kind {
             CustomerType::Account => self.customer_account,
             CustomerType::Contact => self.customer_contact,
+        }
+    }
+
+    /// Why an `unavailable` summary is missing, from its `reason`; an unknown or absent one
+    /// gets the general words.
+    pub fn summary_unavailable_because(&self, reason: Option<&str>) -> &'static str {
+        match reason {
+            Some("throttled") => self.summary_throttled,
+            Some("timeout") => self.summary_timeout,
+            Some("failed") => self.summary_failed,
+            _ => self.summary_unavailable,
         }
     }
 

@@ -1,7 +1,9 @@
 //! The pane's state machine: what the main area shows ([`Pane`]), which customer, the
 //! configuration, and the load that moves between them. One `Copy` handle, [`PaneState`], that
-//! the layout, the header and event handlers share.
+//! the layout, the header and event handlers share. The summaries that arrive after the deals
+//! are `summaries.rs`'s.
 
+mod summaries;
 mod view;
 
 use std::sync::Arc;
@@ -10,6 +12,7 @@ use std::time::Duration;
 use dealpane_contract::{CustomerRef, DealSummaryResponse, Problem};
 use leptos::prelude::*;
 
+pub use summaries::{Polling, Summaries};
 pub use view::view_pane;
 
 use crate::api::{self, DealsAnswer, FetchError};
@@ -60,6 +63,8 @@ pub struct PaneState {
     pub updated_at: RwSignal<Option<i64>>,
     /// The clock that makes "updated … ago" tick.
     pub now: RwSignal<i64>,
+    /// The summaries still to come, and the long-poll that brings them.
+    pub summaries: Summaries,
     deals: RequestSlot,
     text: &'static Strings,
     announcer: Announcer,
@@ -73,6 +78,7 @@ impl PaneState {
         announcer: Announcer,
     ) -> PaneState {
         let customer = context.as_ref().ok().and_then(|c| c.customer.clone());
+        let config = RwSignal::new(None);
         PaneState {
             has_customer: RwSignal::new(customer.is_some()),
             customer: RwSignal::new(customer),
@@ -80,10 +86,11 @@ impl PaneState {
                 Err(error) => Pane::BadContext(error.clone()),
                 Ok(_) => Pane::Starting,
             }),
-            config: RwSignal::new(None),
+            config,
             known_name: RwSignal::new(None),
             updated_at: RwSignal::new(None),
             now: RwSignal::new(intl::now_unix_seconds()),
+            summaries: Summaries::new(config, text, announcer),
             deals: RequestSlot::new(),
             text,
             announcer,
@@ -105,6 +112,8 @@ impl PaneState {
         let online = window_event_listener(leptos::ev::online, move |_| {
             if matches!(self.pane.get_untracked(), Pane::Offline { .. }) {
                 self.load(true);
+            } else if self.summaries.stopped_untracked() {
+                self.summaries.restart();
             }
         });
         let now = self.now;
@@ -146,6 +155,7 @@ impl PaneState {
         };
         let s = self.text;
         self.deals.cancel();
+        self.summaries.stop();
         if !navigator::online() {
             self.pane.set(Pane::Offline {
                 browser_offline: true,
@@ -234,6 +244,8 @@ impl PaneState {
                 } else {
                     s.open_deals(answer.deals.len())
                 });
+                // The board first: the cards read their summaries from it.
+                self.summaries.show(&answer.deals);
                 self.pane.set(Pane::Deals(Arc::new(answer)));
             }
             Ok(DealsAnswer::Text(text)) => {

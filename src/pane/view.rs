@@ -2,11 +2,11 @@
 
 use leptos::prelude::*;
 
-use super::{Pane, PaneState};
+use super::{Pane, PaneState, Polling};
 use crate::components::deal_card::{deal_list, plain_text_card};
 use crate::components::pipeline_chart::pipeline_chart;
 use crate::components::states::{
-    error_state, not_found_state, notice, offline_state, skeleton, Tone,
+    error_state, not_found_state, notice, offline_state, skeleton, summaries_busy_note, Tone,
 };
 use crate::components::use_ui;
 
@@ -29,7 +29,14 @@ pub fn view_pane(pane: Pane, state: PaneState) -> AnyView {
         Pane::Pick => info(s.no_customer, s.customer_search_start),
         Pane::Deals(answer) if answer.deals.is_empty() => info(s.empty, s.empty_hint),
         Pane::Deals(answer) => {
-            view! { {pipeline_chart(&answer.deals)} {deal_list(&answer.deals)} }.into_any()
+            let polling = state.summaries.polling;
+            let busy = move || (polling.get() == Polling::Busy).then(summaries_busy_note);
+            view! {
+                {pipeline_chart(&answer.deals)}
+                {busy}
+                {deal_list(&answer.deals, state.summaries)}
+            }
+            .into_any()
         }
         Pane::Text(text) => plain_text_card(untrack(|| state.name()), &text),
         Pane::NotFound(problem) => not_found_state(problem),

@@ -6,12 +6,14 @@
 //! - this file: why a call failed ([`FetchError`]) and the retry policy, plain and tested natively;
 //! - `http` (wasm32): one GET with its timeout and retries;
 //! - `slot` (wasm32): `RequestSlot`, the one place that aborts and drops stale answers. The
-//!   pane's load, the customer picker and `config.json` each own one.
+//!   pane's load, its summaries long-poll, the customer picker and `config.json` each own one;
+//! - `poll`: the summaries long-poll's policy (ask again, wait while Sales is busy, or stop).
 
 use dealpane_contract::Problem;
 
 #[cfg(target_arch = "wasm32")]
 mod http;
+pub mod poll;
 #[cfg(target_arch = "wasm32")]
 mod slot;
 
@@ -49,6 +51,15 @@ impl FetchError {
     pub fn trace_id(&self) -> Option<&str> {
         match self {
             FetchError::Problem(problem) => problem.trace_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of an error answer; `None` when there was no answer.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            FetchError::Problem(problem) => Some(problem.status),
+            FetchError::Status(status) => Some(*status),
             _ => None,
         }
     }

@@ -103,6 +103,15 @@ export function mark_count(name) { return performance.getEntriesByName(name, "ma
 export function clear_marks(name) { performance.clearMarks(name); }
 export function history_length() { return history.length; }
 export function active_element() { return document.activeElement; }
+let warnings = null;
+export function console_capture() {
+  if (!warnings) {
+    warnings = [];
+    const original = console.warn;
+    console.warn = (...args) => { warnings.push(args.join(" ")); original.apply(console, args); };
+  }
+}
+export function console_warnings() { return JSON.stringify(warnings || []); }
 "#)]
 extern "C" {
     fn fx_install();
@@ -128,10 +137,13 @@ extern "C" {
     fn clear_marks(name: &str);
     fn history_length() -> u32;
     fn active_element() -> Option<Element>;
+    fn console_capture();
+    fn console_warnings() -> String;
 }
 
 pub const DEALS: &str = "/api/DealSummary?";
 pub const CUSTOMERS: &str = "/api/customers?";
+pub const SUMMARIES: &str = "/api/summaries?";
 pub const CONFIG: &str = "config.json";
 pub const CUSTOMER_ID: &str = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
 pub const QUERY: &str =
@@ -439,10 +451,26 @@ pub async fn wait_until(condition: impl Fn() -> bool, timeout_ms: u64) -> bool {
     }
 }
 
+/// Records `console.warn` from now on, for the rest of the page's life (as the pane's "once per
+/// session" is).
+pub fn capture_console_warnings() {
+    console_capture();
+}
+
+/// Every `console.warn` since [`capture_console_warnings`].
+pub fn console_warnings_logged() -> Vec<String> {
+    serde_json::from_str(&console_warnings()).unwrap()
+}
+
+/// The id [`deal`] gives the deal `id_tail`.
+pub fn deal_id(id_tail: u32) -> String {
+    format!("9b1deb4d-3b7d-4bad-9bdd-{id_tail:012x}")
+}
+
 /// A contract-shaped deal; tweak the JSON per test.
 pub fn deal(id_tail: u32, name: &str, amount: f64, stage: &str) -> serde_json::Value {
     serde_json::json!({
-        "id": format!("9b1deb4d-3b7d-4bad-9bdd-{id_tail:012x}"),
+        "id": deal_id(id_tail),
         "name": name,
         "status": "open",
         "stage": stage,
