@@ -1,31 +1,52 @@
-//! A short-lived in-memory cache of DealSummary answers. Concurrent identical questions share
-//! one upstream call (moka's `try_get_with`); errors are never cached. Each answer keeps its
-//! rendered bodies and their ETags, so the ETag stays the same for as long as the answer does.
+//! The answer cache: a DealSummary question's customer and deals, without summaries, kept for a
+//! short TTL (30 s by default) in the [`SharedCache`], so every instance behind one Redis reuses
+//! it. Summaries have their own, longer cache (`crate::summaries`) and are laid over a cached
+//! answer per request, so a cached answer never freezes a `pending`; bodies and ETags are
+//! rendered per request ([`Answer::render`]), and stay the same while nothing changed.
+//!
+//! Keyed by the caller's scope and the normalized question, so an answer made with one agent's
+//! Sales access never reaches another. Concurrent identical questions in this process share one
+//! upstream lookup; errors are never cached.
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use dealpane_contract::{DealSummaryResponse, SummaryState};
-use moka::future::Cache;
+use futures::future::{BoxFuture, FutureExt, Shared};
 
 use crate::etag::strong_etag;
 use crate::service::{DealQuery, ServiceError};
+use crate::shared_cache::{CacheKey, SharedCache};
+use crate::summaries::CallerScope;
 
-/// The normalized question: names compare case-insensitively, so they are keyed lowercased.
+/// The normalized question and whose it is: names compare case-insensitively, so they are
+/// keyed lowercased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct AnswerKey(DealQuery);
+pub struct AnswerKey(CacheKey);
 
 impl AnswerKey {
-    pub fn new(query: &DealQuery) -> AnswerKey {
-        AnswerKey(DealQuery {
-            customer_name: query.customer_name.as_ref().map(|n| n.to_lowercase()),
-            ..query.clone()
-        })
+    pub fn new(scope: &CallerScope, query: &DealQuery) -> AnswerKey {
+        let id = query
+            .customer_id
+            .map(|id| id.to_string())
+            .unwrap_or_default();
+        let name = query
+            .customer_name
+            .as_deref()
+            .map(str::to_lowercase)
+            .unwrap_or_default();
+        let kind = query.kind.map_or("", |kind| kind.as_str());
+        let top = query.top.to_string();
+        AnswerKey(CacheKey::new(
+            "answer",
+            &[scope.as_str(), &id, &name, kind, &top],
+        ))
     }
 }
 
-/// One answer, rendered once.
+/// One answer as sent: its summaries laid over, rendered once per request.
 #[derive(Debug)]
 pub struct Answer {
     pub response: DealSummaryResponse,
@@ -56,43 +77,86 @@ impl Answer {
             text,
         }
     }
+
+    /// Some summary is still being generated: the pane will ask for it again.
+    pub fn is_pending(&self) -> bool {
+        self.response
+            .deals
+            .iter()
+            .any(|deal| deal.summary.state == SummaryState::Pending)
+    }
 }
+
+type Outcome = Result<Arc<DealSummaryResponse>, Arc<ServiceError>>;
 
 #[derive(Clone)]
 pub struct AnswerCache {
-    /// `None` when the TTL is zero: every request goes upstream.
-    cache: Option<Cache<AnswerKey, Arc<Answer>>>,
+    shared: SharedCache,
+    /// `None`: every request goes upstream.
+    ttl: Option<Duration>,
+    /// Lookups running in this process, by key: identical questions join the running one.
+    flights: Arc<Mutex<HashMap<AnswerKey, Shared<BoxFuture<'static, Outcome>>>>>,
 }
 
 impl AnswerCache {
-    pub fn new(ttl: Duration, capacity: u64) -> AnswerCache {
-        let cache = (!ttl.is_zero() && capacity > 0).then(|| {
-            Cache::builder()
-                .max_capacity(capacity)
-                .time_to_live(ttl)
-                .build()
-        });
-        AnswerCache { cache }
+    /// `ttl` zero (or `enabled` false) turns the cache off.
+    pub fn new(shared: SharedCache, ttl: Duration, enabled: bool) -> AnswerCache {
+        AnswerCache {
+            shared,
+            ttl: (enabled && !ttl.is_zero()).then_some(ttl),
+            flights: Arc::default(),
+        }
     }
 
-    /// The cached answer, or the one `compute` produces; concurrent callers with the same key
-    /// wait for a single `compute`.
-    pub async fn get_or_compute<F>(
-        &self,
-        key: AnswerKey,
-        compute: F,
-    ) -> Result<Arc<Answer>, Arc<ServiceError>>
+    /// The cached customer and deals, or what `compute` finds (then stored); concurrent
+    /// callers with the same key in this process wait for a single `compute`.
+    pub async fn get_or_compute<F, Fut>(&self, key: AnswerKey, compute: F) -> Outcome
     where
-        F: Future<Output = Result<Answer, ServiceError>>,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<DealSummaryResponse, ServiceError>> + Send + 'static,
     {
-        match &self.cache {
-            Some(cache) => {
-                cache
-                    .try_get_with(key, async { compute.await.map(Arc::new) })
-                    .await
-            }
-            None => compute.await.map(Arc::new).map_err(Arc::new),
+        let Some(ttl) = self.ttl else {
+            return compute().await.map(Arc::new).map_err(Arc::new);
+        };
+        if let Some(found) = self.shared.get_json(&key.0).await {
+            return Ok(Arc::new(found));
         }
+        let flight = {
+            let mut flights = self.flights.lock().unwrap();
+            flights
+                .entry(key.clone())
+                .or_insert_with(|| {
+                    let (shared, flights, key) = (self.shared.clone(), self.flights.clone(), key);
+                    let work = compute();
+                    async move {
+                        // Takes the flight out however it ends (the last waiter may drop it).
+                        let _landing = Landing {
+                            flights,
+                            key: key.clone(),
+                        };
+                        let outcome = work.await.map(Arc::new).map_err(Arc::new);
+                        if let Ok(answer) = &outcome {
+                            shared.set_json(&key.0, answer.as_ref(), ttl).await;
+                        }
+                        outcome
+                    }
+                    .boxed()
+                    .shared()
+                })
+                .clone()
+        };
+        flight.await
+    }
+}
+
+struct Landing {
+    flights: Arc<Mutex<HashMap<AnswerKey, Shared<BoxFuture<'static, Outcome>>>>>,
+    key: AnswerKey,
+}
+
+impl Drop for Landing {
+    fn drop(&mut self) {
+        self.flights.lock().unwrap().remove(&self.key);
     }
 }
 
@@ -101,21 +165,37 @@ mod tests {
     use super::*;
     use dealpane_contract::Guid;
 
-    #[test]
-    fn names_are_keyed_case_insensitively() {
-        let query = |name: &str| DealQuery {
+    fn query(name: &str) -> DealQuery {
+        DealQuery {
             customer_id: Some(Guid::from_u128(7)),
             customer_name: Some(name.to_owned()),
             kind: None,
             top: 10,
-        };
+        }
+    }
+
+    #[test]
+    fn names_are_keyed_case_insensitively() {
+        let app = CallerScope::app();
         assert_eq!(
-            AnswerKey::new(&query("Contoso")),
-            AnswerKey::new(&query("CONTOSO"))
+            AnswerKey::new(&app, &query("Contoso")),
+            AnswerKey::new(&app, &query("CONTOSO"))
         );
         assert_ne!(
-            AnswerKey::new(&query("Contoso")),
-            AnswerKey::new(&query("Fabrikam"))
+            AnswerKey::new(&app, &query("Contoso")),
+            AnswerKey::new(&app, &query("Fabrikam"))
+        );
+    }
+
+    #[test]
+    fn each_caller_has_its_own_answers() {
+        assert_ne!(
+            AnswerKey::new(&CallerScope::agent("a"), &query("Contoso")),
+            AnswerKey::new(&CallerScope::agent("b"), &query("Contoso"))
+        );
+        assert_ne!(
+            AnswerKey::new(&CallerScope::app(), &query("Contoso")),
+            AnswerKey::new(&CallerScope::agent("a"), &query("Contoso"))
         );
     }
 }

@@ -31,12 +31,15 @@ pub use routes::AppState;
 pub use settings::{Settings, SourceKind};
 
 use crate::auth::FunctionKeys;
+use crate::budget::{BudgetedSource, UpstreamBudget};
 use crate::cache::AnswerCache;
 use crate::security_headers::SecurityHeaders;
 use crate::service::DealService;
+use crate::shared_cache::{SharedCache, SharedCacheOptions};
 use crate::source::dataverse::{DataverseConfig, DataverseSource, Secret};
 use crate::source::embedded::{EmbeddedOptions, EmbeddedStore};
 use crate::source::SalesSource;
+use crate::summaries::{SummaryBroker, SummarySettings};
 
 /// Why the server could not start. Messages say which setting to fix.
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +52,8 @@ pub enum StartupError {
     Dataverse(String),
     #[error("{0}")]
     Store(String),
+    #[error("the shared cache: {0}")]
+    Cache(#[from] shared_cache::CacheError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -74,6 +79,7 @@ async fn embedded_store(settings: &Settings) -> Result<EmbeddedStore, StartupErr
         sample_size: settings.sample_size,
         org_link_base: settings.dataverse_url.clone(),
         app_id: settings.dataverse_app_id.clone(),
+        summary_latency: settings.summary_latency,
         ..EmbeddedOptions::default()
     };
     tokio::task::spawn_blocking(move || EmbeddedStore::open(&path, options))
@@ -102,26 +108,70 @@ fn dataverse_source(settings: &Settings) -> Result<DataverseSource, StartupError
     config.app_id = settings.dataverse_app_id.clone();
     config.authority = settings.dataverse_authority.clone();
     config.request_timeout = settings.upstream_timeout;
+    config.summary_timeout = settings.summary_timeout;
     DataverseSource::new(config).map_err(|e| StartupError::Dataverse(e.to_string()))
 }
 
 /// The whole app over the source the settings name.
 pub async fn build_app(settings: &Settings) -> Result<Router, StartupError> {
+    let cache = open_cache(settings)?;
     let source = open_source(settings).await?;
-    Ok(build_app_with_source(settings, source))
+    Ok(build_app_over(settings, source, cache))
 }
 
-/// The whole app over any source: API, widget, preview, security headers, compression, logs.
+/// The cache instances share: Redis when `--cache-url` names one (connected lazily, so a
+/// Redis that is down at start leaves the server serving from memory, degraded), else memory.
+pub fn open_cache(settings: &Settings) -> Result<SharedCache, StartupError> {
+    let options = SharedCacheOptions {
+        // Answers and summaries share it; `--cache-capacity` answers of up to 64 KiB.
+        memory_bytes: settings.cache_capacity.max(16) * 64 * 1024,
+        ..SharedCacheOptions::default()
+    };
+    Ok(SharedCache::open(settings.cache_url.as_deref(), &options)?)
+}
+
+/// The whole app over any source, with the cache the settings name (a `--cache-url` the
+/// settings' parser let through but Redis refuses is logged, and memory used).
 pub fn build_app_with_source(settings: &Settings, source: Arc<dyn SalesSource>) -> Router {
+    let cache = open_cache(settings).unwrap_or_else(|error| {
+        tracing::error!(%error, "the shared cache cannot be used; serving from memory");
+        SharedCache::in_memory(&SharedCacheOptions::default())
+    });
+    build_app_over(settings, source, cache)
+}
+
+/// The whole app: API, widget, preview, security headers, compression, logs. Every Sales call
+/// of the process, lookups and summaries alike, goes through one budgeted source.
+pub fn build_app_over(
+    settings: &Settings,
+    source: Arc<dyn SalesSource>,
+    cache: SharedCache,
+) -> Router {
+    let budgeted = BudgetedSource::new(
+        source,
+        UpstreamBudget::with_capacity(settings.upstream_concurrency),
+    );
+    let counters = budgeted.counters();
+    let source: Arc<dyn SalesSource> = Arc::new(budgeted);
+    let broker = settings.summaries.then(|| {
+        let summary_settings = SummarySettings {
+            ttl: settings.summary_ttl,
+            timeout: settings.summary_timeout,
+            concurrency: settings.summary_concurrency,
+            ..SummarySettings::default()
+        };
+        SummaryBroker::new(source.clone(), cache.clone(), summary_settings)
+    });
     let service = DealService::new(
         source,
-        settings.summaries,
-        settings.summary_concurrency,
+        broker,
         settings.upstream_timeout,
+        counters,
+        cache.clone(),
     );
     let state = AppState {
         service: Arc::new(service),
-        cache: AnswerCache::new(settings.cache_ttl, settings.cache_capacity),
+        cache: AnswerCache::new(cache, settings.cache_ttl, settings.cache_capacity > 0),
     };
     let keys = FunctionKeys::new(&settings.function_keys);
     let headers = Arc::new(SecurityHeaders::from_settings(settings));

@@ -131,7 +131,14 @@ pub struct Settings {
     #[arg(default_value = "server/preview")]
     pub preview_dir: PathBuf,
 
-    /// How long an answer stays in the in-memory cache, in seconds; 0 turns the cache off.
+    /// The cache several instances share: `redis://[:password@]host:port[/db]`, or
+    /// `rediss://…` (TLS, as Azure Cache for Redis requires). None: this process's memory.
+    #[arg(long, env = "DEALPANE_CACHE_URL", value_name = "URL")]
+    #[arg(value_parser = redis_url, hide_env_values = true)]
+    pub cache_url: Option<String>,
+
+    /// How long an answer (customer and deals, without summaries) is reused, in seconds; 0
+    /// turns the answer cache off.
     #[arg(
         id = "cache_ttl_secs",
         long = "cache-ttl-secs",
@@ -140,7 +147,8 @@ pub struct Settings {
     #[arg(value_name = "SECS", default_value = "30", value_parser = seconds)]
     pub cache_ttl: Duration,
 
-    /// How many answers the in-memory cache holds.
+    /// How many answers the in-process cache is sized for (0 turns the answer cache off); its
+    /// memory bound, shared with summaries, is this many × 64 KiB.
     #[arg(
         long,
         env = "DEALPANE_CACHE_CAPACITY",
@@ -154,10 +162,34 @@ pub struct Settings {
     #[arg(action = ArgAction::Set, default_value_t = true)]
     pub summaries: bool,
 
-    /// How many summaries are fetched at once per answer.
+    /// How many summaries this process generates at once (top deals first).
     #[arg(long, env = "DEALPANE_SUMMARY_CONCURRENCY", value_name = "N")]
     #[arg(default_value_t = 4, value_parser = at_least_one)]
     pub summary_concurrency: usize,
+
+    /// How long a generated summary is served for an unchanged deal, in seconds.
+    #[arg(id = "summary_ttl_secs", long = "summary-ttl-secs")]
+    #[arg(env = "DEALPANE_SUMMARY_TTL_SECS", value_name = "SECS")]
+    #[arg(default_value = "86400", value_parser = positive_seconds)]
+    pub summary_ttl: Duration,
+
+    /// One summary's budget in the background, retries after throttling included, in seconds.
+    #[arg(id = "summary_timeout_secs", long = "summary-timeout-secs")]
+    #[arg(env = "DEALPANE_SUMMARY_TIMEOUT_SECS", value_name = "SECS")]
+    #[arg(default_value = "30", value_parser = positive_seconds)]
+    pub summary_timeout: Duration,
+
+    /// Sales calls this process makes at once, lookups and summaries together (Dataverse
+    /// refuses a user's 53rd; with N instances keep N × this under 52).
+    #[arg(long, env = "DEALPANE_UPSTREAM_CONCURRENCY", value_name = "N")]
+    #[arg(default_value_t = crate::budget::DEFAULT_CAPACITY, value_parser = at_least_one)]
+    pub upstream_concurrency: usize,
+
+    /// The embedded summarizer takes this long per summary, in ms, as a generative one does.
+    #[arg(id = "summary_latency_ms", long = "summary-latency-ms")]
+    #[arg(env = "DEALPANE_SUMMARY_LATENCY_MS", value_name = "MS")]
+    #[arg(default_value = "0", value_parser = milliseconds)]
+    pub summary_latency: Duration,
 
     /// How long the server waits for the Sales source before answering 504, in ms.
     #[arg(id = "upstream_timeout_ms", long = "upstream-timeout-ms")]
@@ -267,6 +299,7 @@ impl Settings {
             .filter(|key| !key.is_empty())
             .collect();
         self.connect_src = non_empty(self.connect_src.take());
+        self.cache_url = non_empty(self.cache_url.take());
         for value in [
             &mut self.dataverse_url,
             &mut self.dataverse_tenant_id,
@@ -358,6 +391,28 @@ fn seconds(text: &str) -> Result<Duration, String> {
     text.parse()
         .map(Duration::from_secs)
         .map_err(|e| format!("{e}"))
+}
+
+fn positive_seconds(text: &str) -> Result<Duration, String> {
+    match seconds(text)? {
+        Duration::ZERO => Err("must be at least 1".to_owned()),
+        duration => Ok(duration),
+    }
+}
+
+/// A Redis URL the client accepts; checked here so a typo stops the start, not the first
+/// request. Blank means none.
+fn redis_url(text: &str) -> Result<String, String> {
+    let url = text.trim();
+    if url.is_empty() {
+        return Ok(String::new());
+    }
+    if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
+        return Err("must start with redis:// or rediss://".to_owned());
+    }
+    redis::Client::open(url)
+        .map(|_| url.to_owned())
+        .map_err(|error| error.to_string())
 }
 
 fn milliseconds(text: &str) -> Result<Duration, String> {
@@ -483,6 +538,34 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("frame-ancestors"), "{error}");
+    }
+
+    #[test]
+    fn summary_and_shared_cache_settings() {
+        let settings = parse(&[]).unwrap();
+        assert_eq!(settings.cache_url, None);
+        assert_eq!(settings.summary_ttl, Duration::from_secs(86_400));
+        assert_eq!(settings.summary_timeout, Duration::from_secs(30));
+        assert_eq!(settings.upstream_concurrency, 16);
+        assert_eq!(settings.summary_latency, Duration::ZERO);
+        let settings = parse(&[
+            "--cache-url",
+            "rediss://:secret@cache.redis.cache.windows.net:6380",
+            "--summary-latency-ms",
+            "3000",
+        ])
+        .unwrap();
+        assert!(settings.cache_url.unwrap().starts_with("rediss://"));
+        assert_eq!(settings.summary_latency, Duration::from_secs(3));
+        assert_eq!(parse(&["--cache-url", " "]).unwrap().cache_url, None);
+        for bad in [
+            &["--cache-url", "http://cache:6379"][..],
+            &["--summary-ttl-secs", "0"],
+            &["--summary-timeout-secs", "-1"],
+            &["--upstream-concurrency", "0"],
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

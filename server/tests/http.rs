@@ -322,15 +322,38 @@ async fn upstream_failures_map_to_429_502_504() {
 async fn a_slow_summary_marks_its_deal_unavailable_instead_of_failing_the_answer() {
     let source = FakeSource::new();
     *source.summary_delay.lock().unwrap() = Duration::from_secs(3);
-    let (server, _dirs) =
-        start_over(source, |s| s.upstream_timeout = Duration::from_millis(400)).await;
+    let (server, _dirs) = start_over(source, |s| {
+        s.upstream_timeout = Duration::from_millis(400);
+        // Summaries run in the background, with their own timeout.
+        s.summary_timeout = Duration::from_secs(1);
+    })
+    .await;
     let response = server.get_json(&contoso()).await;
     assert_eq!(response.status(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
     let deals = body["deals"].as_array().unwrap();
     assert!(!deals.is_empty());
     for deal in deals {
-        assert_eq!(deal["summary"]["state"], "unavailable", "{deal}");
+        assert_eq!(deal["summary"]["state"], "pending", "{deal}");
+    }
+    // The long-poll brings each one's end: unavailable, because it timed out.
+    let items: Vec<String> = deals
+        .iter()
+        .map(|deal| deal["id"].as_str().unwrap().to_owned())
+        .collect();
+    let path = format!("/api/summaries?deals={}&wait=5", items.join(","));
+    let mut summaries = Vec::new();
+    for _ in 0..=deals.len() {
+        let body: serde_json::Value = server.json(&path).await;
+        summaries = body["summaries"].as_array().unwrap().clone();
+        if summaries.iter().all(|s| s["summary"]["state"] != "pending") {
+            break;
+        }
+    }
+    assert_eq!(summaries.len(), deals.len());
+    for update in summaries {
+        assert_eq!(update["summary"]["state"], "unavailable", "{update}");
+        assert_eq!(update["summary"]["reason"], "timeout", "{update}");
     }
 }
 

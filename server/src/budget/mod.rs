@@ -24,7 +24,7 @@ use std::task::{Context, Poll};
 
 use tokio::sync::oneshot;
 
-pub use self::source::BudgetedSource;
+pub use self::source::{BudgetedSource, UpstreamCounters};
 
 /// Dataverse's concurrency limit is 52 per user; leave room for other instances and tools.
 pub const DEFAULT_CAPACITY: usize = 16;

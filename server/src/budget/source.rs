@@ -1,10 +1,14 @@
 //! A `SalesSource` whose every call first takes a permit from the process's budget: interactive
-//! for what an agent waits for, background for summaries.
+//! for what an agent waits for, background for summaries. It also counts every call, and the
+//! summary action's execution time, for `/api/health` (what a pane load costs of Dataverse's
+//! budget).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Instant;
 
 use async_trait::async_trait;
-use dealpane_contract::{CustomerRef, CustomerType, Deal, Degradation, Guid};
+use dealpane_contract::{CustomerRef, CustomerType, Deal, Degradation, Guid, UpstreamUse};
 
 use super::{Priority, UpstreamBudget};
 use crate::source::{CustomerRecord, SalesSource, SourceError, SourceStats};
@@ -12,15 +16,50 @@ use crate::source::{CustomerRecord, SalesSource, SourceError, SourceStats};
 pub struct BudgetedSource {
     inner: Arc<dyn SalesSource>,
     budget: UpstreamBudget,
+    counters: UpstreamCounters,
+}
+
+/// Calls made through a [`BudgetedSource`]; cheap to clone, clones share the counts.
+#[derive(Clone, Default)]
+pub struct UpstreamCounters(Arc<Counts>);
+
+#[derive(Default)]
+struct Counts {
+    calls: AtomicU64,
+    summary_calls: AtomicU64,
+    summary_micros: AtomicU64,
+}
+
+impl UpstreamCounters {
+    pub fn snapshot(&self) -> UpstreamUse {
+        let counts = &self.0;
+        UpstreamUse {
+            calls: counts.calls.load(Ordering::Relaxed),
+            summary_calls: counts.summary_calls.load(Ordering::Relaxed),
+            summary_seconds: counts.summary_micros.load(Ordering::Relaxed) as f64 / 1e6,
+        }
+    }
+
+    fn call(&self) {
+        self.0.calls.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 impl BudgetedSource {
     pub fn new(inner: Arc<dyn SalesSource>, budget: UpstreamBudget) -> BudgetedSource {
-        BudgetedSource { inner, budget }
+        BudgetedSource {
+            inner,
+            budget,
+            counters: UpstreamCounters::default(),
+        }
     }
 
     pub fn budget(&self) -> &UpstreamBudget {
         &self.budget
+    }
+
+    pub fn counters(&self) -> UpstreamCounters {
+        self.counters.clone()
     }
 }
 
@@ -36,6 +75,7 @@ impl SalesSource for BudgetedSource {
         kind: Option<CustomerType>,
     ) -> Result<Option<CustomerRecord>, SourceError> {
         let _permit = self.budget.acquire(Priority::Interactive).await;
+        self.counters.call();
         self.inner.customer_by_id(id, kind).await
     }
 
@@ -45,6 +85,7 @@ impl SalesSource for BudgetedSource {
         kind: Option<CustomerType>,
     ) -> Result<Option<CustomerRecord>, SourceError> {
         let _permit = self.budget.acquire(Priority::Interactive).await;
+        self.counters.call();
         self.inner.customer_by_name(name, kind).await
     }
 
@@ -54,12 +95,26 @@ impl SalesSource for BudgetedSource {
         top: u8,
     ) -> Result<Vec<Deal>, SourceError> {
         let _permit = self.budget.acquire(Priority::Interactive).await;
+        self.counters.call();
         self.inner.open_deals(customer, top).await
     }
 
     async fn deal_summary(&self, deal_id: Guid) -> Result<String, SourceError> {
         let _permit = self.budget.acquire(Priority::Background).await;
-        self.inner.deal_summary(deal_id).await
+        self.counters.call();
+        self.counters
+            .0
+            .summary_calls
+            .fetch_add(1, Ordering::Relaxed);
+        // Execution time only: the wait for a permit costs Dataverse nothing.
+        let started = Instant::now();
+        let answer = self.inner.deal_summary(deal_id).await;
+        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        self.counters
+            .0
+            .summary_micros
+            .fetch_add(micros, Ordering::Relaxed);
+        answer
     }
 
     async fn search_customers(
@@ -68,11 +123,13 @@ impl SalesSource for BudgetedSource {
         top: u8,
     ) -> Result<Vec<CustomerRef>, SourceError> {
         let _permit = self.budget.acquire(Priority::Interactive).await;
+        self.counters.call();
         self.inner.search_customers(prefix, top).await
     }
 
     async fn stats(&self) -> Result<SourceStats, SourceError> {
         let _permit = self.budget.acquire(Priority::Interactive).await;
+        self.counters.call();
         self.inner.stats().await
     }
 
@@ -186,5 +243,12 @@ mod tests {
         assert_eq!(source.name(), "recorder");
         assert_eq!(source.base_currency().await.as_deref(), Some("EUR"));
         assert_eq!(source.degradations().len(), 1, "the wrapper hides nothing");
+        let used = source.counters().snapshot();
+        assert_eq!(
+            (used.calls, used.summary_calls),
+            (6, 1),
+            "every call counted"
+        );
+        assert!(used.summary_seconds >= 0.0);
     }
 }

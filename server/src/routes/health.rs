@@ -1,4 +1,5 @@
-//! `GET /api/health`: the source's name and counts; 503 `degraded` when the source fails.
+//! `GET /api/health`: the source's name, counts and upstream use; 503 `degraded` when the source
+//! fails, 200 `degraded` when only the shared cache does (the instance still serves).
 
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};

@@ -5,20 +5,25 @@ mod customers;
 mod deal_summary;
 mod health;
 mod query;
+mod summaries;
 pub mod swagger;
 pub mod widget;
 
 use std::sync::Arc;
 
 use axum::extract::Request;
+use axum::http::HeaderMap;
 use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use axum::Router;
+use dealpane_contract::DealSummaryResponse;
+use tokio::time::Instant;
 
 use crate::auth::{require_function_key, FunctionKeys};
-use crate::cache::AnswerCache;
+use crate::cache::{AnswerCache, AnswerKey};
 use crate::error::ApiError;
-use crate::service::DealService;
+use crate::service::{DealQuery, DealService, ServiceError};
+use crate::summaries::CallerScope;
 
 pub use query::{negotiate, Representation};
 
@@ -27,10 +32,12 @@ pub use query::{negotiate, Representation};
 pub mod paths {
     pub const DEAL_SUMMARY: &str = "/api/DealSummary";
     pub const CUSTOMERS: &str = "/api/customers";
+    /// The long-poll for summaries a DealSummary answer listed as `pending`.
+    pub const SUMMARIES: &str = "/api/summaries";
     pub const HEALTH: &str = "/api/health";
     pub const SWAGGER: &str = "/api/swagger.json";
     /// Every route above, for [`super::canonical_api_path`].
-    pub const ALL: [&str; 4] = [DEAL_SUMMARY, CUSTOMERS, HEALTH, SWAGGER];
+    pub const ALL: [&str; 5] = [DEAL_SUMMARY, CUSTOMERS, SUMMARIES, HEALTH, SWAGGER];
 }
 
 #[derive(Clone)]
@@ -39,12 +46,49 @@ pub struct AppState {
     pub cache: AnswerCache,
 }
 
-/// `/api/...`: DealSummary and customers need a function key when keys are configured; health
+impl AppState {
+    /// The JSON DealSummary answer for `scope`: the customer and deals (from the answer cache,
+    /// or found now within the upstream budget), each summary as it stands (`ready`,
+    /// `unavailable`, or `pending` and being generated). `refresh` retries failed summaries.
+    pub async fn deal_summary(
+        &self,
+        scope: &CallerScope,
+        query: DealQuery,
+        refresh: bool,
+    ) -> Result<DealSummaryResponse, Arc<ServiceError>> {
+        let mut answer = self.deals(scope, query, self.service.deadline()).await?;
+        self.service
+            .add_summaries(scope, &mut answer.deals, refresh)
+            .await;
+        Ok(answer)
+    }
+
+    /// The customer and deals without summaries (each `pending`), from the answer cache.
+    pub async fn deals(
+        &self,
+        scope: &CallerScope,
+        query: DealQuery,
+        deadline: Instant,
+    ) -> Result<DealSummaryResponse, Arc<ServiceError>> {
+        let service = self.service.clone();
+        let key = AnswerKey::new(scope, &query);
+        let found = self
+            .cache
+            .get_or_compute(key, move || async move {
+                service.find_deals(&query, deadline).await
+            })
+            .await?;
+        Ok((*found).clone())
+    }
+}
+
+/// `/api/...`: DealSummary, summaries and customers need a function key when keys are configured; health
 /// and swagger.json are open (probes and connector imports).
 pub fn api(state: AppState, keys: FunctionKeys) -> Router {
     let keyed = Router::new()
         .route(paths::DEAL_SUMMARY, get(deal_summary::deal_summary))
         .route(paths::CUSTOMERS, get(customers::customers))
+        .route(paths::SUMMARIES, get(summaries::summaries))
         .route_layer(from_fn_with_state(keys, require_function_key));
     Router::new()
         .merge(keyed)
@@ -54,6 +98,13 @@ pub fn api(state: AppState, keys: FunctionKeys) -> Router {
         .route("/api/{*rest}", get(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
+}
+
+/// Whose view of Sales a request gets, which keys every cache of caller-dependent content.
+/// Every call is the application user's for now; with per-agent access (issue 11) it is the
+/// agent's from the validated token.
+pub(crate) fn caller_scope(_headers: &HeaderMap) -> CallerScope {
+    CallerScope::app()
 }
 
 async fn api_not_found(request: Request) -> ApiError {

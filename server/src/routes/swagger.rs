@@ -5,6 +5,7 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use dealpane_contract::limits::{NAME_MAX_CHARS, TOP_DEFAULT, TOP_MAX, TOP_MIN};
+use dealpane_contract::{SummaryState, MAX_SUMMARY_WAIT_SECS};
 use serde_json::{json, Value};
 
 pub async fn swagger(headers: HeaderMap) -> Response {
@@ -83,8 +84,34 @@ pub fn document(host: &str, scheme: &str) -> Value {
                     },
                     "security": [{"function_key": []}],
                 }
+            },
+            "/summaries": {
+                "get": {
+                    "tags": ["DealSummary"],
+                    "summary": "Summaries that were still being generated",
+                    "description": "A long-poll: the summaries of the deals a DealSummary answer listed as pending, answered once one of them is ready (or unavailable), or when `wait` seconds have passed. It never starts a summary.",
+                    "operationId": "DealSummaries",
+                    "x-ms-visibility": "internal",
+                    "produces": ["application/json"],
+                    "parameters": [
+                        {"in": "query", "name": "deals", "x-ms-summary": "Deals",
+                         "description": "Each deal as id@modifiedOn (from the DealSummary answer), comma-separated.",
+                         "required": true, "type": "string"},
+                        {"in": "query", "name": "wait", "x-ms-summary": "Wait",
+                         "description": "How long to wait for a pending summary, in seconds.",
+                         "required": false, "type": "integer", "format": "int32",
+                         "minimum": 0, "maximum": MAX_SUMMARY_WAIT_SECS, "default": 0},
+                    ],
+                    "responses": {
+                        "200": {"description": "Each deal's summary as it stands", "schema": {"$ref": "#/definitions/summaries"}},
+                        "400": problem_response("A parameter is missing, malformed or out of bounds"),
+                        "401": problem_response("The function key is missing or wrong"),
+                    },
+                    "security": [{"function_key": []}],
+                }
             }
         },
+
         "securityDefinitions": {
             "function_key": {"type": "apiKey", "name": "code", "in": "query"}
         },
@@ -152,9 +179,25 @@ fn definitions() -> Value {
             "type": "object",
             "required": ["state"],
             "properties": {
-                "state": {"type": "string", "enum": ["ready", "unavailable", "disabled"]},
+                "state": {"type": "string", "enum": SummaryState::ALL.map(SummaryState::as_str)},
                 "text": nullable(json!({"type": "string"})),
                 "generatedAt": nullable(json!({"type": "string", "format": "date-time"})),
+                "reason": {"type": "string", "description": "Why an unavailable summary is missing: throttled, timeout, failed or unknown."},
+            }
+        },
+        "summaries": {
+            "type": "object",
+            "required": ["summaries"],
+            "properties": {
+                "summaries": {"type": "array", "items": {"$ref": "#/definitions/dealSummaryUpdate"}},
+            }
+        },
+        "dealSummaryUpdate": {
+            "type": "object",
+            "required": ["dealId", "summary"],
+            "properties": {
+                "dealId": {"type": "string", "format": "uuid"},
+                "summary": {"$ref": "#/definitions/summary"},
             }
         },
         "problem": {

@@ -205,6 +205,15 @@ impl SharedCache {
         })
     }
 
+    /// Asks Redis (if configured, and due for a probe while degraded) whether it answers, so
+    /// `/api/health` tells of an outage even before a request meets it; then the status.
+    pub async fn check(&self) -> CacheStatus {
+        if let Some(link) = self.usable_redis() {
+            link.settle(link.store.ping().await);
+        }
+        self.status()
+    }
+
     /// Whether values are shared with other instances right now (Redis configured and up).
     pub fn is_shared(&self) -> bool {
         self.redis.is_some() && !self.is_degraded()

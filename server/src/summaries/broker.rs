@@ -99,9 +99,10 @@ impl SummaryBroker {
         }
     }
 
-    /// For a long-poll: as soon as one of these deals' summaries is finished (now or while
-    /// waiting), or at `timeout`, the current state of each. Starts what is missing, as
-    /// [`SummaryBroker::summaries`]. Dropping the future stops only the wait.
+    /// As soon as one of these deals' summaries is finished (now or while waiting), or at
+    /// `timeout`, the current state of each. Starts what is missing, as
+    /// [`SummaryBroker::summaries`] (the long-poll route uses [`SummaryBroker::watch`], which
+    /// never does). Dropping the future stops only the wait.
     pub async fn wait_for_any(
         &self,
         scope: &CallerScope,
@@ -168,14 +169,118 @@ impl SummaryBroker {
         }))
         .await;
         // ...then flights for the rest, in the deals' order.
-        deals
+        let mut started = Vec::new();
+        let slots = deals
             .iter()
             .zip(known)
             .map(|(deal, known)| match known {
                 Some(summary) => Slot::Done(summary),
-                None => Slot::Waiting(Inner::join_or_start(inner, scope, deal)),
+                None => {
+                    let (outcome, new) = Inner::join_or_start(inner, scope, deal);
+                    if new {
+                        started.push(deal);
+                    }
+                    Slot::Waiting(outcome)
+                }
             })
-            .collect()
+            .collect();
+        // Before the caller answers `pending`, so a long-poll on any instance finds them.
+        join_all(
+            started
+                .iter()
+                .map(|deal| inner.store.mark_queued(scope, deal)),
+        )
+        .await;
+        slots
+    }
+
+    /// For the long-poll, which never starts a generation: each deal's summary as it stands,
+    /// returned once one that was pending when called has settled, or at `timeout`. A deal
+    /// no instance has finished, queued or started is `unavailable` with reason `unknown`
+    /// (only an answer that lists the deal starts its summary). Dropping the future stops only
+    /// the wait.
+    pub async fn watch(
+        &self,
+        scope: &CallerScope,
+        deals: &[DealVersion],
+        timeout: Duration,
+    ) -> Vec<Summary> {
+        let deadline = Instant::now() + timeout;
+        let mut seen = self.observe(scope, deals).await;
+        let pending_at_start = seen.iter().filter(|seen| seen.is_pending()).count();
+        loop {
+            let pending = seen.iter().filter(|seen| seen.is_pending()).count();
+            if pending == 0 || pending < pending_at_start || Instant::now() >= deadline {
+                return seen.iter().map(Seen::current).collect();
+            }
+            // Wake when a flight of this process lands, or to look again at other
+            // instances' work, or at the deadline.
+            let mut wakers: Vec<_> = seen
+                .iter()
+                .filter_map(Seen::local)
+                .map(|outcome| finished(outcome.clone()).boxed())
+                .collect();
+            if seen.iter().any(|seen| matches!(seen, Seen::Elsewhere)) {
+                wakers.push(tokio::time::sleep(self.inner.settings.poll_interval).boxed());
+            }
+            wakers.push(tokio::time::sleep_until(deadline).boxed());
+            select_all(wakers).await;
+            seen = self.observe(scope, deals).await;
+        }
+    }
+
+    async fn observe(&self, scope: &CallerScope, deals: &[DealVersion]) -> Vec<Seen> {
+        let inner = &self.inner;
+        join_all(deals.iter().map(|deal| async move {
+            if let Some(summary) = inner.store.get(scope, deal).await {
+                return Seen::Settled(summary);
+            }
+            if let Some(outcome) = inner.flight(scope, deal) {
+                return match settled(&outcome) {
+                    Some(summary) => Seen::Settled(summary),
+                    None => Seen::Here(outcome),
+                };
+            }
+            if inner.store.is_on_its_way(scope, deal).await {
+                return Seen::Elsewhere;
+            }
+            // It may have landed between the two looks.
+            match inner.store.get(scope, deal).await {
+                Some(summary) => Seen::Settled(summary),
+                None => Seen::Settled(Summary::unavailable_because(reason::UNKNOWN)),
+            }
+        }))
+        .await
+    }
+}
+
+/// What the long-poll sees of one deal.
+enum Seen {
+    Settled(Summary),
+    /// Generating (or queued) in this process.
+    Here(Outcome),
+    /// Queued or generating in another instance: looked at again every `poll_interval`.
+    Elsewhere,
+}
+
+impl Seen {
+    fn is_pending(&self) -> bool {
+        !matches!(self, Seen::Settled(_))
+    }
+
+    fn local(&self) -> Option<&Outcome> {
+        match self {
+            Seen::Here(outcome) => Some(outcome),
+            _ => None,
+        }
+    }
+
+    fn current(&self) -> Summary {
+        match self {
+            Seen::Settled(summary) => summary.clone(),
+            Seen::Here(outcome) => settled(outcome).unwrap_or_else(Summary::pending),
+            Seen::Elsewhere => Summary::pending(),
+        }
     }
 }
 
@@ -187,11 +292,16 @@ impl Inner {
 
     /// The running generation of this deal version, or a new one. Its place in line is taken
     /// here, synchronously, so deals asked top first start top first.
-    fn join_or_start(this: &Arc<Inner>, scope: &CallerScope, deal: &DealVersion) -> Outcome {
+    /// `true` with a flight started by this call.
+    fn join_or_start(
+        this: &Arc<Inner>,
+        scope: &CallerScope,
+        deal: &DealVersion,
+    ) -> (Outcome, bool) {
         let key = (scope.clone(), deal.clone());
         let mut flights = this.flights.lock().unwrap();
         if let Some(outcome) = flights.get(&key) {
-            return outcome.clone();
+            return (outcome.clone(), false);
         }
         let (sender, outcome) = watch::channel(None);
         flights.insert(key.clone(), outcome.clone());
@@ -206,7 +316,7 @@ impl Inner {
             let summary = this.resolve(&key.0, &key.1, slot).await;
             let _ = sender.send(Some(summary));
         });
-        outcome
+        (outcome, true)
     }
 
     /// The summary, generated here or by another instance that claimed it first.

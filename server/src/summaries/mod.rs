@@ -20,8 +20,9 @@
 //!   reason, cached briefly (`failure_ttl`), so the next ask tries again; throttling is retried
 //!   after `Retry-After` within the timeout first.
 //!
-//! Long-poll: [`SummaryBroker::wait_for_any`] returns as soon as one of the given pending
-//! summaries completes, or at its timeout, with the current state of each.
+//! Long-poll: [`SummaryBroker::watch`] returns as soon as one of the given pending summaries
+//! completes (here or, through the shared cache, on another instance), or at its timeout, with
+//! the current state of each; it never starts a generation.
 
 mod broker;
 mod generator;
@@ -71,7 +72,12 @@ impl DealVersion {
 
     /// Keyed by `modifiedOn`; a deal without one is keyed as `unknown`.
     pub fn of(deal: &Deal) -> DealVersion {
-        DealVersion::new(deal.id, deal.modified_on.as_deref().unwrap_or("unknown"))
+        DealVersion::keyed(deal.id, deal.modified_on.as_deref())
+    }
+
+    /// As [`DealVersion::of`], from a deal's id and `modifiedOn` (the long-poll's items).
+    pub fn keyed(id: Guid, modified_on: Option<&str>) -> DealVersion {
+        DealVersion::new(id, modified_on.unwrap_or("unknown"))
     }
 }
 
@@ -80,6 +86,9 @@ pub mod reason {
     pub const THROTTLED: &str = "throttled";
     pub const TIMEOUT: &str = "timeout";
     pub const FAILED: &str = "failed";
+    /// The long-poll asked about a deal version no answer has listed (or whose summary
+    /// expired): nothing is generating it, and the long-poll never starts one.
+    pub const UNKNOWN: &str = "unknown";
 }
 
 #[derive(Debug, Clone)]

@@ -10,6 +10,9 @@ use crate::shared_cache::{CacheKey, SharedCache};
 /// A claim outlives the generation it guards by this much, so a crashed instance's claim
 /// expires soon after the generation would have timed out.
 const CLAIM_MARGIN: Duration = Duration::from_secs(5);
+/// How long a queued mark lasts at most: a crashed instance's marks make long-polls elsewhere
+/// say `pending` for this long, then `unavailable` (unknown).
+const QUEUED_TTL: Duration = Duration::from_secs(5 * 60);
 
 pub(super) struct SummaryStore {
     cache: SharedCache,
@@ -38,6 +41,13 @@ impl SummaryStore {
     fn key(scope: &CallerScope, deal: &DealVersion) -> CacheKey {
         CacheKey::new(
             "summary",
+            &[scope.as_str(), &deal.id.to_string(), &deal.version],
+        )
+    }
+
+    fn queued_key(scope: &CallerScope, deal: &DealVersion) -> CacheKey {
+        CacheKey::new(
+            "summary-queued",
             &[scope.as_str(), &deal.id.to_string(), &deal.version],
         )
     }
@@ -103,5 +113,27 @@ impl SummaryStore {
     /// After the result is stored, so a waiter never finds neither.
     pub(super) async fn release(&self, scope: &CallerScope, deal: &DealVersion) {
         self.cache.delete(&Self::claim_key(scope, deal)).await;
+        self.cache.delete(&Self::queued_key(scope, deal)).await;
+    }
+
+    /// Says, to every instance, that this deal version's generation is on its way (queued
+    /// for a slot, before any claim): a long-poll landing on another instance then waits for
+    /// it instead of calling it unknown. Written before the answer that says `pending` is sent.
+    pub(super) async fn mark_queued(&self, scope: &CallerScope, deal: &DealVersion) {
+        self.cache
+            .set(
+                &Self::queued_key(scope, deal),
+                self.instance.as_bytes(),
+                QUEUED_TTL,
+            )
+            .await;
+    }
+
+    /// Whether some instance has the generation queued or running.
+    pub(super) async fn is_on_its_way(&self, scope: &CallerScope, deal: &DealVersion) -> bool {
+        let queued_key = Self::queued_key(scope, deal);
+        let (queued, claimed) =
+            tokio::join!(self.cache.get(&queued_key), self.is_claimed(scope, deal));
+        queued.is_some() || claimed
     }
 }

@@ -30,6 +30,33 @@ impl Deadline {
     }
 }
 
+/// Which failures a request may be sent again after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryOn {
+    /// Reads and the token request: 429, every 5xx, 408 and transport errors.
+    Transient,
+    /// An action that is not idempotent and costs an AI call (the summary): only 429, 503 and
+    /// 504 (the service did not run it) and a connection never made; a 500 or 502 may have run
+    /// it, and a 501 means the operation does not exist.
+    Refusals,
+}
+
+impl RetryOn {
+    fn status(self, status: StatusCode) -> bool {
+        match self {
+            RetryOn::Transient => status.is_server_error() || status == StatusCode::REQUEST_TIMEOUT,
+            RetryOn::Refusals => matches!(
+                status,
+                StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT
+            ),
+        }
+    }
+
+    fn error(self, error: &reqwest::Error) -> bool {
+        self == RetryOn::Transient || error.is_connect()
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct RetryPolicy {
     pub max_retries: u32,
@@ -111,7 +138,8 @@ impl Client {
         }
     }
 
-    /// A POST of an unbound action. A 204 (no output) answers `Value::Null`.
+    /// A POST of an unbound action. A 204 (no output) answers `Value::Null`. Actions are not
+    /// assumed idempotent: retried only when refused ([`RetryOn::Refusals`]).
     pub async fn post_json(
         &self,
         url: &Url,
@@ -119,7 +147,9 @@ impl Client {
         deadline: Deadline,
     ) -> Result<Value, SourceError> {
         let response = self
-            .authorized(Method::POST, url, deadline, |request| request.json(body))
+            .authorized_on(Method::POST, url, deadline, RetryOn::Refusals, |request| {
+                request.json(body)
+            })
             .await??;
         if response.status() == StatusCode::NO_CONTENT {
             return Ok(Value::Null);
@@ -136,11 +166,23 @@ impl Client {
         deadline: Deadline,
         extra: impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<Result<Response, Rejection>, SourceError> {
+        self.authorized_on(method, url, deadline, RetryOn::Transient, extra)
+            .await
+    }
+
+    async fn authorized_on(
+        &self,
+        method: Method,
+        url: &Url,
+        deadline: Deadline,
+        retry_on: RetryOn,
+        extra: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<Result<Response, Rejection>, SourceError> {
         let what = describe(&method, url);
         let mut refreshed = false;
         loop {
             let token = self.tokens.get(&self.http, self.policy, deadline).await?;
-            let response = send_with_retries(&what, self.policy, deadline, || {
+            let response = send_retrying(&what, self.policy, retry_on, deadline, || {
                 extra(
                     self.http
                         .request(method.clone(), url.clone())
@@ -190,6 +232,17 @@ pub async fn send_with_retries(
     deadline: Deadline,
     build: impl Fn() -> RequestBuilder,
 ) -> Result<Response, SourceError> {
+    send_retrying(what, policy, RetryOn::Transient, deadline, build).await
+}
+
+/// [`send_with_retries`], retrying only what `retry_on` allows besides 429.
+async fn send_retrying(
+    what: &str,
+    policy: RetryPolicy,
+    retry_on: RetryOn,
+    deadline: Deadline,
+    build: impl Fn() -> RequestBuilder,
+) -> Result<Response, SourceError> {
     let mut attempt: u32 = 0;
     loop {
         let remaining = deadline.remaining();
@@ -214,7 +267,7 @@ pub async fn send_with_retries(
                 tracing::info!(%what, ?wait, attempt, "Dataverse is throttling; waiting");
                 wait
             }
-            Ok(response) if is_transient(response.status()) => {
+            Ok(response) if retry_on.status(response.status()) => {
                 let status = response.status();
                 if !retries_left || backoff >= deadline.remaining() {
                     let message = error_message(response, deadline).await;
@@ -228,7 +281,7 @@ pub async fn send_with_retries(
             Ok(response) => return Ok(response),
             Err(error) if error.is_timeout() => return Err(SourceError::Timeout),
             Err(error) => {
-                if !retries_left || backoff >= deadline.remaining() {
+                if !retries_left || backoff >= deadline.remaining() || !retry_on.error(&error) {
                     return Err(SourceError::Upstream(format!(
                         "Dataverse could not be reached for {what} after {attempt} attempts: {}",
                         error_chain(&error)
@@ -240,10 +293,6 @@ pub async fn send_with_retries(
         };
         tokio::time::sleep(wait).await;
     }
-}
-
-fn is_transient(status: StatusCode) -> bool {
-    status.is_server_error() || status == StatusCode::REQUEST_TIMEOUT
 }
 
 /// `Retry-After` in whole seconds, as Dataverse sends it.

@@ -48,6 +48,9 @@ pub struct DataverseConfig {
     /// The longest one source call may take, retries and paging included; past it the call
     /// fails with `SourceError::Timeout`.
     pub request_timeout: Duration,
+    /// The longest one summary action call may take (generative: seconds, more than a lookup
+    /// may); the summary broker bounds the whole generation by its own timeout too.
+    pub summary_timeout: Duration,
     /// How many times a throttled (429), failing (5xx) or unreachable request is retried.
     pub max_retries: u32,
     /// The longest wait before a retry. A `Retry-After` longer than this is not waited out:
@@ -74,6 +77,7 @@ impl DataverseConfig {
             app_id: None,
             authority: DEFAULT_AUTHORITY.to_owned(),
             request_timeout: Duration::from_secs(15),
+            summary_timeout: Duration::from_secs(30),
             max_retries: 3,
             max_retry_wait: Duration::from_secs(5),
             page_size: 50,

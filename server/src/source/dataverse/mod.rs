@@ -38,6 +38,7 @@ pub struct DataverseSource {
     org_url: String,
     app_id: Option<String>,
     request_timeout: Duration,
+    summary_timeout: Duration,
     page_size: u16,
     base_currency: BaseCurrency,
     forecast_column: ForecastColumn,
@@ -88,6 +89,7 @@ impl DataverseSource {
             org_url,
             app_id: config.app_id,
             request_timeout: config.request_timeout,
+            summary_timeout: config.summary_timeout,
             page_size: config.page_size.clamp(1, 5000),
             base_currency: BaseCurrency::default(),
             forecast_column: ForecastColumn::default(),
@@ -354,7 +356,7 @@ impl SalesSource for DataverseSource {
         let body = json!({"msdyn_id": id, "msdyn_activityId": id});
         let answer = self
             .client
-            .post_json(&url, &body, self.deadline())
+            .post_json(&url, &body, Deadline::after(self.summary_timeout))
             .await
             .map_err(|error| match error {
                 SourceError::Upstream(message) if message.contains("answered 404 ") => {

@@ -42,6 +42,9 @@ pub struct EmbeddedOptions {
     pub org_link_base: Option<String>,
     /// The model-driven app the links open (`appid=`); `None`: the user's default app.
     pub app_id: Option<String>,
+    /// How long each summary takes (`--summary-latency-ms`): a generative summary takes
+    /// seconds, and the preview and benchmarks should show it.
+    pub summary_latency: std::time::Duration,
 }
 
 impl EmbeddedOptions {
@@ -57,6 +60,7 @@ impl Default for EmbeddedOptions {
             seed: Self::DEFAULT_SEED,
             org_link_base: None,
             app_id: None,
+            summary_latency: std::time::Duration::ZERO,
         }
     }
 }
@@ -113,6 +117,7 @@ pub struct EmbeddedStore {
     stats: SourceStats,
     /// The organization's base currency, read once at open.
     base_currency: Option<String>,
+    summary_latency: std::time::Duration,
 }
 
 impl EmbeddedStore {
@@ -158,7 +163,9 @@ impl EmbeddedStore {
             connections = size,
             "embedded Sales store ready"
         );
+        let summary_latency = options.summary_latency;
         Ok(EmbeddedStore {
+            summary_latency,
             pool: Arc::new(Pool {
                 idle: Mutex::new(readers),
                 permits: Arc::new(Semaphore::new(size)),
@@ -400,6 +407,7 @@ impl SalesSource for EmbeddedStore {
     }
 
     async fn deal_summary(&self, deal_id: Guid) -> Result<String, SourceError> {
+        tokio::time::sleep(self.summary_latency).await;
         match self.stored_summary(deal_id).await? {
             Some(summary) => Ok(summary.text),
             None => Err(SourceError::Upstream(format!(

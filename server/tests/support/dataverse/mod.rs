@@ -14,9 +14,10 @@
 //! formatted value is in the user's time zone ([`DataverseStandin::set_user_time_zone`]).
 //!
 //! Knobs: [`DataverseStandin::inject`] queues faults (429 with `Retry-After`, 503, delays,
-//! malformed bodies, expired tokens) for the next API requests; summaries per deal; token
-//! lifetime. Counters: every request is recorded ([`DataverseStandin::requests`]) with its
-//! decoded query options, so tests assert the exact `$filter` text received.
+//! malformed bodies, expired tokens) for the next API requests; summaries per deal and how long
+//! the summary action takes ([`DataverseStandin::set_summary_latency`]); token lifetime.
+//! Counters: every request is recorded ([`DataverseStandin::requests`]) with its decoded query
+//! options, so tests assert the exact `$filter` text received.
 //!
 //! Choices where the reference says "not documented": quoted GUIDs are accepted and compared as
 //! text; a 401 for a bad token carries the generic error body with code `0x80072182`
@@ -165,6 +166,28 @@ impl DataverseStandin {
         self.with(|state| state.summaries.insert(deal, answer));
     }
 
+    /// Sets an opportunity's `modifiedon`, as an edit in Sales does.
+    pub fn touch_opportunity(&self, id: Guid, modified_on: &str) {
+        self.with(|state| {
+            let rows = &mut state.tables.get_mut("opportunities").unwrap().rows;
+            let row = rows
+                .iter_mut()
+                .find(|row| row["opportunityid"] == id.to_string())
+                .expect("a deal the stand-in holds");
+            row.insert("modifiedon".to_owned(), json!(modified_on));
+        });
+    }
+
+    /// How long the summary action takes from now on: it is generative AI, seconds per call.
+    pub fn set_summary_latency(&self, latency: Duration) {
+        self.with(|state| state.summary_latency = latency);
+    }
+
+    /// How many summary action calls reached the stand-in.
+    pub fn summary_calls(&self) -> usize {
+        self.count(&format!("{API}{SUMMARY_ACTION}"))
+    }
+
     /// The next `times` API requests (optionally only those whose path contains
     /// `path_contains`) meet `fault`, after any faults queued before.
     pub fn inject(&self, fault: Fault, times: usize) {
@@ -255,6 +278,7 @@ struct State {
     /// False: opportunities lack `msdyn_forecastcategory`.
     forecasting: bool,
     user_offset_minutes: i32,
+    summary_latency: Duration,
 }
 
 impl State {
@@ -272,6 +296,7 @@ impl State {
             etag: 4_410_000,
             forecasting: true,
             user_offset_minutes: 0,
+            summary_latency: Duration::ZERO,
         }
     }
 }
@@ -300,6 +325,10 @@ async fn handle(
         if let Some(response) = fault.meet(&state).await {
             return response;
         }
+    }
+    if parts.method == Method::POST && recorded.path == format!("{API}{SUMMARY_ACTION}") {
+        let latency = state.lock().unwrap().summary_latency;
+        tokio::time::sleep(latency).await;
     }
     let state = state.lock().unwrap();
     if let Some(refusal) = token::refuse_bearer(&state, &recorded) {
