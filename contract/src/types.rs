@@ -42,9 +42,17 @@ pub struct DealSummaryResponse {
 pub struct CustomerMatch {
     pub id: Guid,
     pub name: Option<String>,
-    #[serde(rename = "type")]
+    /// A type this reader does not know reads as `None`.
+    #[serde(rename = "type", default, deserialize_with = "known_customer_type")]
     pub kind: Option<CustomerType>,
     pub matched_by: MatchedBy,
+}
+
+fn known_customer_type<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<CustomerType>, D::Error> {
+    let text = Option::<String>::deserialize(deserializer)?;
+    Ok(text.as_deref().and_then(CustomerType::parse))
 }
 
 /// Dataverse's two customer tables (the `_customerid_value` lookup is polymorphic).
@@ -80,6 +88,9 @@ impl CustomerType {
 pub enum MatchedBy {
     Id,
     Name,
+    /// A value a newer server sends; readers show the rest (servers never send it).
+    #[serde(other)]
+    Unknown,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -121,6 +132,9 @@ pub enum DealStatus {
     Open,
     Won,
     Lost,
+    /// A value a newer server sends; readers show the deal anyway (servers never send it).
+    #[serde(other)]
+    Unknown,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -233,6 +247,9 @@ pub enum SummaryState {
     Disabled,
     /// Being generated in the background: the pane asks again for it.
     Pending,
+    /// A state a newer server sends: readers show it as not available (servers never send it).
+    #[serde(other)]
+    Unknown,
 }
 
 /// `GET /api/customers?q=&top=`: the standalone preview's picker.
@@ -455,6 +472,40 @@ mod tests {
         let value = serde_json::to_value(&problem).unwrap();
         assert_eq!(value["type"], "about:blank");
         assert_eq!(value["traceId"], "00-abc-01");
+    #[test]
+    fn a_newer_servers_values_read_as_unknown_and_the_rest_still_parses() {
+        let mut newer: serde_json::Value = serde_json::from_str(DESIGN_EXAMPLE).unwrap();
+        newer["customer"]["matchedBy"] = "email".into();
+        newer["customer"]["type"] = "lead".into();
+        newer["customer"]["segment"] = "enterprise".into();
+        let deal = &mut newer["deals"][0];
+        deal["status"] = "paused".into();
+        deal["forecastCategory"] = "stretch".into();
+        deal["summary"] = serde_json::json!({"state": "drafting", "progress": 0.4});
+        deal["health"] = serde_json::json!({"score": 3});
+        let parsed: DealSummaryResponse = serde_json::from_value(newer).unwrap();
+        assert_eq!(parsed.customer.matched_by, MatchedBy::Unknown);
+        assert_eq!(parsed.customer.kind, None);
+        let deal = &parsed.deals[0];
+        assert_eq!(deal.status, DealStatus::Unknown);
+        assert_eq!(deal.forecast_category, Some(ForecastCategory::Other));
+        assert_eq!(deal.summary.state, SummaryState::Unknown);
+        assert_eq!(
+            deal.name, "Espresso machines for 4 sites",
+            "the rest is read"
+        );
+        assert_eq!(deal.value.as_ref().unwrap().amount, 250000.0);
+    }
+
+    #[test]
+    fn a_pending_summary_and_an_unavailable_ones_reason_are_read() {
+        let pending: Summary = serde_json::from_str(r#"{"state": "pending"}"#).unwrap();
+        assert_eq!(pending, Summary::pending());
+        let throttled: Summary =
+            serde_json::from_str(r#"{"state": "unavailable", "reason": "throttled"}"#).unwrap();
+        assert_eq!(throttled, Summary::unavailable_because("throttled"));
+    }
+
         assert!(value.get("instance").is_none());
         let minimal: Problem = serde_json::from_str(r#"{"title": "Bad", "status": 400}"#).unwrap();
         assert_eq!(minimal.kind, "about:blank");
