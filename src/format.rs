@@ -1,14 +1,19 @@
 //! Pure helpers the view needs to turn the API's answer into what the pane shows: close-date
-//! timing, totals per currency, the pipeline chart's stage totals, ages, summary paragraphs.
-//! No browser here, so all of it is unit-tested natively; the locale-aware wording of numbers and
-//! dates lives in `browser::intl` (wasm32 only, through the browser's `Intl`).
+//! timing, ages, summary paragraphs, and (in `money.rs`) amounts across currencies: totals, the
+//! pipeline chart's stage totals, the largest deal. No browser here, so all of it is unit-tested
+//! natively; the locale-aware wording of numbers and dates lives in `browser::intl` (wasm32
+//! only, through the browser's `Intl`).
 //!
 //! Use: `close_timing(today, deal.close_date.as_deref()?)` → `strings.close_timing(t)`;
-//! `open_total(&deals)` / `weighted_total(&deals)` → `browser::intl::format_money` each entry;
-//! `stage_totals(&deals)` → chart bars (key [`NO_STAGE`] → `strings.no_stage`);
+//! `basis(&deals)` → the currency the header and chart add in; `stage_totals(&deals, &basis)`
+//! → chart bars (key [`NO_STAGE`] → `strings.no_stage`);
 //! `relative_age(now - parse_timestamp(generated_at)?)` → `strings.updated_ago(age)`.
 
-use dealpane_contract::{Deal, DealStatus, Money};
+mod money;
+
+pub use money::*;
+
+use dealpane_contract::Deal;
 
 /// A civil date: (year, month 1-12, day 1-31).
 pub type CivilDate = (i32, u32, u32);
@@ -82,118 +87,6 @@ impl CloseTiming {
 /// [`days_until`] as a [`CloseTiming`].
 pub fn close_timing(today: CivilDate, close_date: &str) -> Option<CloseTiming> {
     days_until(today, close_date).map(CloseTiming::from_days)
-}
-
-/// A stable insertion sort for the few items of a pane (currencies, stages). The standard
-/// library's stable sort is a few kilobytes of wasm per element type; these lists are short.
-fn sort_small_by<T>(items: &mut [T], order: impl Fn(&T, &T) -> std::cmp::Ordering) {
-    for end in 1..items.len() {
-        let mut at = end;
-        while at > 0 && order(&items[at - 1], &items[at]).is_gt() {
-            items.swap(at - 1, at);
-            at -= 1;
-        }
-    }
-}
-
-/// Adds amounts per currency, largest total first (ties by currency code).
-fn totals_by_currency(items: impl Iterator<Item = (f64, String)>) -> Vec<Money> {
-    let mut totals: Vec<Money> = Vec::new();
-    for (amount, currency) in items {
-        if !amount.is_finite() {
-            continue;
-        }
-        match totals.iter_mut().find(|m| m.currency == currency) {
-            Some(total) => total.amount += amount,
-            None => totals.push(Money { amount, currency }),
-        }
-    }
-    sort_small_by(&mut totals, |a, b| {
-        b.amount
-            .total_cmp(&a.amount)
-            .then_with(|| a.currency.cmp(&b.currency))
-    });
-    totals
-}
-
-fn open_values(deals: &[Deal]) -> impl Iterator<Item = (&Deal, &Money)> {
-    deals
-        .iter()
-        .filter(|d| d.status == DealStatus::Open)
-        .filter_map(|d| d.value.as_ref().map(|v| (d, v)))
-}
-
-/// The open deals' value per currency (deals without a value are left out).
-pub fn open_total(deals: &[Deal]) -> Vec<Money> {
-    totals_by_currency(open_values(deals).map(|(_, v)| (v.amount, v.currency.clone())))
-}
-
-/// The open deals' value × probability / 100 per currency; deals without a probability are left
-/// out (their weight is unknown, not zero).
-pub fn weighted_total(deals: &[Deal]) -> Vec<Money> {
-    totals_by_currency(open_values(deals).filter_map(|(d, v)| {
-        d.probability
-            .map(|p| (v.amount * f64::from(p.min(100)) / 100.0, v.currency.clone()))
-    }))
-}
-
-/// The stage key of deals without a stage in [`stage_totals`]; show `strings.no_stage` for it.
-pub const NO_STAGE: &str = "";
-
-/// Dataverse's default sales process, in order; other stages follow in order of appearance.
-const STAGE_ORDER: [&str; 4] = ["qualify", "develop", "propose", "close"];
-
-fn stage_rank(stage: &str) -> Option<usize> {
-    // Classic stage names carry a number prefix: `1-Qualify`.
-    let name = stage
-        .trim()
-        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '-');
-    STAGE_ORDER
-        .iter()
-        .position(|known| known.eq_ignore_ascii_case(name.trim()))
-        .or_else(|| {
-            let leading: String = stage.chars().take_while(|c| c.is_ascii_digit()).collect();
-            leading.parse::<usize>().ok().map(|n| n.saturating_sub(1))
-        })
-}
-
-/// The currency the chart and header lead with: the one with the largest open total.
-pub fn top_currency(deals: &[Deal]) -> Option<String> {
-    open_total(deals).into_iter().next().map(|m| m.currency)
-}
-
-/// Open value per stage in the top currency, for the pipeline chart: the default sales process's
-/// stages in process order, then other stages as they appear, then [`NO_STAGE`] last.
-pub fn stage_totals(deals: &[Deal]) -> Vec<(String, f64)> {
-    let Some(currency) = top_currency(deals) else {
-        return Vec::new();
-    };
-    let mut totals: Vec<(String, f64)> = Vec::new();
-    for (deal, value) in open_values(deals).filter(|(_, v)| v.currency == currency) {
-        let stage = deal
-            .stage
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .unwrap_or(NO_STAGE);
-        match totals.iter_mut().find(|(s, _)| s == stage) {
-            Some((_, total)) => *total += value.amount,
-            None => totals.push((stage.to_owned(), value.amount)),
-        }
-    }
-    // Stable sort: known stages by rank, unknown ones keep their order, no stage last.
-    let key = |stage: &str| {
-        if stage == NO_STAGE {
-            (2, 0)
-        } else {
-            match stage_rank(stage) {
-                Some(rank) => (0, rank),
-                None => (1, 0),
-            }
-        }
-    };
-    sort_small_by(&mut totals, |(a, _), (b, _)| key(a).cmp(&key(b)));
-    totals
 }
 
 /// How long ago something happened, coarsely, for "updated 2 min ago".
@@ -308,7 +201,7 @@ pub fn summary_copy_text(deal: &Deal) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dealpane_contract::{Guid, Summary};
+    use dealpane_contract::{DealStatus, Guid, Money, Summary};
 
     fn deal(value: Option<(f64, &str)>, probability: Option<u8>, stage: Option<&str>) -> Deal {
         Deal {
@@ -387,69 +280,6 @@ mod tests {
             CloseTiming::from_days(i64::MIN),
             CloseTiming::Overdue(u32::MAX)
         );
-    }
-
-    #[test]
-    fn totals_are_per_currency_and_skip_closed_deals() {
-        let mut won = deal(Some((1_000_000.0, "USD")), Some(100), None);
-        won.status = DealStatus::Won;
-        let deals = [
-            deal(Some((100.0, "EUR")), Some(50), None),
-            deal(Some((250_000.0, "USD")), Some(70), None),
-            deal(Some((50_000.0, "USD")), None, None),
-            deal(None, Some(90), None),
-            won,
-        ];
-        let open = open_total(&deals);
-        assert_eq!(open.len(), 2);
-        assert_eq!(
-            (open[0].amount, open[0].currency.as_str()),
-            (300_000.0, "USD")
-        );
-        assert_eq!((open[1].amount, open[1].currency.as_str()), (100.0, "EUR"));
-        let weighted = weighted_total(&deals);
-        assert_eq!(
-            (weighted[0].amount, weighted[0].currency.as_str()),
-            (175_000.0, "USD")
-        );
-        assert_eq!(
-            (weighted[1].amount, weighted[1].currency.as_str()),
-            (50.0, "EUR")
-        );
-        assert!(open_total(&[]).is_empty());
-        assert_eq!(top_currency(&deals).as_deref(), Some("USD"));
-    }
-
-    #[test]
-    fn stage_totals_follow_the_sales_process_in_the_top_currency() {
-        let deals = [
-            deal(Some((10.0, "USD")), None, Some("Close")),
-            deal(Some((20.0, "USD")), None, None),
-            deal(Some((30.0, "USD")), None, Some("Negotiate")),
-            deal(Some((40.0, "USD")), None, Some("Qualify")),
-            deal(Some((5.0, "USD")), None, Some("Qualify")),
-            deal(Some((1.0, "EUR")), None, Some("Develop")),
-            deal(Some((60.0, "USD")), None, Some("3-Propose")),
-            deal(Some((7.0, "USD")), None, Some("  ")),
-            deal(Some((2.0, "USD")), None, Some("Legal review")),
-        ];
-        let totals = stage_totals(&deals);
-        let keys: Vec<&str> = totals.iter().map(|(s, _)| s.as_str()).collect();
-        assert_eq!(
-            keys,
-            [
-                "Qualify",
-                "3-Propose",
-                "Close",
-                "Negotiate",
-                "Legal review",
-                NO_STAGE
-            ],
-            "unknown stages keep their order of appearance"
-        );
-        assert_eq!(totals[0].1, 45.0);
-        assert_eq!(totals[5].1, 27.0);
-        assert!(stage_totals(&[]).is_empty());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use dealpane_contract::{Deal, Guid, Summary, SummaryState};
 use leptos::prelude::*;
 
 use super::copy_button::copy_button;
-use super::{mark_first_deal, use_ui, Ui};
+use super::{isolated, mark_first_deal, use_ui, Ui};
 use crate::browser::intl;
 use crate::format;
 use crate::pane::Summaries;
@@ -20,11 +20,15 @@ pub fn deal_list(deals: &[Deal], summaries: Summaries) -> AnyView {
     let ui = use_ui();
     let heading_id = ui.id("deals-heading");
     let labelled_by = heading_id.clone();
-    let largest = largest_deal(deals);
+    let largest = format::largest_deal(deals);
+    let basis = format::basis(deals);
     let cards = deals
         .iter()
         .enumerate()
-        .map(|(index, deal)| deal_card(&ui, deal, Some(index) == largest, summaries))
+        .map(|(index, deal)| {
+            let start_expanded = Some(index) == largest;
+            deal_card(&ui, deal, start_expanded, basis.as_ref(), summaries)
+        })
         .collect::<Vec<_>>();
     let marker = ui.clone();
     Effect::new(move |_| mark_first_deal(&marker));
@@ -37,19 +41,15 @@ pub fn deal_list(deals: &[Deal], summaries: Summaries) -> AnyView {
     .into_any()
 }
 
-/// The index of the deal with the highest value (the first one when none has a value).
-fn largest_deal(deals: &[Deal]) -> Option<usize> {
-    let mut best: Option<(usize, f64)> = None;
-    for (index, deal) in deals.iter().enumerate() {
-        let amount = deal.value.as_ref().map_or(f64::NEG_INFINITY, |v| v.amount);
-        if best.is_none_or(|(_, top)| amount > top) {
-            best = Some((index, amount));
-        }
-    }
-    best.map(|(index, _)| index)
-}
-
-fn deal_card(ui: &Ui, deal: &Deal, start_expanded: bool, summaries: Summaries) -> AnyView {
+/// `basis`: how the answer's amounts compare; a deal priced in another currency than the base
+/// shows its value in the base currency too ("≈ $65,300").
+fn deal_card(
+    ui: &Ui,
+    deal: &Deal,
+    start_expanded: bool,
+    basis: Option<&format::Basis>,
+    summaries: Summaries,
+) -> AnyView {
     let s = ui.text;
     let tag = &*ui.locale_tag;
     let expanded = RwSignal::new(start_expanded);
@@ -68,6 +68,8 @@ fn deal_card(ui: &Ui, deal: &Deal, start_expanded: bool, summaries: Summaries) -
         .value
         .as_ref()
         .map(|money| intl::format_money(money.amount, &money.currency, tag));
+    let approx = format::base_equivalent(deal, basis)
+        .map(|base| format!("≈ {}", intl::format_money(base.amount, &base.currency, tag)));
     let timing = deal
         .close_date
         .as_deref()
@@ -79,24 +81,29 @@ fn deal_card(ui: &Ui, deal: &Deal, start_expanded: bool, summaries: Summaries) -
         .as_deref()
         .map(|date| intl::format_date(date, tag));
 
-    let mut meta = vec![
-        stage.clone().unwrap_or_else(|| s.no_stage.to_owned()),
-        value.clone().unwrap_or_else(|| s.no_value.to_owned()),
-    ];
-    meta.extend(close_relative.clone());
+    // Stage, value and its base equivalent, close timing: what comes from Sales is isolated.
+    let meta = view! {
+        {isolated(stage.clone().unwrap_or_else(|| s.no_stage.to_owned()))}
+        " · "
+        {isolated(value.clone().unwrap_or_else(|| s.no_value.to_owned()))}
+        {approx.clone().map(|approx| view! { " " {isolated(approx)} })}
+        {close_relative.clone().map(|relative| view! { " · " {relative} })}
+    };
     let meta_class = if overdue {
         "dp-card__meta dp-card__meta--overdue"
     } else {
         "dp-card__meta"
     };
 
+    // (label, value, the value's base equivalent)
     let facts = [
-        (s.label_stage, stage),
-        (s.label_value, value),
+        (s.label_stage, stage, None),
+        (s.label_value, value, approx),
         (
             s.label_probability,
             deal.probability
                 .map(|p| intl::format_percent(p.min(100), tag)),
+            None,
         ),
         (
             s.label_close_date,
@@ -104,21 +111,26 @@ fn deal_card(ui: &Ui, deal: &Deal, start_expanded: bool, summaries: Summaries) -
                 Some(relative) => format!("{date} ({relative})"),
                 None => date,
             }),
+            None,
         ),
-        (s.label_owner, deal.owner.clone()),
+        (s.label_owner, deal.owner.clone(), None),
         (
             s.label_forecast,
             deal.forecast_category.map(|c| s.forecast(c).to_owned()),
+            None,
         ),
     ];
     let facts = facts
         .into_iter()
-        .filter_map(|(label, value)| {
+        .filter_map(|(label, value, approx)| {
             value.map(|value| {
                 view! {
                     <div class="dp-facts__row">
                         <dt>{label}</dt>
-                        <dd>{value}</dd>
+                        <dd>
+                            {isolated(value)}
+                            {approx.map(|approx| view! { " " {isolated(approx)} })}
+                        </dd>
                     </div>
                 }
             })
@@ -168,11 +180,11 @@ fn deal_card(ui: &Ui, deal: &Deal, start_expanded: bool, summaries: Summaries) -
                     body_id.clone(),
                     view! {
                         <span class="dp-card__chevron" aria-hidden="true"></span>
-                        <span class="dp-card__name">{deal.name.clone()}</span>
+                        <span class="dp-card__name">{isolated(deal.name.clone())}</span>
                     },
                 )}
             </h3>
-            <p class=meta_class>{meta.join(" · ")}</p>
+            <p class=meta_class>{meta}</p>
             <div class="dp-card__body" id=body_id hidden=move || !expanded.get()>
                 <dl class="dp-facts">{facts}</dl>
                 {summary}
@@ -326,7 +338,7 @@ pub fn plain_text_card(customer: String, text: &str) -> AnyView {
     view! {
         <article class="dp-card dp-card--plain" aria-labelledby=labelled_by data-plain="true">
             <h2 class="dp-card__heading dp-card__heading--static" id=title_id>{s.plain_text_title}</h2>
-            <p class="dp-card__meta">{customer}</p>
+            <p class="dp-card__meta">{isolated(customer)}</p>
             <div class="dp-summary" data-summary="ready">
                 <div class="dp-summary__text">{summary_text(text)}</div>
                 <p class="dp-summary__disclaimer">{s.ai_disclaimer}</p>

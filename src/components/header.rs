@@ -1,37 +1,106 @@
 //! The customer's header: name (or id until the answer names it), open deals, total and
-//! probability-weighted value, how old the data is (ticking), and Refresh.
+//! probability-weighted value, how old the data is (ticking), and Refresh. Totals are in the
+//! organization's base currency when the answer has base values, the amounts per currency under
+//! them; an older server's answer gets one total per currency, as before.
 
 use std::sync::Arc;
 
 use dealpane_contract::{Deal, DealSummaryResponse, Money};
 use leptos::prelude::*;
 
-use super::use_ui;
+use super::{isolated, use_ui};
 use crate::browser::intl;
 use crate::format;
+
+/// One total of the header.
+pub struct Total {
+    /// The figure: one amount in the base currency, or (an older server) one per currency.
+    pub main: Vec<String>,
+    /// Under a base-currency total of deals priced in other currencies: the amounts per
+    /// currency it adds up.
+    pub parts: Vec<String>,
+}
 
 /// The header's numbers for one answer.
 pub struct Figures {
     pub open_deals: usize,
-    pub open_value: String,
-    pub weighted_value: String,
+    pub open_value: Total,
+    pub weighted_value: Total,
 }
 
 impl Figures {
     pub fn of(deals: &[Deal], tag: &str) -> Figures {
-        let money = |totals: Vec<Money>| {
+        let list = |totals: Vec<Money>| {
             totals
                 .iter()
                 .map(|m| intl::format_money(m.amount, &m.currency, tag))
                 .collect::<Vec<_>>()
-                .join(", ")
+        };
+        let (open, weighted) = (format::open_total(deals), format::weighted_total(deals));
+        let (open_value, weighted_value) = match format::base_figures(deals) {
+            Some(base) => {
+                // Converted amounts carry cents of exchange rates: whole units are the figure.
+                let whole =
+                    |amount: f64| vec![intl::format_money(amount.round(), &base.currency, tag)];
+                let mixed = format::has_other_currencies(deals, &base.currency);
+                let parts = |totals| {
+                    if mixed {
+                        list(format::by_base_worth(totals, deals))
+                    } else {
+                        Vec::new()
+                    }
+                };
+                (
+                    Total {
+                        main: whole(base.open),
+                        parts: parts(open),
+                    },
+                    Total {
+                        main: whole(base.weighted),
+                        parts: parts(weighted),
+                    },
+                )
+            }
+            None => (
+                Total {
+                    main: list(open),
+                    parts: Vec::new(),
+                },
+                Total {
+                    main: list(weighted),
+                    parts: Vec::new(),
+                },
+            ),
         };
         Figures {
             open_deals: deals.len(),
-            open_value: money(format::open_total(deals)),
-            weighted_value: money(format::weighted_total(deals)),
+            open_value,
+            weighted_value,
         }
     }
+}
+
+/// Amounts, each isolated, with a neutral separator that reads the same in either direction.
+fn amounts(texts: Vec<String>) -> Vec<AnyView> {
+    texts
+        .into_iter()
+        .enumerate()
+        .map(|(index, text)| view! { {(index > 0).then_some(" · ")} {isolated(text)} }.into_any())
+        .collect()
+}
+
+/// A total as a term and its figure, the amounts per currency under it.
+fn total(term: &'static str, hint: Option<&'static str>, total: Total) -> AnyView {
+    let parts = (!total.parts.is_empty()).then(|| {
+        view! { <span class="dp-totals__parts">{amounts(total.parts)}</span> }
+    });
+    view! {
+        <div class="dp-totals__item">
+            <dt title=hint>{term}</dt>
+            <dd>{amounts(total.main)}{parts}</dd>
+        </div>
+    }
+    .into_any()
 }
 
 /// `updated_at`: when the shown data was produced; `now`: the clock that makes "updated … ago"
@@ -67,14 +136,8 @@ pub fn customer_header(
             let f = Figures::of(&answer.deals, &tag);
             view! {
                 <dl class="dp-totals">
-                    <div class="dp-totals__item">
-                        <dt>{s.open_value}</dt>
-                        <dd>{f.open_value}</dd>
-                    </div>
-                    <div class="dp-totals__item">
-                        <dt title=s.weighted_value_hint>{s.weighted_value}</dt>
-                        <dd>{f.weighted_value}</dd>
-                    </div>
+                    {total(s.open_value, None, f.open_value)}
+                    {total(s.weighted_value, Some(s.weighted_value_hint), f.weighted_value)}
                 </dl>
             }
             .into_any()
@@ -83,7 +146,7 @@ pub fn customer_header(
     view! {
         <div class="dp-customer">
             <div class="dp-customer__titles">
-                <h1 class="dp-customer__name">{name}</h1>
+                <h1 class="dp-customer__name"><bdi>{name}</bdi></h1>
                 <p class="dp-customer__meta">
                     {deals}
                     <span class="dp-customer__updated">{updated}</span>

@@ -44,6 +44,13 @@ pub fn use_ui() -> Ui {
     expect_context::<Ui>()
 }
 
+/// Text from Sales (a name, an id) or a formatted amount as its own bidirectional run
+/// (`<bdi>`): in a right-to-left pane "Adatum Bank S.A." keeps its period at its end, and an
+/// amount's symbol and digits stay together beside the words around them.
+pub fn isolated(text: String) -> AnyView {
+    view! { <bdi>{text}</bdi> }.into_any()
+}
+
 /// Marks [`FIRST_DEAL_MARK`] the first time it runs for this pane; call it from an effect of a
 /// rendered card, so the card is in the document.
 pub fn mark_first_deal(ui: &Ui) {

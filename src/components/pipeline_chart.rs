@@ -1,28 +1,36 @@
-//! Open value by stage as an inline SVG bar chart. The SVG is one image (`role="img"`) whose
-//! accessible name lists every bar, so a screen reader hears the numbers, not shapes.
+//! Open value by stage as a bar chart, in the base currency when the answer has base values
+//! (every valued deal charted), else in the currency with the largest total (as an older server's
+//! answer always was). One image (`role="img"`) whose accessible name lists every bar, so a screen
+//! reader hears the numbers, not shapes.
+//!
+//! HTML, not SVG: SVG text neither wraps nor mirrors, so long stage names overlapped the amounts
+//! and a right-to-left pane cut its labels at the edge ("ualify"). Rows of boxes wrap, follow
+//! `dir`, and their bars grow from the inline start; a bar's width is set through the CSSOM
+//! (`style:`), which the CSP's `style-src 'self'` allows, unlike a `style` attribute.
 
 use dealpane_contract::Deal;
 use leptos::prelude::*;
 
-use super::use_ui;
+use super::{isolated, use_ui};
 use crate::browser::intl;
-use crate::format;
-
-// Whole SVG user units (= CSS px): the view prints integers, not floats, which keeps Rust's float
-// printing out of the bundle.
-/// Height of one bar's row (label line + bar).
-const ROW: u32 = 40;
-const BAR_HEIGHT: u32 = 14;
+use crate::format::{self, Basis};
 
 pub fn pipeline_chart(deals: &[Deal]) -> AnyView {
     let ui = use_ui();
     let s = ui.text;
-    let totals = format::stage_totals(deals);
-    let currency = format::top_currency(deals);
-    let (Some(currency), false) = (currency, totals.is_empty()) else {
+    let Some(basis) = format::basis(deals) else {
         return ().into_any();
     };
-    let several_currencies = format::open_total(deals).len() > 1;
+    let totals = format::stage_totals(deals, &basis);
+    if totals.is_empty() {
+        return ().into_any();
+    }
+    let currency = basis.currency();
+    let note = format::has_other_currencies(deals, currency).then(|| match &basis {
+        Basis::Base(_) => s.chart_base_note(currency),
+        Basis::Top(_) => s.chart_currency_note(currency),
+    });
+    let converted = matches!(basis, Basis::Base(_));
     let max = totals.iter().map(|(_, v)| *v).fold(0.0_f64, f64::max);
     let bars: Vec<(String, String, f64)> = totals
         .into_iter()
@@ -33,9 +41,11 @@ pub fn pipeline_chart(deals: &[Deal]) -> AnyView {
                 stage
             };
             let share = if max > 0.0 { amount / max } else { 0.0 };
+            // Converted sums carry cents of exchange rates: whole units are the figure.
+            let amount = if converted { amount.round() } else { amount };
             (
                 label,
-                intl::format_money(amount, &currency, &ui.locale_tag),
+                intl::format_money(amount, currency, &ui.locale_tag),
                 share,
             )
         })
@@ -46,48 +56,36 @@ pub fn pipeline_chart(deals: &[Deal]) -> AnyView {
             .map(|(stage, amount, _)| (stage.clone(), amount.clone()))
             .collect::<Vec<_>>(),
     );
-    let height = ROW * bars.len() as u32;
     let heading_id = ui.id("chart-heading");
     let labelled_by = heading_id.clone();
     let rows = bars
         .into_iter()
-        .enumerate()
-        .map(|(index, (stage, amount, share))| {
-            let top = ROW * index as u32;
-            let width = bar_width(share);
+        .map(|(stage, amount, share)| {
             view! {
-                <g class="dp-chart__row">
-                    <text class="dp-chart__label" x="0" y=top + 14>{stage}</text>
-                    <text class="dp-chart__value" x="100%" y=top + 14 text-anchor="end">{amount}</text>
-                    <rect class="dp-chart__track" x="0" y=top + 20 width="100%" height=BAR_HEIGHT rx="2"></rect>
-                    <rect class="dp-chart__bar" x="0" y=top + 20 width=width height=BAR_HEIGHT rx="2"></rect>
-                </g>
+                <div class="dp-chart__row">
+                    <span class="dp-chart__label">{isolated(stage)}</span>
+                    <span class="dp-chart__value">{isolated(amount)}</span>
+                    <span class="dp-chart__track">
+                        <span class="dp-chart__bar" style:width=bar_width(share)></span>
+                    </span>
+                </div>
             }
         })
         .collect_view();
     view! {
         <section class="dp-chart" aria-labelledby=labelled_by>
             <h2 class="dp-section-title" id=heading_id>{s.chart_title}</h2>
-            <svg
-                class="dp-chart__svg"
-                role="img"
-                aria-label=description
-                width="100%"
-                height=height
-                focusable="false"
-            >
+            <div class="dp-chart__bars" role="img" aria-label=description>
                 {rows}
-            </svg>
-            {several_currencies.then(|| view! {
-                <p class="dp-chart__note">{s.chart_currency_note(&currency)}</p>
-            })}
+            </div>
+            {note.map(|note| view! { <p class="dp-chart__note">{note}</p> })}
         </section>
     }
     .into_any()
 }
 
 /// A bar's width for its share of the largest stage (0-1), in hundredths of a percent:
-/// `0.4567` → `45.67%`. A sliver for tiny values, so every stage shows a bar.
+/// `0.4567` → `45.67%`. A sliver for tiny (or negative) values, so every stage shows a bar.
 fn bar_width(share: f64) -> String {
     let hundredths = ((share * 10_000.0).round() as u32).clamp(50, 10_000);
     format!("{}.{:02}%", hundredths / 100, hundredths % 100)

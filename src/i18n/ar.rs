@@ -98,6 +98,7 @@ pub static STRINGS: Strings = Strings {
         filtered_count: "الفرص المعروضة: {shown} من {total}",
         open_in_sales_label: "فتح {name} في المبيعات {new_tab}",
         chart_currency_note: "المبالغ بعملة {currency}؛ لا يعرض المخطط الفرص بعملات أخرى.",
+        chart_base_note: "جميع المبالغ بعملة {currency}، العملة الأساسية للمؤسسة.",
         no_customers: "لا يوجد عميل يطابق «{query}»",
         no_search_results: "لا توجد فرص تطابق «{query}»",
         timed_out: "لم تُجب خدمة الفرص خلال {seconds} ثانية",

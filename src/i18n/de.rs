@@ -97,6 +97,7 @@ pub static STRINGS: Strings = Strings {
         filtered_count: "{shown} von {total} Verkaufschancen",
         open_in_sales_label: "{name} in Sales öffnen {new_tab}",
         chart_currency_note: "Beträge in {currency}; Verkaufschancen in anderen Währungen fehlen im Diagramm.",
+        chart_base_note: "Alle Beträge in {currency}, der Basiswährung der Organisation.",
         no_customers: "Kein Kunde passt zu „{query}“",
         no_search_results: "Keine Verkaufschance passt zu „{query}“",
         timed_out: "Der Dienst hat nicht innerhalb von {seconds} Sekunden geantwortet",

@@ -97,6 +97,7 @@ pub static STRINGS: Strings = Strings {
         filtered_count: "{shown} of {total} deals",
         open_in_sales_label: "Open {name} in Sales {new_tab}",
         chart_currency_note: "Amounts in {currency}; deals in other currencies are not charted.",
+        chart_base_note: "All amounts in {currency}, the organization's base currency.",
         no_customers: "No customer matches “{query}”",
         no_search_results: "No deals match “{query}”",
         timed_out: "The deals service did not answer within {seconds} seconds",

@@ -97,6 +97,7 @@ pub static STRINGS: Strings = Strings {
         filtered_count: "{shown} sur {total} opportunités",
         open_in_sales_label: "Ouvrir {name} dans Sales {new_tab}",
         chart_currency_note: "Montants en {currency} ; les opportunités dans d’autres devises ne sont pas représentées.",
+        chart_base_note: "Tous les montants en {currency}, la devise de base de l’organisation.",
         no_customers: "Aucun client ne correspond à « {query} »",
         no_search_results: "Aucune opportunité ne correspond à « {query} »",
         timed_out: "Le service n’a pas répondu en {seconds} secondes",

@@ -98,6 +98,7 @@ pub static STRINGS: Strings = Strings {
         filtered_count: "{shown} מתוך {total} הזדמנויות",
         open_in_sales_label: "פתח את {name} במכירות {new_tab}",
         chart_currency_note: "הסכומים ב-{currency}; הזדמנויות במטבעות אחרים אינן מוצגות בתרשים.",
+        chart_base_note: "כל הסכומים ב-{currency}, מטבע הבסיס של הארגון.",
         no_customers: "אין לקוח שתואם ל-\"{query}\"",
         no_search_results: "אין הזדמנויות שתואמות ל-\"{query}\"",
         timed_out: "שירות ההזדמנויות לא השיב בתוך {seconds} שניות",

@@ -142,6 +142,9 @@ pub struct Templates {
     pub open_in_sales_label: &'static str,
     /// `{currency}`: under the chart when deals in other currencies are left out of it.
     pub chart_currency_note: &'static str,
+    /// `{currency}`: under the chart when it adds deals priced in several currencies in the
+    /// organization's base currency.
+    pub chart_base_note: &'static str,
     /// `{query}`: "No customer matches “x”".
     pub no_customers: &'static str,
     /// `{query}`: "No deals match “espresso”".
@@ -344,6 +347,10 @@ impl Strings {
             self.templates.chart_currency_note,
             &[("currency", currency)],
         )
+    }
+
+    pub fn chart_base_note(&self, currency: &str) -> String {
+        fill(self.templates.chart_base_note, &[("currency", currency)])
     }
 
     pub fn no_customers(&self, query: &str) -> String {

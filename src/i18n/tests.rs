@@ -228,6 +228,13 @@ fn chart_and_search_texts() {
         .starts_with("Pipeline nach Phase."));
     assert!(en.chart_currency_note("USD").contains("USD"));
     assert_eq!(
+        en.chart_base_note("USD"),
+        "All amounts in USD, the organization's base currency."
+    );
+    for &lang in Lang::ALL {
+        assert!(strings(lang).chart_base_note("EUR").contains("EUR"), "{lang:?}");
+    }
+    assert_eq!(
         en.no_search_results("espresso"),
         "No deals match “espresso”"
     );
