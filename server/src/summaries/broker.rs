@@ -9,7 +9,7 @@ use std::time::Duration;
 use dealpane_contract::{Deal, Summary};
 use futures::future::{join_all, select_all};
 use futures::FutureExt;
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 use tokio::time::Instant;
 
 use super::generator::generate;
@@ -169,28 +169,22 @@ impl SummaryBroker {
         }))
         .await;
         // ...then flights for the rest, in the deals' order.
-        let mut started = Vec::new();
+        let mut marks = Vec::new();
         let slots = deals
             .iter()
             .zip(known)
             .map(|(deal, known)| match known {
                 Some(summary) => Slot::Done(summary),
                 None => {
-                    let (outcome, new) = Inner::join_or_start(inner, scope, deal);
-                    if new {
-                        started.push(deal);
-                    }
+                    let (outcome, marked) = Inner::join_or_start(inner, scope, deal);
+                    marks.extend(marked);
                     Slot::Waiting(outcome)
                 }
             })
             .collect();
-        // Before the caller answers `pending`, so a long-poll on any instance finds them.
-        join_all(
-            started
-                .iter()
-                .map(|deal| inner.store.mark_queued(scope, deal)),
-        )
-        .await;
+        // New flights are marked queued before the caller answers `pending`, so a long-poll on
+        // any instance finds them.
+        join_all(marks).await;
         slots
     }
 
@@ -292,17 +286,20 @@ impl Inner {
 
     /// The running generation of this deal version, or a new one. Its place in line is taken
     /// here, synchronously, so deals asked top first start top first.
-    /// `true` with a flight started by this call.
+    /// With a flight started by this call, what resolves once it is marked queued in the
+    /// shared cache (the flight itself writes the mark first, so its release, which removes
+    /// the mark, always comes after).
     fn join_or_start(
         this: &Arc<Inner>,
         scope: &CallerScope,
         deal: &DealVersion,
-    ) -> (Outcome, bool) {
+    ) -> (Outcome, Option<oneshot::Receiver<()>>) {
         let key = (scope.clone(), deal.clone());
         let mut flights = this.flights.lock().unwrap();
         if let Some(outcome) = flights.get(&key) {
-            return (outcome.clone(), false);
+            return (outcome.clone(), None);
         }
+        let (marked, on_marked) = oneshot::channel();
         let (sender, outcome) = watch::channel(None);
         flights.insert(key.clone(), outcome.clone());
         let slot = this.slots.acquire(Priority::Background);
@@ -313,10 +310,12 @@ impl Inner {
                 inner: Arc::clone(&this),
                 key: key.clone(),
             };
+            this.store.mark_queued(&key.0, &key.1).await;
+            let _ = marked.send(());
             let summary = this.resolve(&key.0, &key.1, slot).await;
             let _ = sender.send(Some(summary));
         });
-        (outcome, true)
+        (outcome, Some(on_marked))
     }
 
     /// The summary, generated here or by another instance that claimed it first.

@@ -372,3 +372,35 @@ fn deal_versions_come_from_modified_on() {
     assert_eq!(DealVersion::of(&deal).version, "2026-11-18T10:00:00Z");
     assert_eq!(CallerScope::agent("x").as_str(), "agent-x");
 }
+
+#[tokio::test]
+async fn the_long_poll_tells_pending_from_unknown_and_never_starts_one() {
+    let source = FakeSales::new(0);
+    let failing = Guid::from_u128(2);
+    source.set(failing, Behaviour::Fail);
+    let broker = broker_with(&source, &memory(), settings());
+    let scope = CallerScope::app();
+    let deals = [deal(1, "a"), deal(2, "a")];
+    let unknown = broker.watch(&scope, &deals, LONG).await;
+    assert_eq!(
+        unknown,
+        vec![Summary::unavailable_because(reason::UNKNOWN); 2],
+        "at once"
+    );
+    assert!(source.calls().is_empty());
+
+    broker.wait_for_all(&scope, &deals, LONG).await;
+    let known = broker.watch(&scope, &deals, LONG).await;
+    assert_eq!(
+        states(&known),
+        [SummaryState::Ready, SummaryState::Unavailable]
+    );
+    // Once the failure expires nothing is generating it: unknown again, not pending (a fast
+    // generation leaves no queued mark behind).
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let started = tokio::time::Instant::now();
+    let later = broker.watch(&scope, &deals[1..], LONG).await;
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(later[0].reason.as_deref(), Some(reason::UNKNOWN));
+    assert_eq!(source.calls().len(), 2);
+}
