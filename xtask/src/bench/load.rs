@@ -65,6 +65,55 @@ pub struct Shape {
     pub measure: Duration,
 }
 
+/// What each request of a load is.
+#[derive(Debug, Clone)]
+pub enum Ask {
+    /// A GET with this `Accept`.
+    Get { accept: String },
+    /// A JSON-RPC message POSTed to an MCP endpoint; an answer counts when it is a `result`
+    /// that is not a tool error.
+    Mcp { message: String },
+}
+
+impl Ask {
+    /// `get_customer_deals` for one customer id (the same question as `DealSummary?customerId=`).
+    pub fn mcp_customer_deals(customer_id: &str) -> Ask {
+        let message = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+            "params": {"name": "get_customer_deals", "arguments": {"customerId": customer_id}}});
+        Ask::Mcp {
+            message: message.to_string(),
+        }
+    }
+
+    async fn send(&self, client: &reqwest::Client, url: &str) -> bool {
+        let sent = match self {
+            Ask::Get { accept } => client.get(url).header("Accept", accept).send().await,
+            Ask::Mcp { message } => {
+                client
+                    .post(url)
+                    .header("Accept", "application/json, text/event-stream")
+                    .header("Content-Type", "application/json")
+                    .header("MCP-Protocol-Version", "2025-06-18")
+                    .body(message.clone())
+                    .send()
+                    .await
+            }
+        };
+        let Ok(response) = sent else {
+            return false;
+        };
+        let ok = response.status() == reqwest::StatusCode::OK;
+        match (self, response.bytes().await) {
+            (Ask::Get { .. }, Ok(_)) => ok,
+            (Ask::Mcp { .. }, Ok(body)) => {
+                let answer: Value = serde_json::from_slice(&body).unwrap_or_default();
+                ok && answer["result"]["isError"] == json!(false)
+            }
+            (_, Err(_)) => false,
+        }
+    }
+}
+
 /// Runs `connections` workers against `origin`; worker `w`'s `i`-th request asks for
 /// `paths[(w + i * connections) % paths.len()]`, so a list of distinct paths is walked without
 /// two workers asking for the same one at once.
@@ -73,6 +122,20 @@ pub async fn run(
     origin: &str,
     paths: &[String],
     accept: &str,
+    shape: Shape,
+) -> LoadResult {
+    let ask = Ask::Get {
+        accept: accept.to_owned(),
+    };
+    run_asking(name, origin, paths, &ask, shape).await
+}
+
+/// [`run`] with each request made as `ask` says.
+pub async fn run_asking(
+    name: &str,
+    origin: &str,
+    paths: &[String],
+    ask: &Ask,
     shape: Shape,
 ) -> LoadResult {
     assert!(!paths.is_empty(), "a load needs at least one path");
@@ -88,7 +151,7 @@ pub async fn run(
     for worker in 0..shape.connections {
         let client = client.clone();
         let urls: Vec<String> = paths.iter().map(|p| format!("{origin}{p}")).collect();
-        let accept = accept.to_owned();
+        let ask = ask.clone();
         let connections = shape.connections;
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
@@ -101,13 +164,7 @@ pub async fn run(
                 }
                 let url = &urls[(worker + i * connections) % urls.len()];
                 i += 1;
-                let ok = match client.get(url).header("Accept", &accept).send().await {
-                    Ok(response) => {
-                        let ok = response.status() == reqwest::StatusCode::OK;
-                        response.bytes().await.is_ok() && ok
-                    }
-                    Err(_) => false,
-                };
+                let ok = ask.send(&client, url).await;
                 let done = Instant::now();
                 if sent >= measure_from && done <= until {
                     if ok {

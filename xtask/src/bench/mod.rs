@@ -147,6 +147,15 @@ async fn measure_server(
         shape,
     )
     .await;
+    // Issue 13's goal: the same cached answer through MCP's tools/call costs at most 2x.
+    let mcp_cached = load::run_asking(
+        "mcpCustomerDealsCached",
+        &origin,
+        &["/mcp".to_owned()],
+        &load::Ask::mcp_customer_deals(&customer),
+        shape,
+    )
+    .await;
     let rss_cache_on = cached_server.peak_rss_kib();
     cached_server.stop();
 
@@ -171,8 +180,12 @@ async fn measure_server(
     let rss_cache_off = uncached_server.peak_rss_kib();
     uncached_server.stop();
 
-    let scenarios = [&health, &cached, &uncached];
+    let scenarios = [&health, &cached, &mcp_cached, &uncached];
     print_backend(&scenarios, rss_cache_on, rss_cache_off, ids.len());
+    let mcp_ratio = mcp_cached.percentile_ms(50.0) / cached.percentile_ms(50.0);
+    println!(
+        "    MCP get_customer_deals / JSON API, cached, p50: {mcp_ratio:.2}x (goal: at most 2x)"
+    );
     let backend = json!({
         "sampleSize": args.sample_size,
         "connections": args.connections,
@@ -182,6 +195,7 @@ async fn measure_server(
         "distinctCustomersUncached": ids.len(),
         "scenarios": scenarios.iter().map(|s| s.report()).collect::<Vec<_>>(),
         "peakRssKiB": {"cacheOn": rss_cache_on, "cacheOff": rss_cache_off},
+        "mcpToJsonCachedP50Ratio": (mcp_ratio * 100.0).round() / 100.0,
     });
     Ok((first_deal, backend))
 }

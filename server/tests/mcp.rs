@@ -1,0 +1,288 @@
+//! `/mcp` on the wire: the JSON-RPC shapes a Streamable HTTP client sees (the e2e suite drives
+//! it with the official TypeScript SDK), the key and Origin checks, and the connector file.
+
+mod support;
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use support::{settings, Dirs, FakeSource, Server, CONTOSO};
+
+const ACCEPT: &str = "application/json, text/event-stream";
+
+async fn start(adjust: impl FnOnce(&mut dealpane_server::Settings)) -> (Server, Dirs) {
+    let dirs = Dirs::new();
+    let mut settings = settings(&dirs);
+    adjust(&mut settings);
+    let server = Server::start(&settings, FakeSource::new() as Arc<_>).await;
+    (server, dirs)
+}
+
+/// One JSON-RPC message POSTed to /mcp with these extra headers; after initialize, as a client
+/// does, with the negotiated version in `MCP-Protocol-Version`.
+async fn post(server: &Server, message: &Value, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut request = server
+        .client
+        .post(server.url("/mcp"))
+        .header("accept", ACCEPT)
+        .json(message);
+    if message["method"] != "initialize" {
+        request = request.header("mcp-protocol-version", "2025-06-18");
+    }
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap()
+}
+
+/// The JSON-RPC response to `method` with `params`.
+async fn call(server: &Server, method: &str, params: Value) -> Value {
+    let message = json!({"jsonrpc": "2.0", "id": 7, "method": method, "params": params});
+    let response = post(server, &message, &[]).await;
+    assert_eq!(response.status(), 200, "{method}");
+    assert!(
+        support::header(&response, "content-type").starts_with("application/json"),
+        "a JSON answer, not a stream"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["jsonrpc"], "2.0");
+    assert_eq!(body["id"], 7);
+    body
+}
+
+async fn tool(server: &Server, name: &str, arguments: Value) -> Value {
+    call(
+        server,
+        "tools/call",
+        json!({"name": name, "arguments": arguments}),
+    )
+    .await
+}
+
+fn initialize(version: &str) -> Value {
+    json!({"protocolVersion": version, "capabilities": {},
+        "clientInfo": {"name": "dealpane-tests", "version": "1"}})
+}
+
+#[tokio::test]
+async fn initialize_negotiates_both_versions_statelessly() {
+    let (server, _dirs) = start(|_| {}).await;
+    for version in ["2025-06-18", "2025-11-25"] {
+        let message = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": initialize(version)});
+        let response = post(&server, &message, &[]).await;
+        assert_eq!(response.status(), 200);
+        assert!(
+            response.headers().get("mcp-session-id").is_none(),
+            "stateless: no session"
+        );
+        let body: Value = response.json().await.unwrap();
+        let result = &body["result"];
+        assert_eq!(result["protocolVersion"], version);
+        assert_eq!(result["serverInfo"]["name"], "dealpane");
+        assert!(result["capabilities"]["tools"].is_object());
+        assert!(result["instructions"]
+            .as_str()
+            .unwrap()
+            .contains("search_customers"));
+    }
+    let notified = post(
+        &server,
+        &json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        &[],
+    )
+    .await;
+    assert_eq!(notified.status(), 202);
+    assert_eq!(call(&server, "ping", json!({})).await["result"], json!({}));
+}
+
+#[tokio::test]
+async fn tools_are_listed_with_flat_input_schemas_and_output_schemas() {
+    let (server, _dirs) = start(|_| {}).await;
+    let body = call(&server, "tools/list", json!({})).await;
+    let tools = body["result"]["tools"].as_array().unwrap();
+    let get = |name: &str| {
+        tools
+            .iter()
+            .find(|t| t["name"] == name)
+            .unwrap_or_else(|| panic!("{name} is listed"))
+    };
+    let deals = get("get_customer_deals");
+    assert_eq!(deals["annotations"]["readOnlyHint"], true);
+    assert_eq!(
+        deals["outputSchema"]["required"],
+        json!(["customer", "deals", "source", "generatedAt"])
+    );
+    let input = &deals["inputSchema"];
+    assert_eq!(input["type"], "object");
+    assert_eq!(input["properties"]["top"]["maximum"], 50);
+    assert!(get("search_customers")["outputSchema"]["properties"]["customers"].is_object());
+    for tool in tools {
+        let text = tool["inputSchema"].to_string();
+        assert!(
+            !text.contains("$ref"),
+            "Copilot Studio drops tools with references: {text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn get_customer_deals_is_the_json_answer_plus_quotable_text() {
+    let (server, _dirs) = start(|_| {}).await;
+    let body = tool(
+        &server,
+        "get_customer_deals",
+        json!({"customerName": "contoso pharmaceuticals", "top": 2}),
+    )
+    .await;
+    let result = &body["result"];
+    assert_eq!(result["isError"], false);
+    let structured = &result["structuredContent"];
+    let api: Value = server
+        .json("/api/DealSummary?customerName=contoso%20pharmaceuticals&top=2")
+        .await;
+    assert_eq!(structured["customer"], api["customer"]);
+    assert_eq!(
+        structured["deals"], api["deals"],
+        "same deals and summaries"
+    );
+    assert_eq!(structured["customer"]["id"], CONTOSO.to_string());
+
+    let text = result["content"][0]["text"].as_str().unwrap();
+    assert_eq!(result["content"][0]["type"], "text");
+    assert!(
+        text.starts_with("Contoso Pharmaceuticals (account "),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Espresso machines for 4 sites: stage Propose, value 250,000 USD, closes \
+             2026-12-15, owner Alex Wu. Summary: "
+        ),
+        "{text}"
+    );
+    assert_eq!(text.split("\n\n").count(), 3, "a header and two deals");
+}
+
+#[tokio::test]
+async fn search_customers_lists_names_and_ids() {
+    let (server, _dirs) = start(|_| {}).await;
+    let result = &tool(&server, "search_customers", json!({"prefix": "fab"})).await["result"];
+    assert_eq!(
+        result["structuredContent"]["customers"][0]["type"],
+        "contact"
+    );
+    let text = result["content"][0]["text"].as_str().unwrap();
+    assert!(text.starts_with("Fabrikam Ödön (contact "), "{text}");
+}
+
+#[tokio::test]
+async fn an_unknown_customer_is_a_tool_error_and_bad_arguments_are_invalid_params() {
+    let (server, _dirs) = start(|_| {}).await;
+    let result = &tool(
+        &server,
+        "get_customer_deals",
+        json!({"customerName": "Nobody Ltd"}),
+    )
+    .await["result"];
+    assert_eq!(result["isError"], true);
+    let text = result["content"][0]["text"].as_str().unwrap();
+    assert!(
+        text.contains("No account or contact named 'Nobody Ltd'")
+            && text.contains("search_customers"),
+        "{text}"
+    );
+
+    for (name, arguments, says) in [
+        (
+            "get_customer_deals",
+            json!({}),
+            "customerId or customerName",
+        ),
+        (
+            "get_customer_deals",
+            json!({"customerName": "A", "top": 99}),
+            "top",
+        ),
+        (
+            "get_customer_deals",
+            json!({"customerId": "x"}),
+            "not a GUID",
+        ),
+        ("search_customers", json!({"top": 3}), "prefix"),
+    ] {
+        let body = tool(&server, name, arguments.clone()).await;
+        assert_eq!(body["error"]["code"], -32602, "{arguments}");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{arguments}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn keys_and_origins_are_checked() {
+    let (server, _dirs) = start(|s| s.function_keys = vec!["sesame".into()]).await;
+    let ping = json!({"jsonrpc": "2.0", "id": 1, "method": "ping"});
+    assert_eq!(post(&server, &ping, &[]).await.status(), 401);
+    assert_eq!(
+        post(&server, &ping, &[("x-functions-key", "wrong")])
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        post(&server, &ping, &[("x-functions-key", "sesame")])
+            .await
+            .status(),
+        200
+    );
+    let refused = post(
+        &server,
+        &ping,
+        &[
+            ("x-functions-key", "sesame"),
+            ("origin", "https://evil.example"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), 403);
+    assert_eq!(
+        support::header(&refused, "content-type"),
+        "application/problem+json"
+    );
+    let code = server
+        .client
+        .post(server.url("/mcp?code=sesame"))
+        .header("accept", ACCEPT)
+        .json(&ping)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(code.status(), 200, "the key as `code`, like the API");
+
+    let (open, _dirs) =
+        start(|s| s.mcp_allowed_origins = vec!["http://localhost:6274".into()]).await;
+    let host = open.base.trim_start_matches("http://").to_owned();
+    for (origin, status) in [
+        ("http://localhost:6274", 200),
+        (&*format!("http://{host}"), 200),
+        ("http://localhost:9999", 403),
+    ] {
+        let answer = post(&open, &ping, &[("origin", origin)]).await;
+        assert_eq!(answer.status(), status, "{origin}");
+    }
+}
+
+#[tokio::test]
+async fn the_connector_file_marks_mcp_for_copilot_studio() {
+    let (server, _dirs) = start(|s| s.function_keys = vec!["sesame".into()]).await;
+    let doc: Value = server
+        .get("/api/mcp/connector.swagger.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let post = &doc["paths"]["/mcp"]["post"];
+    assert_eq!(post["x-ms-agentic-protocol"], "mcp-streamable-1.0");
+    assert_eq!(doc["host"], server.base.trim_start_matches("http://"));
+    assert_eq!(doc["securityDefinitions"]["function_key"]["in"], "header");
+}
