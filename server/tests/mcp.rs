@@ -354,3 +354,23 @@ async fn the_connector_file_marks_mcp_for_copilot_studio() {
     assert_eq!(doc["host"], server.base.trim_start_matches("http://"));
     assert_eq!(doc["securityDefinitions"]["function_key"]["in"], "header");
 }
+
+#[test]
+fn the_functions_host_forwards_mcp_and_its_connector_to_the_server() {
+    let read = |function: &str| -> Value {
+        let path = format!(
+            "{}/deploy/azure-functions/{function}/function.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let mcp = &read("Mcp")["bindings"][0];
+    assert_eq!(mcp["route"], "mcp", "/api/mcp under the host's routePrefix");
+    assert_eq!(
+        mcp["authLevel"], "anonymous",
+        "the server checks key or token"
+    );
+    assert!(mcp["methods"].as_array().unwrap().contains(&json!("post")));
+    let connector = &read("McpConnector")["bindings"][0];
+    assert_eq!(connector["route"], "mcp/connector.swagger.json");
+}
