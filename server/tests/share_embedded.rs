@@ -478,3 +478,48 @@ async fn the_summary_mentions_the_latest_note_after_a_post() {
         "{after}"
     );
 }
+
+#[tokio::test]
+async fn swagger_lists_the_share_operations_for_copilots_connector() {
+    let fixture = start(|_| {}).await;
+    let doc: Value = fixture.server.json("/api/swagger.json").await;
+    for (path, method, id) in [
+        ("/deals/{dealId}/notes", "post", "NotifyDealOwner"),
+        ("/deals/{dealId}/notes", "get", "ListDealNotes"),
+        ("/leads", "post", "SuggestDeal"),
+    ] {
+        assert_eq!(doc["paths"][path][method]["operationId"], id);
+    }
+    for path in ["/deals/{dealId}/notes", "/leads"] {
+        let parameters = doc["paths"][path]["post"]["parameters"].as_array().unwrap();
+        assert!(
+            parameters
+                .iter()
+                .any(|p| p["in"] == "header" && p["name"] == "Idempotency-Key"),
+            "{path}"
+        );
+    }
+    assert_eq!(
+        doc["paths"]["/DealSummary"]["get"]["operationId"],
+        "DealSummary"
+    );
+    // Every schema reference resolves.
+    fn refs(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = map.get("$ref") {
+                    found.push(target.clone());
+                }
+                map.values().for_each(|v| refs(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    refs(&doc, &mut found);
+    for target in found {
+        let name = target.strip_prefix("#/definitions/").unwrap();
+        assert!(doc["definitions"].get(name).is_some(), "{target}");
+    }
+}
