@@ -254,6 +254,18 @@ async fn dataverse_refusals_become_problems_and_release_the_key() {
     let detail = problem(no_currency, 400).await.detail.unwrap();
     assert!(detail.contains("CHF"), "{detail}");
 
+    // A message Sales cannot hold with the case and sender lines (a task description keeps
+    // 2,000 characters unless an administrator raised it): a 400 that says why.
+    let longest = fixture
+        .post(
+            &fixture.notes_path(),
+            None,
+            &json!({"message": "m".repeat(2000)}),
+        )
+        .await;
+    let detail = problem(longest, 400).await.detail.unwrap();
+    assert!(detail.contains("'description'"), "{detail}");
+
     // Throttled beyond the retry budget: 429 with Retry-After; the draft's key is free again.
     let path = fixture.notes_path();
     fixture.standin.inject_for(

@@ -523,3 +523,24 @@ async fn swagger_lists_the_share_operations_for_copilots_connector() {
         assert!(doc["definitions"].get(name).is_some(), "{target}");
     }
 }
+
+#[test]
+fn the_functions_host_forwards_the_share_routes() {
+    for (function, route, methods) in [
+        ("DealNotes", "deals/{dealId}/notes", json!(["get", "post"])),
+        ("Leads", "leads", json!(["post"])),
+    ] {
+        let path = format!(
+            "{}/deploy/azure-functions/{function}/function.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let trigger = &file["bindings"][0];
+        assert_eq!(trigger["type"], "httpTrigger", "{function}");
+        assert_eq!(trigger["route"], route, "{function}");
+        assert_eq!(trigger["methods"], methods, "{function}");
+        // The server checks keys and tokens itself (issue 11).
+        assert_eq!(trigger["authLevel"], "anonymous", "{function}");
+        assert_eq!(file["bindings"][1]["type"], "http", "{function}");
+    }
+}
