@@ -243,11 +243,13 @@ mod fetching {
     fn log_unknown_once(fields: &[&str]) {
         static LOGGED: AtomicBool = AtomicBool::new(false);
         if !fields.is_empty() && !LOGGED.swap(true, Ordering::Relaxed) {
-            leptos::logging::warn!(
-                "dealpane: the deals service sent values this pane does not know ({}); they are \
-                 shown as unknown. The service is probably newer than the pane.",
-                fields.join(", ")
-            );
+            let line = [
+                "dealpane: the deals service sent values this pane does not know (",
+                &fields.join(", "),
+                "); they are shown as unknown. The service is probably newer than the pane.",
+            ]
+            .concat();
+            leptos::logging::warn!("{line}");
         }
     }
 

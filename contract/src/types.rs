@@ -453,26 +453,6 @@ mod tests {
     }
 
     #[test]
-    fn a_malformed_guid_is_a_deserialization_error_that_says_why() {
-        let json = r#"{"id": "not-a-guid", "name": "n", "status": "open", "summary": {"state": "disabled"}}"#;
-        let error = serde_json::from_str::<Deal>(json).unwrap_err().to_string();
-        assert!(error.contains("not a hex digit"), "{error}");
-    }
-
-    #[test]
-    fn problem_json_has_rfc9457_names_and_trace_id() {
-        let problem = Problem {
-            kind: "about:blank".into(),
-            title: "Customer not found".into(),
-            status: 404,
-            detail: Some("No account or contact named 'X'.".into()),
-            instance: None,
-            trace_id: Some("00-abc-01".into()),
-        };
-        let value = serde_json::to_value(&problem).unwrap();
-        assert_eq!(value["type"], "about:blank");
-        assert_eq!(value["traceId"], "00-abc-01");
-    #[test]
     fn a_newer_servers_values_read_as_unknown_and_the_rest_still_parses() {
         let mut newer: serde_json::Value = serde_json::from_str(DESIGN_EXAMPLE).unwrap();
         newer["customer"]["matchedBy"] = "email".into();
@@ -506,6 +486,26 @@ mod tests {
         assert_eq!(throttled, Summary::unavailable_because("throttled"));
     }
 
+    #[test]
+    fn a_malformed_guid_is_a_deserialization_error_that_says_why() {
+        let json = r#"{"id": "not-a-guid", "name": "n", "status": "open", "summary": {"state": "disabled"}}"#;
+        let error = serde_json::from_str::<Deal>(json).unwrap_err().to_string();
+        assert!(error.contains("not a hex digit"), "{error}");
+    }
+
+    #[test]
+    fn problem_json_has_rfc9457_names_and_trace_id() {
+        let problem = Problem {
+            kind: "about:blank".into(),
+            title: "Customer not found".into(),
+            status: 404,
+            detail: Some("No account or contact named 'X'.".into()),
+            instance: None,
+            trace_id: Some("00-abc-01".into()),
+        };
+        let value = serde_json::to_value(&problem).unwrap();
+        assert_eq!(value["type"], "about:blank");
+        assert_eq!(value["traceId"], "00-abc-01");
         assert!(value.get("instance").is_none());
         let minimal: Problem = serde_json::from_str(r#"{"title": "Bad", "status": 400}"#).unwrap();
         assert_eq!(minimal.kind, "about:blank");

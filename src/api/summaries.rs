@@ -126,6 +126,19 @@ impl SummaryBoard {
         settled
     }
 
+    /// The long-poll gave up: every summary still pending becomes `unavailable` (no reason: the
+    /// pane's general words, "refresh to try again"). Returns how many.
+    pub fn give_up(&mut self) -> usize {
+        let mut given_up = 0;
+        for entry in &mut self.entries {
+            if entry.summary.state == SummaryState::Pending {
+                entry.summary = Summary::unavailable();
+                given_up += 1;
+            }
+        }
+        given_up
+    }
+
     fn pending_entries(&self) -> impl Iterator<Item = &Entry> {
         self.entries
             .iter()
@@ -256,6 +269,24 @@ mod tests {
         assert_eq!(board.pending(), 0);
         assert_eq!(board.summary(&Guid::from_u128(1)), Some(&ready()));
         assert_eq!(board.summary(&Guid::from_u128(9)), None);
+    }
+
+    #[test]
+    fn giving_up_makes_what_is_pending_unavailable_and_keeps_the_rest() {
+        let deals = [
+            deal(1, Summary::pending()),
+            deal(2, ready()),
+            deal(3, Summary::pending()),
+        ];
+        let mut board = SummaryBoard::of(&deals);
+        assert_eq!(board.give_up(), 2);
+        assert_eq!(board.pending(), 0);
+        assert_eq!(
+            board.summary(&Guid::from_u128(1)),
+            Some(&Summary::unavailable())
+        );
+        assert_eq!(board.summary(&Guid::from_u128(2)), Some(&ready()));
+        assert_eq!(board.give_up(), 0);
     }
 
     #[test]

@@ -67,11 +67,9 @@ fn deal_card(
     let value = deal
         .value
         .as_ref()
-        .map(|money| intl::format_money(money.amount, &money.currency, tag))
-        .map(format::hold_symbol_to_code);
+        .map(|money| intl::format_money(money.amount, &money.currency, tag));
     let approx = format::base_equivalent(deal, basis)
-        .map(|base| intl::format_money(base.amount, &base.currency, tag))
-        .map(|amount| format!("≈ {}", format::hold_symbol_to_code(amount)));
+        .map(|base| format!("≈ {}", intl::format_money(base.amount, &base.currency, tag)));
     let timing = deal
         .close_date
         .as_deref()
@@ -155,7 +153,7 @@ fn deal_card(
     let current = summaries.of(deal);
     let copied = deal.clone();
     let summary_copy = move || {
-        let text = current.with(|(summary, _)| {
+        let text = current.with(|summary| {
             let deal = Deal {
                 summary: summary.clone(),
                 ..copied.clone()
@@ -166,11 +164,7 @@ fn deal_card(
     };
     let summary_ui = ui.clone();
     let deal_id = deal.id;
-    let summary = move || {
-        current.with(|(summary, stopped)| {
-            deal_summary(&summary_ui, deal_id, summary, *stopped, summaries)
-        })
-    };
+    let summary = move || current.with(|summary| deal_summary(&summary_ui, deal_id, summary));
     let link_copy = copy_button(s.copy_deal_link, format::deal_copy_link(deal));
 
     view! {
@@ -228,45 +222,30 @@ fn web_link(link: &str) -> Option<&str> {
 
 /// The deal's AI summary, paragraphs and line breaks kept; a long one folds behind "Show more".
 /// A pending one is a placeholder, busy on its own; one that is unavailable (and why), turned
-/// off, or in a state this pane does not know is one line saying so. `stopped`: the long-poll
-/// gave up while this one was pending, so it offers Retry.
-fn deal_summary(
-    ui: &Ui,
-    deal_id: Guid,
-    summary: &Summary,
-    stopped: bool,
-    summaries: Summaries,
-) -> AnyView {
+/// off, or in a state this pane does not know is one line saying so.
+fn deal_summary(ui: &Ui, deal_id: Guid, summary: &Summary) -> AnyView {
     let s = ui.text;
     let text = summary
         .text
         .as_deref()
         .map(str::trim)
         .filter(|text| !text.is_empty());
+    let pending = summary.state == SummaryState::Pending;
     let note = match (summary.state, text) {
         (SummaryState::Ready, Some(_)) => None,
-        (SummaryState::Pending, _) if stopped => {
-            return view! {
-                <p class="dp-summary-note" data-summary="pending" data-stopped="true">
-                    {s.summary_not_loaded}" "
-                    <button type="button" class="dp-link-button" on:click=move |_| summaries.restart()>
-                        {s.retry}
-                    </button>
-                </p>
-            }
-            .into_any();
-        }
-        (SummaryState::Pending, _) => return summary_placeholder(ui),
+        (SummaryState::Pending, _) => Some(s.summary_pending),
         (SummaryState::Disabled, _) => Some(s.summary_disabled),
         (SummaryState::Unknown, _) => Some(s.summary_not_available),
         _ => Some(s.summary_unavailable_because(summary.reason.as_deref())),
     };
+    // One line; a pending one ("Summarizing…") is busy on its own, until the summary arrives.
     if let Some(note) = note {
         return view! {
             <p
                 class="dp-summary-note"
                 data-summary=summary.state.as_str()
                 data-reason=summary.reason.clone()
+                aria-busy=pending.then_some("true")
             >
                 {note}
             </p>
@@ -293,20 +272,6 @@ fn deal_summary(
             </div>
             {toggle}
             <p class="dp-summary__disclaimer">{s.ai_disclaimer}</p>
-        </div>
-    }
-    .into_any()
-}
-
-/// "Summarizing…" until the summary arrives: `aria-busy` on this summary only.
-fn summary_placeholder(ui: &Ui) -> AnyView {
-    let s = ui.text;
-    view! {
-        <div class="dp-summary dp-summary--pending" data-summary="pending" aria-busy="true">
-            <h4 class="dp-summary__title">{s.summary_label}</h4>
-            <p class="dp-summary__placeholder">{s.summary_pending}</p>
-            <span class="dp-summary__line" aria-hidden="true"></span>
-            <span class="dp-summary__line" aria-hidden="true"></span>
         </div>
     }
     .into_any()

@@ -85,12 +85,13 @@ pub fn skeleton() -> AnyView {
     .into_any()
 }
 
-/// Above the deals while Sales is busy: their summaries come later, not an error.
-pub fn summaries_busy_note() -> AnyView {
+/// Above the deals while `busy` (Sales answered the summaries long-poll with 429 or 503): their
+/// summaries come later, which is not an error. Hidden, not removed, when not busy: an
+/// attribute that follows a signal costs less than a view that comes and goes.
+pub fn summaries_busy_note(busy: RwSignal<bool>) -> AnyView {
     let s = use_ui().text;
     view! {
-        <p class="dp-summaries-busy" data-summaries="busy">
-            <span class="dp-summaries-busy__icon" aria-hidden="true">"⏳"</span>
+        <p class="dp-summaries-busy" data-summaries="busy" hidden=move || !busy.get()>
             {s.summaries_busy}
         </p>
     }

@@ -56,13 +56,12 @@ pub struct Strings {
     pub summary_failed: &'static str,
     /// A summary in a state this pane does not know (a newer server's).
     pub summary_not_available: &'static str,
-    /// The pane stopped asking for a pending summary (no connection); Retry follows it.
-    pub summary_not_loaded: &'static str,
     /// Above the deals while Sales answers the summaries long-poll with 429 or 503.
     pub summaries_busy: &'static str,
     /// Announced once, when every pending summary is in.
     pub summaries_ready: &'static str,
-    /// Announced when the pane stops asking with summaries still pending.
+    /// Announced when the pane stops asking with summaries still pending (they show as
+    /// unavailable).
     pub summaries_stopped: &'static str,
     pub show_more: &'static str,
     pub show_less: &'static str,

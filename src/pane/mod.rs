@@ -12,7 +12,7 @@ use std::time::Duration;
 use dealpane_contract::{CustomerRef, DealSummaryResponse, Problem};
 use leptos::prelude::*;
 
-pub use summaries::{Polling, Summaries};
+pub use summaries::Summaries;
 pub use view::view_pane;
 
 use crate::api::{self, DealsAnswer, FetchError};
@@ -112,8 +112,6 @@ impl PaneState {
         let online = window_event_listener(leptos::ev::online, move |_| {
             if matches!(self.pane.get_untracked(), Pane::Offline { .. }) {
                 self.load(true);
-            } else if self.summaries.stopped_untracked() {
-                self.summaries.restart();
             }
         });
         let now = self.now;

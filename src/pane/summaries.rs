@@ -1,10 +1,15 @@
 //! The pane's summaries that arrive after its deals: one long-poll at a time (a
-//! [`RequestSlot`]), asking only for the deals still pending, until none is. Each answer fills
-//! its deals in the board, and each card reads its own summary from it through a memo, so a
-//! card changes only when its summary does (its disclosure stays as the agent left it).
+//! [`RequestSlot`]), asking only for the deals still pending, until none is. Each card holds
+//! its summary in a signal of its own, which an answer sets only when that deal's summary
+//! changed: nothing else of the card renders again (its disclosure stays as the agent left it).
 //! When every summary is in, the pane says so once, politely.
+//!
+//! When the long-poll gives up (no connection after the retry policy, an answer that asking
+//! again would not change, too long without progress), the summaries still pending become
+//! `unavailable`: each says so and to refresh, and Refresh asks again (the server retries).
+//! Plain signals, no memo: size is a feature.
 
-use dealpane_contract::{Deal, Guid, Summary, SummaryState};
+use dealpane_contract::{Deal, Guid, SummariesResponse, Summary};
 use leptos::prelude::*;
 
 use crate::api::{self, SummariesAnswer, SummaryBoard};
@@ -14,27 +19,22 @@ use crate::i18n::Strings;
 use crate::request::poll::{Next, PollBudget, Round};
 use crate::request::RequestSlot;
 
-/// Where the long-poll stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Polling {
-    /// Nothing pending (or a text answer): no long-poll.
-    Idle,
-    /// A long-poll is open, or about to be.
-    Waiting,
-    /// Sales is busy (429, 503): waiting its `Retry-After`; the pane says so.
-    Busy,
-    /// Stopped before every summary was in (no connection, an answer that would not change):
-    /// each pending summary offers Retry.
-    Stopped,
+/// What the long-poll knows, apart from what the view reads.
+#[derive(Default)]
+struct Progress {
+    board: SummaryBoard,
+    budget: PollBudget,
+    /// Each card's summary signal, set when its deal's summary settles.
+    cards: Vec<(Guid, RwSignal<Summary>)>,
 }
 
 /// One pane's summaries; `Copy`, like the rest of the pane's state.
 #[derive(Clone, Copy)]
 pub struct Summaries {
-    board: RwSignal<SummaryBoard>,
-    pub polling: RwSignal<Polling>,
+    progress: StoredValue<Progress>,
+    /// Sales answered the long-poll with 429 or 503: the pane says it is busy.
+    pub busy: RwSignal<bool>,
     config: RwSignal<Option<WidgetConfig>>,
-    budget: StoredValue<PollBudget>,
     slot: RequestSlot,
     text: &'static Strings,
     announcer: Announcer,
@@ -47,10 +47,9 @@ impl Summaries {
         announcer: Announcer,
     ) -> Summaries {
         Summaries {
-            board: RwSignal::new(SummaryBoard::default()),
-            polling: RwSignal::new(Polling::Idle),
+            progress: StoredValue::new(Progress::default()),
+            busy: RwSignal::new(false),
             config,
-            budget: StoredValue::new(PollBudget::default()),
             slot: RequestSlot::new(),
             text,
             announcer,
@@ -61,48 +60,42 @@ impl Summaries {
     /// any is pending. Call before the cards render.
     pub fn show(self, deals: &[Deal]) {
         self.stop();
-        self.board.set(SummaryBoard::of(deals));
-        if self.board.with_untracked(SummaryBoard::pending) > 0 {
-            self.restart();
+        let pending = self
+            .progress
+            .try_update_value(|p| {
+                *p = Progress {
+                    board: SummaryBoard::of(deals),
+                    ..Progress::default()
+                };
+                p.board.pending()
+            })
+            .unwrap_or(0);
+        if pending > 0 {
+            self.poll(0);
         }
     }
 
     /// Stops the long-poll (another customer, a reload, a text answer).
     pub fn stop(self) {
         self.slot.cancel();
-        self.polling.set(Polling::Idle);
+        self.busy.set(false);
     }
 
-    /// Asks again for what is still pending (Retry on a summary, the browser back online).
-    pub fn restart(self) {
-        self.budget.set_value(PollBudget::default());
-        self.polling.set(Polling::Waiting);
-        self.poll(0);
-    }
-
-    /// True when the long-poll stopped with summaries still pending.
-    pub fn stopped_untracked(self) -> bool {
-        self.polling.get_untracked() == Polling::Stopped
-    }
-
-    /// A deal's summary as it stands, and whether the long-poll stopped while it was pending;
-    /// changes only when that deal's does.
-    pub fn of(self, deal: &Deal) -> Memo<(Summary, bool)> {
-        let (id, first): (Guid, Summary) = (deal.id, deal.summary.clone());
-        let (board, polling) = (self.board, self.polling);
-        Memo::new(move |_| {
-            let summary = board
-                .with(|b| b.summary(&id).cloned())
-                .unwrap_or_else(|| first.clone());
-            let stopped =
-                summary.state == SummaryState::Pending && polling.get() == Polling::Stopped;
-            (summary, stopped)
-        })
+    /// The signal a card shows its summary from, starting as it stands (an answer may have
+    /// come between the board's start and the card's render).
+    pub fn of(self, deal: &Deal) -> RwSignal<Summary> {
+        let now = self
+            .progress
+            .with_value(|p| p.board.summary(&deal.id).cloned());
+        let signal = RwSignal::new(now.unwrap_or_else(|| deal.summary.clone()));
+        self.progress
+            .update_value(|p| p.cards.push((deal.id, signal)));
+        signal
     }
 
     /// One round: after `after_ms`, the long-poll for the deals still pending.
     fn poll(self, after_ms: u32) {
-        let items = self.board.with_untracked(SummaryBoard::pending_items);
+        let items = self.progress.with_value(|p| p.board.pending_items());
         let Some(config) = self.config.get_untracked() else {
             return;
         };
@@ -127,41 +120,67 @@ impl Summaries {
     fn answered(self, answer: SummariesAnswer) {
         let s = self.text;
         let round = match &answer.result {
-            Ok(summaries) => {
-                let settled = self.board.try_update(|b| b.apply(summaries)).unwrap_or(0);
-                Round::Answered {
-                    progress: settled > 0,
-                }
-            }
+            Ok(summaries) => Round::Answered {
+                progress: self.settle(Some(summaries)),
+            },
             Err(api::FetchError::Aborted) => return,
             Err(error) => Round::failed(error, answer.retry_after.as_deref()),
         };
-        if self.board.with_untracked(SummaryBoard::pending) == 0 {
-            self.polling.set(Polling::Idle);
-            self.announcer.polite(s.summaries_ready);
-            return;
-        }
         let next = self
-            .budget
-            .try_update_value(|budget| budget.next(round))
-            .unwrap_or(Next::Stop);
+            .progress
+            .try_update_value(|p| match p.board.pending() {
+                0 => None,
+                _ => Some(p.budget.next(round)),
+            })
+            .flatten();
         match next {
-            Next::Poll { after_ms } => {
-                self.polling.set(Polling::Waiting);
+            None => {
+                self.busy.set(false);
+                self.announcer.polite(s.summaries_ready);
+            }
+            Some(Next::Poll { after_ms }) => {
+                self.busy.set(false);
                 self.poll(after_ms);
             }
-            Next::Busy { after_ms } => {
+            Some(Next::Busy { after_ms }) => {
                 // Said once per busy spell, not at every 429.
-                if self.polling.get_untracked() != Polling::Busy {
-                    self.polling.set(Polling::Busy);
+                if !self.busy.get_untracked() {
+                    self.busy.set(true);
                     self.announcer.polite(s.summaries_busy);
                 }
                 self.poll(after_ms);
             }
-            Next::Stop => {
-                self.polling.set(Polling::Stopped);
+            Some(Next::Stop) => {
+                self.busy.set(false);
+                self.settle(None);
                 self.announcer.polite(s.summaries_stopped);
             }
         }
+    }
+
+    /// Takes an answer into the board (`None`: gives up on what is pending), then shows each
+    /// card whose summary changed. True when a summary settled.
+    fn settle(self, answer: Option<&SummariesResponse>) -> bool {
+        let mut changed = Vec::new();
+        let settled = self.progress.try_update_value(|p| {
+            let settled = match answer {
+                Some(answer) => p.board.apply(answer),
+                None => p.board.give_up(),
+            };
+            for (id, card) in &p.cards {
+                let now = p.board.summary(id);
+                if let Some(now) =
+                    now.filter(|now| card.try_with_untracked(|c| c != *now) == Some(true))
+                {
+                    changed.push((*card, now.clone()));
+                }
+            }
+            settled
+        });
+        // Outside the stored value: setting a signal may run the view.
+        for (card, summary) in changed {
+            card.try_set(summary);
+        }
+        settled.unwrap_or(0) > 0
     }
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{Pane, PaneState, Polling};
+use super::{Pane, PaneState};
 use crate::components::deal_card::{deal_list, plain_text_card};
 use crate::components::pipeline_chart::pipeline_chart;
 use crate::components::states::{
@@ -29,11 +29,10 @@ pub fn view_pane(pane: Pane, state: PaneState) -> AnyView {
         Pane::Pick => info(s.no_customer, s.customer_search_start),
         Pane::Deals(answer) if answer.deals.is_empty() => info(s.empty, s.empty_hint),
         Pane::Deals(answer) => {
-            let polling = state.summaries.polling;
-            let busy = move || (polling.get() == Polling::Busy).then(summaries_busy_note);
+            let busy = state.summaries.busy;
             view! {
                 {pipeline_chart(&answer.deals)}
-                {busy}
+                {summaries_busy_note(busy)}
                 {deal_list(&answer.deals, state.summaries)}
             }
             .into_any()

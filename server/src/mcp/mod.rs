@@ -13,7 +13,6 @@ pub mod origin;
 mod schema;
 mod text;
 mod tools;
-mod writes;
 
 use std::sync::Arc;
 
