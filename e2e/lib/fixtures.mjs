@@ -33,3 +33,22 @@ export const LITWARE = {
 };
 /** A customer no store holds. */
 export const UNKNOWN = { id: "0d15ea5e-0000-4000-8000-00000000c0de", name: "Walk-in customer (not in Sales)" };
+/**
+ * Open deals in four currencies, the base currency USD: by raw amount the yen deal
+ * (¥9,800,000 ≈ $65,333) is the largest, by base value the smallest. Deals in the server's
+ * order (highest base value first). Its name ends with a period.
+ */
+export const ADATUM = {
+  id: fixed(0xa00f),
+  name: "Adatum Bank S.A.",
+  type: "account",
+  baseCurrency: "USD",
+  openDealNames: [
+    "Teller terminals for 40 branches",
+    "Branch coffee service in Spain",
+    "London office visitor kiosks",
+    "Tokyo branch espresso machines",
+  ],
+  topDeal: fixed(0xd0f1),
+  yenDeal: fixed(0xd0f4),
+};

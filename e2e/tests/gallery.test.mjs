@@ -1,12 +1,13 @@
 // Every state of the pane at side-pane (320 px) and tab (1280 px) widths, light and dark: an
 // axe-core scan with no serious or critical violation, and a screenshot under
-// target/e2e-screenshots/ for review. The preview page itself is scanned and shot too.
+// target/e2e-screenshots/ for review. The mixed-currency customer and right-to-left states
+// (Arabic, Hebrew) are among them. The preview page itself is scanned and shot too.
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
 import { launch, newPage, screenshot, seriousViolations } from "../lib/browser.mjs";
-import { CONTOSO, LITWARE, NORTHWIND, UNKNOWN } from "../lib/fixtures.mjs";
+import { ADATUM, CONTOSO, LITWARE, NORTHWIND, UNKNOWN } from "../lib/fixtures.mjs";
 import { CARD, NOTICE, openPreview, paneFrame, waitForCards } from "../lib/pane.mjs";
 import { DealpaneServer } from "../lib/server.mjs";
 import { startStaticBackend } from "../lib/static-backend.mjs";
@@ -122,7 +123,30 @@ const STATES = [
     url: (o) => `${o.stub}/?customerName=Slow%20answer`,
     ready: async (page) => page.locator('[data-state="loading"]').waitFor({ timeout: 20_000 }),
   },
+  // Deals in four currencies, compared and added in the base currency.
+  { name: "mixed-currencies", url: (o) => `${o.real}/?customerId=${ADATUM.id}`, ready: cards(ADATUM) },
+  // Right to left, in each language's own words.
+  { name: "deals-ar", url: (o) => `${o.real}/?customerId=${ADATUM.id}&lang=ar`, ready: cards(ADATUM) },
+  { name: "deals-he", url: (o) => `${o.real}/?customerId=${CONTOSO.id}&lang=he`, ready: cards(CONTOSO) },
+  { name: "not-found-ar", url: (o) => `${o.real}/?customerId=${UNKNOWN.id}&lang=ar`, ready: notice("warning") },
+  { name: "upstream-error-he", url: (o) => `${o.stub}/?customerName=Upstream%20failure&lang=he`, ready: notice("error") },
+  {
+    name: "picker-ar",
+    url: (o) => `${o.real}/?lang=ar`,
+    ready: async (page) => {
+      await page.getByRole("combobox").fill("Ad");
+      await page.getByRole("option").first().waitFor({ timeout: 20_000 });
+    },
+  },
 ];
+
+/** Waits for every card of `customer`, then for the open card's summary. */
+function cards(customer) {
+  return async (page) => {
+    await waitForCards(page, customer.openDealNames.length);
+    await page.locator(`${CARD} [data-summary="ready"]`).first().waitFor({ timeout: 20_000 });
+  };
+}
 
 function notice(state) {
   return async (page) => {

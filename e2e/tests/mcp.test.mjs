@@ -1,6 +1,6 @@
 // /mcp with the official MCP TypeScript SDK client, as Copilot Studio's MCP client talks to
-// it: initialize, list the tools, call each one, the error cases, and the key and Origin
-// refusals. Every structuredContent is checked against the tool's declared outputSchema (the
+// it: initialize, list the tools, call each one (the writes reach the embedded store), the
+// error cases, and the key and Origin refusals. Every structuredContent is checked against the tool's declared outputSchema (the
 // SDK checks it too, in callTool). No browser: the server's embedded store is enough.
 
 import assert from "node:assert/strict";
@@ -85,7 +85,8 @@ describe("/mcp with the MCP TypeScript SDK", () => {
     assert.equal(body.result.protocolVersion, "2025-06-18");
   });
 
-  test("tools/list: the read tools with input and output schemas", async () => {
+  test("tools/list: the four tools with input and output schemas", async () => {
+    assert.deepEqual([...tools.keys()].sort(), ["get_customer_deals", "notify_deal_owner", "search_customers", "suggest_deal"]);
     for (const name of ["get_customer_deals", "search_customers"]) {
       const tool = tools.get(name);
       assert.ok(tool, `${name} is listed`);
@@ -140,6 +141,41 @@ describe("/mcp with the MCP TypeScript SDK", () => {
     assert.ok(result.content[0].text.includes(`${CONTOSO.name} (account ${CONTOSO.id}`));
   });
 
+  test("notify_deal_owner: a Sales task once per idempotencyKey, listed with the deal's notes", async () => {
+    const deals = await client.callTool({ name: "get_customer_deals", arguments: { customerId: CONTOSO.id, top: 1 } });
+    const dealId = deals.structuredContent.deals[0].id;
+    const args = { dealId, message: "Asked about grinders for the new site.", caseId: CONTOSO.id, idempotencyKey: `e2e-${Date.now()}` };
+    const first = await client.callTool({ name: "notify_deal_owner", arguments: args });
+    assert.notEqual(first.isError, true, JSON.stringify(first.content));
+    assertConforms(tools.get("notify_deal_owner"), first.structuredContent);
+    assert.equal(first.structuredContent.message, args.message);
+    assert.match(first.content[0].text, /^Sent to .+ as a Sales task on the deal/);
+    const again = await client.callTool({ name: "notify_deal_owner", arguments: args });
+    assert.equal(again.structuredContent.id, first.structuredContent.id, "the same task, not a second one");
+    assert.match(again.content[0].text, /nothing new was created/);
+    const notes = await fetch(`${server.origin}/api/deals/${dealId}/notes`, { headers: { "x-functions-key": KEY } }).then((r) => r.json());
+    assert.equal(notes.notes.filter((n) => n.message === args.message).length, 1);
+    const hints = tools.get("notify_deal_owner").annotations;
+    assert.deepEqual([hints.readOnlyHint, hints.destructiveHint, hints.idempotentHint], [false, false, true]);
+  });
+
+  test("suggest_deal: a Sales lead for the customer", async () => {
+    const result = await client.callTool({
+      name: "suggest_deal",
+      arguments: {
+        customerId: CONTOSO.id,
+        customerType: "account",
+        topic: "Grinders for the new site",
+        description: "Mentioned while reporting a broken espresso machine.",
+        estimatedValue: { amount: 12000, currency: "USD" },
+        idempotencyKey: `e2e-lead-${Date.now()}`,
+      },
+    });
+    assert.notEqual(result.isError, true, JSON.stringify(result.content));
+    assertConforms(tools.get("suggest_deal"), result.structuredContent);
+    assert.match(result.content[0].text, new RegExp(`lead ${result.structuredContent.id}`));
+  });
+
   test("an unknown customer is a tool error with a next step", async () => {
     const result = await client.callTool({ name: "get_customer_deals", arguments: { customerName: "Nobody At All Ltd" } });
     assert.equal(result.isError, true);
@@ -153,6 +189,8 @@ describe("/mcp with the MCP TypeScript SDK", () => {
       ["get_customer_deals", { customerName: "Contoso", top: 0 }, /top/],
       ["get_customer_deals", { customerId: "not-a-guid" }, /not a GUID/],
       ["search_customers", { top: 2 }, /prefix/],
+      ["notify_deal_owner", { dealId: "nope", message: "hi" }, /dealId/],
+      ["suggest_deal", { customerId: CONTOSO.id, customerType: "account", topic: " " }, /topic/],
     ]) {
       await assert.rejects(
         client.callTool({ name, arguments: args }),

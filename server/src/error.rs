@@ -39,6 +39,22 @@ pub enum ApiError {
     RouteNotFound(String),
     #[error("{0} is not allowed here; use GET")]
     MethodNotAllowed(String),
+    /// Writes (issue 12): a body over the bound.
+    #[error("the body is larger than {limit} bytes")]
+    BodyTooLarge { limit: usize },
+    #[error("the body must be JSON, sent with Content-Type: application/json")]
+    UnsupportedMediaType,
+    #[error("{0}")]
+    DealNotFound(String),
+    /// Sales refused the caller (a missing privilege); its own words, for the log.
+    #[error("the Sales environment refused the request: {0}")]
+    SalesRefused(String),
+    #[error("this Idempotency-Key was already used for a different request; a new draft needs a new key")]
+    IdempotencyKeyReused,
+    #[error("a request with this Idempotency-Key is still being processed; retry shortly")]
+    IdempotencyInProgress,
+    #[error("this Sales source does not accept writes")]
+    WritesUnsupported,
 }
 
 impl ApiError {
@@ -58,6 +74,13 @@ impl ApiError {
             ApiError::UpstreamFailed(_) => StatusCode::BAD_GATEWAY,
             ApiError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::DealNotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::SalesRefused(_) => StatusCode::FORBIDDEN,
+            ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::IdempotencyInProgress => StatusCode::CONFLICT,
+            ApiError::WritesUnsupported => StatusCode::NOT_IMPLEMENTED,
         }
     }
 
@@ -71,6 +94,13 @@ impl ApiError {
             ApiError::UpstreamTimeout => "The Sales environment timed out",
             ApiError::RouteNotFound(_) => "Not found",
             ApiError::MethodNotAllowed(_) => "Method not allowed",
+            ApiError::BodyTooLarge { .. } => "Body too large",
+            ApiError::UnsupportedMediaType => "Unsupported media type",
+            ApiError::DealNotFound(_) => "Deal not found",
+            ApiError::SalesRefused(_) => "The Sales environment refused the request",
+            ApiError::IdempotencyKeyReused => "Idempotency key reused",
+            ApiError::IdempotencyInProgress => "Request in progress",
+            ApiError::WritesUnsupported => "Writes not supported",
         }
     }
 
@@ -90,6 +120,11 @@ impl ApiError {
             }
             ApiError::BadParameter { parameter, reason } => {
                 format!("Parameter '{parameter}': {reason}.")
+            }
+            ApiError::SalesRefused(_) => {
+                "The Sales environment refused this for your account (a missing privilege or \
+                 no access to the record); ask a Sales administrator."
+                    .to_owned()
             }
             other => capitalize(&other.to_string()),
         }
@@ -188,6 +223,9 @@ impl IntoResponse for ApiError {
         match self {
             ApiError::Throttled { retry_after } => {
                 headers.insert(header::RETRY_AFTER, retry_after_secs(retry_after).into());
+            }
+            ApiError::IdempotencyInProgress => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }
             ApiError::Unauthorized(_) => {
                 headers.insert(

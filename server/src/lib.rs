@@ -8,11 +8,13 @@ pub mod budget;
 pub mod cache;
 pub mod error;
 pub mod etag;
+pub mod idempotency;
 pub mod logging;
 pub mod routes;
 pub mod security_headers;
 pub mod service;
 pub mod settings;
+pub mod share;
 pub mod shared_cache;
 pub mod source;
 pub mod summaries;
@@ -153,6 +155,7 @@ pub fn build_app_over(
     );
     let counters = budgeted.counters();
     let source: Arc<dyn SalesSource> = Arc::new(budgeted);
+    let share_source = source.clone();
     let broker = settings.summaries.then(|| {
         let summary_settings = SummarySettings {
             ttl: settings.summary_ttl,
@@ -169,9 +172,11 @@ pub fn build_app_over(
         counters,
         cache.clone(),
     );
+    let sharing = share::ShareService::new(share_source, cache.clone(), share_settings(settings));
     let state = AppState {
         service: Arc::new(service),
         cache: AnswerCache::new(cache, settings.cache_ttl, settings.cache_capacity > 0),
+        share: Arc::new(sharing),
     };
     let keys = FunctionKeys::new(&settings.function_keys);
     let headers = Arc::new(SecurityHeaders::from_settings(settings));
@@ -202,6 +207,16 @@ pub async fn serve_on(
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// Share with Sales (issue 12): the sender's name without sign-in, the leads' source, and the
+/// writes' deadline.
+fn share_settings(settings: &Settings) -> share::ShareSettings {
+    share::ShareSettings {
+        agent_display_name: settings.agent_display_name.clone(),
+        lead_source_code: settings.lead_source_code,
+        timeout: settings.upstream_timeout,
+    }
 }
 
 /// Binds the settings' address, serves until SIGINT or SIGTERM, and drains.

@@ -203,6 +203,17 @@ pub struct Settings {
     #[arg(default_value = "15000", value_parser = milliseconds)]
     pub widget_timeout: Duration,
 
+    /// Who a note or lead is from when nobody signed in (with sign-in: the agent's name).
+    #[arg(long, env = "DEALPANE_AGENT_DISPLAY_NAME", value_name = "NAME")]
+    #[arg(default_value = "Customer Service")]
+    pub agent_display_name: String,
+
+    /// The lead source (`leadsourcecode`) of suggested deals: 10 is "Other" in the default
+    /// option set; an environment with its own "Customer Service" option gives its value.
+    #[arg(long, env = "DEALPANE_LEAD_SOURCE_CODE", value_name = "OPTION")]
+    #[arg(default_value_t = crate::source::writes::LEAD_SOURCE_OTHER)]
+    pub lead_source_code: i32,
+
     /// Log line format.
     #[arg(long, env = "DEALPANE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

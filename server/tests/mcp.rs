@@ -219,6 +219,74 @@ async fn an_unknown_customer_is_a_tool_error_and_bad_arguments_are_invalid_param
 }
 
 #[tokio::test]
+async fn the_write_tools_say_they_write_once_per_key_and_check_their_arguments() {
+    let (server, _dirs) = start(|_| {}).await;
+    let body = call(&server, "tools/list", json!({})).await;
+    for name in ["notify_deal_owner", "suggest_deal"] {
+        let tool = body["result"]["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == name)
+            .unwrap_or_else(|| panic!("{name} is listed"));
+        let hints = &tool["annotations"];
+        assert_eq!(
+            (
+                &hints["readOnlyHint"],
+                &hints["destructiveHint"],
+                &hints["idempotentHint"]
+            ),
+            (&json!(false), &json!(false), &json!(true)),
+            "{name}"
+        );
+        assert!(tool["outputSchema"]["required"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("id")));
+    }
+
+    let deal = support::deal(1, "", 0.0).id.to_string();
+    for (name, arguments, says) in [
+        (
+            "notify_deal_owner",
+            json!({"dealId": "x", "message": "hi"}),
+            "dealId",
+        ),
+        (
+            "notify_deal_owner",
+            json!({"dealId": deal, "message": "  "}),
+            "message",
+        ),
+        (
+            "notify_deal_owner",
+            json!({"dealId": deal, "message": "hi", "idempotencyKey": "a key"}),
+            "idempotencyKey",
+        ),
+        (
+            "suggest_deal",
+            json!({"customerId": CONTOSO.to_string(), "customerType": "lead", "topic": "x"}),
+            "customerType",
+        ),
+    ] {
+        let body = tool(&server, name, arguments.clone()).await;
+        assert_eq!(body["error"]["code"], -32602, "{arguments}");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{arguments}: {message}");
+    }
+
+    // The fake source reads only: a refusal the model can explain, not a protocol error.
+    let result = &tool(
+        &server,
+        "notify_deal_owner",
+        json!({"dealId": deal, "message": "Wants grinders too"}),
+    )
+    .await["result"];
+    assert_eq!(result["isError"], true);
+    let text = result["content"][0]["text"].as_str().unwrap();
+    assert!(text.contains("does not accept writes"), "{text}");
+}
+
+#[tokio::test]
 async fn keys_and_origins_are_checked() {
     let (server, _dirs) = start(|s| s.function_keys = vec!["sesame".into()]).await;
     let ping = json!({"jsonrpc": "2.0", "id": 1, "method": "ping"});
@@ -285,4 +353,24 @@ async fn the_connector_file_marks_mcp_for_copilot_studio() {
     assert_eq!(post["x-ms-agentic-protocol"], "mcp-streamable-1.0");
     assert_eq!(doc["host"], server.base.trim_start_matches("http://"));
     assert_eq!(doc["securityDefinitions"]["function_key"]["in"], "header");
+}
+
+#[test]
+fn the_functions_host_forwards_mcp_and_its_connector_to_the_server() {
+    let read = |function: &str| -> Value {
+        let path = format!(
+            "{}/deploy/azure-functions/{function}/function.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let mcp = &read("Mcp")["bindings"][0];
+    assert_eq!(mcp["route"], "mcp", "/api/mcp under the host's routePrefix");
+    assert_eq!(
+        mcp["authLevel"], "anonymous",
+        "the server checks key or token"
+    );
+    assert!(mcp["methods"].as_array().unwrap().contains(&json!("post")));
+    let connector = &read("McpConnector")["bindings"][0];
+    assert_eq!(connector["route"], "mcp/connector.swagger.json");
 }

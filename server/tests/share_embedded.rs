@@ -478,3 +478,69 @@ async fn the_summary_mentions_the_latest_note_after_a_post() {
         "{after}"
     );
 }
+
+#[tokio::test]
+async fn swagger_lists_the_share_operations_for_copilots_connector() {
+    let fixture = start(|_| {}).await;
+    let doc: Value = fixture.server.json("/api/swagger.json").await;
+    for (path, method, id) in [
+        ("/deals/{dealId}/notes", "post", "NotifyDealOwner"),
+        ("/deals/{dealId}/notes", "get", "ListDealNotes"),
+        ("/leads", "post", "SuggestDeal"),
+    ] {
+        assert_eq!(doc["paths"][path][method]["operationId"], id);
+    }
+    for path in ["/deals/{dealId}/notes", "/leads"] {
+        let parameters = doc["paths"][path]["post"]["parameters"].as_array().unwrap();
+        assert!(
+            parameters
+                .iter()
+                .any(|p| p["in"] == "header" && p["name"] == "Idempotency-Key"),
+            "{path}"
+        );
+    }
+    assert_eq!(
+        doc["paths"]["/DealSummary"]["get"]["operationId"],
+        "DealSummary"
+    );
+    // Every schema reference resolves.
+    fn refs(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = map.get("$ref") {
+                    found.push(target.clone());
+                }
+                map.values().for_each(|v| refs(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    refs(&doc, &mut found);
+    for target in found {
+        let name = target.strip_prefix("#/definitions/").unwrap();
+        assert!(doc["definitions"].get(name).is_some(), "{target}");
+    }
+}
+
+#[test]
+fn the_functions_host_forwards_the_share_routes() {
+    for (function, route, methods) in [
+        ("DealNotes", "deals/{dealId}/notes", json!(["get", "post"])),
+        ("Leads", "leads", json!(["post"])),
+    ] {
+        let path = format!(
+            "{}/deploy/azure-functions/{function}/function.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let trigger = &file["bindings"][0];
+        assert_eq!(trigger["type"], "httpTrigger", "{function}");
+        assert_eq!(trigger["route"], route, "{function}");
+        assert_eq!(trigger["methods"], methods, "{function}");
+        // The server checks keys and tokens itself (issue 11).
+        assert_eq!(trigger["authLevel"], "anonymous", "{function}");
+        assert_eq!(file["bindings"][1]["type"], "http", "{function}");
+    }
+}

@@ -67,9 +67,11 @@ fn deal_card(
     let value = deal
         .value
         .as_ref()
-        .map(|money| intl::format_money(money.amount, &money.currency, tag));
+        .map(|money| intl::format_money(money.amount, &money.currency, tag))
+        .map(format::hold_symbol_to_code);
     let approx = format::base_equivalent(deal, basis)
-        .map(|base| format!("≈ {}", intl::format_money(base.amount, &base.currency, tag)));
+        .map(|base| intl::format_money(base.amount, &base.currency, tag))
+        .map(|amount| format!("≈ {}", format::hold_symbol_to_code(amount)));
     let timing = deal
         .close_date
         .as_deref()

@@ -33,15 +33,19 @@ impl Figures {
         let list = |totals: Vec<Money>| {
             totals
                 .iter()
-                .map(|m| intl::format_money(m.amount, &m.currency, tag))
+                .map(|m| {
+                    format::hold_symbol_to_code(intl::format_money(m.amount, &m.currency, tag))
+                })
                 .collect::<Vec<_>>()
         };
         let (open, weighted) = (format::open_total(deals), format::weighted_total(deals));
         let (open_value, weighted_value) = match format::base_figures(deals) {
             Some(base) => {
                 // Converted amounts carry cents of exchange rates: whole units are the figure.
-                let whole =
-                    |amount: f64| vec![intl::format_money(amount.round(), &base.currency, tag)];
+                let whole = |amount: f64| {
+                    let text = intl::format_money(amount.round(), &base.currency, tag);
+                    vec![format::hold_symbol_to_code(text)]
+                };
                 let mixed = format::has_other_currencies(deals, &base.currency);
                 let parts = |totals| {
                     if mixed {

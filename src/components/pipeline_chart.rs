@@ -45,7 +45,7 @@ pub fn pipeline_chart(deals: &[Deal]) -> AnyView {
             let amount = if converted { amount.round() } else { amount };
             (
                 label,
-                intl::format_money(amount, currency, &ui.locale_tag),
+                format::hold_symbol_to_code(intl::format_money(amount, currency, &ui.locale_tag)),
                 share,
             )
         })

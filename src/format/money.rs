@@ -124,6 +124,26 @@ pub fn base_equivalent(deal: &Deal, basis: Option<&Basis>) -> Option<Money> {
     })
 }
 
+/// `Intl`'s wording of an amount, with a left-to-right mark after a currency symbol that ends a
+/// code ("US$", "JP¥", as Arabic formats them): in a right-to-left pane the bidirectional
+/// algorithm would otherwise set the symbol apart from its letters ("$US 425,000").
+pub fn hold_symbol_to_code(text: String) -> String {
+    const SYMBOLS: &str = "$£¥€₪₹₩¢";
+    if !text.contains(|c| SYMBOLS.contains(c)) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 6);
+    let mut after_letter = false;
+    for c in text.chars() {
+        out.push(c);
+        if after_letter && SYMBOLS.contains(c) {
+            out.push('\u{200E}');
+        }
+        after_letter = c.is_ascii_alphabetic();
+    }
+    out
+}
+
 /// `amount` to three significant digits (whole units below 1,000): a converted amount is an
 /// estimate at the deal's exchange rate, not a figure to the cent. `65_333.33` → `65_300`.
 pub fn approximate(amount: f64) -> f64 {
@@ -449,6 +469,16 @@ mod tests {
             base_equivalent(&deals[0], Some(&basis)).map(|m| m.amount),
             Some(0.0)
         );
+    }
+
+    #[test]
+    fn a_symbol_that_ends_a_currency_code_stays_with_it() {
+        let held = |text: &str| hold_symbol_to_code(text.to_owned());
+        assert_eq!(held("\u{200F}425,000 US$"), "\u{200F}425,000 US$\u{200E}");
+        assert_eq!(held("JP¥ 9,800,000"), "JP¥\u{200E} 9,800,000");
+        for unchanged in ["$425,000", "425.000 $", "425 000 $US", "€120,000", "Adatum"] {
+            assert_eq!(held(unchanged), unchanged);
+        }
     }
 
     #[test]

@@ -232,7 +232,10 @@ fn chart_and_search_texts() {
         "All amounts in USD, the organization's base currency."
     );
     for &lang in Lang::ALL {
-        assert!(strings(lang).chart_base_note("EUR").contains("EUR"), "{lang:?}");
+        assert!(
+            strings(lang).chart_base_note("EUR").contains("EUR"),
+            "{lang:?}"
+        );
     }
     assert_eq!(
         en.no_search_results("espresso"),

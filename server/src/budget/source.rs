@@ -141,6 +141,11 @@ impl SalesSource for BudgetedSource {
     fn degradations(&self) -> Vec<Degradation> {
         self.inner.degradations()
     }
+
+    /// Writes are rare and an agent waits for each; they are not queued behind summaries.
+    fn writer(&self) -> Option<&dyn crate::source::writes::SalesWriter> {
+        self.inner.writer()
+    }
 }
 
 #[cfg(test)]

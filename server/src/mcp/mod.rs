@@ -13,6 +13,7 @@ pub mod origin;
 mod schema;
 mod text;
 mod tools;
+mod writes;
 
 use std::sync::Arc;
 

@@ -24,6 +24,33 @@ pub fn customer_list() -> Arc<JsonObject> {
     SCHEMA.clone()
 }
 
+/// `structuredContent` of `notify_deal_owner`: the contract's `Note`.
+pub fn note() -> Arc<JsonObject> {
+    static SCHEMA: LazyLock<Arc<JsonObject>> = LazyLock::new(|| {
+        object(json!({
+            "type": "object",
+            "required": ["id", "createdOn", "createdBy", "message"],
+            "properties": {
+                "id": uuid(),
+                "createdOn": {"type": "string", "format": "date-time"},
+                "createdBy": {"type": "string"},
+                "message": {"type": "string"},
+                "caseId": {"type": ["string", "null"], "format": "uuid"},
+                "owner": nullable("string"),
+            }
+        }))
+    });
+    SCHEMA.clone()
+}
+
+/// `structuredContent` of `suggest_deal`: the contract's `LeadCreated`.
+pub fn lead_created() -> Arc<JsonObject> {
+    static SCHEMA: LazyLock<Arc<JsonObject>> = LazyLock::new(|| {
+        object(json!({"type": "object", "required": ["id"], "properties": {"id": uuid()}}))
+    });
+    SCHEMA.clone()
+}
+
 fn object(value: Value) -> Arc<JsonObject> {
     match value {
         Value::Object(map) => Arc::new(map),
@@ -136,7 +163,7 @@ mod tests {
     use super::*;
     use dealpane_contract::{
         CustomerList, CustomerMatch, CustomerRef, CustomerType, Deal, DealStatus,
-        DealSummaryResponse, ForecastCategory, Guid, MatchedBy, Money, Summary,
+        DealSummaryResponse, ForecastCategory, Guid, LeadCreated, MatchedBy, Money, Note, Summary,
     };
 
     /// Every object in `value` has only declared properties and all required ones.
@@ -219,5 +246,21 @@ mod tests {
         };
         let schema = Value::Object((*customer_list()).clone());
         conforms(&serde_json::to_value(&list).unwrap(), &schema, "list");
+
+        let note = Note {
+            id: Guid::from_u128(3),
+            created_on: "2026-11-29T10:00:00Z".into(),
+            created_by: "Dana".into(),
+            message: "Wants grinders".into(),
+            case_id: Some(Guid::from_u128(4)),
+            owner: Some("Alex Wu".into()),
+        };
+        let schema = Value::Object((*super::note()).clone());
+        conforms(&serde_json::to_value(&note).unwrap(), &schema, "note");
+        let lead = LeadCreated {
+            id: Guid::from_u128(5),
+        };
+        let schema = Value::Object((*lead_created()).clone());
+        conforms(&serde_json::to_value(&lead).unwrap(), &schema, "lead");
     }
 }

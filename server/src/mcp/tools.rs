@@ -53,8 +53,12 @@ impl DealTools {
     pub fn new(state: AppState) -> DealTools {
         DealTools {
             state,
-            tool_router: DealTools::tool_router(),
+            tool_router: DealTools::tool_router() + DealTools::write_router(),
         }
+    }
+
+    pub(super) fn state(&self) -> &AppState {
+        &self.state
     }
 }
 
@@ -131,7 +135,7 @@ impl ServerHandler for DealTools {
 /// its own, which the request's task-local identity does not reach, so [`super::carry_identity`]
 /// hands it over in the request's extensions (Dataverse calls then carry `CallerObjectId`, and
 /// caches are keyed by the caller, as on the HTTP routes).
-async fn as_caller<T>(request: &Parts, work: impl Future<Output = T>) -> T {
+pub(super) async fn as_caller<T>(request: &Parts, work: impl Future<Output = T>) -> T {
     let identity = request
         .extensions
         .get::<super::Carried>()

@@ -4,17 +4,21 @@
 mod customers;
 mod deal_summary;
 mod health;
+mod leads;
+mod notes;
 mod query;
 mod summaries;
 pub mod swagger;
+mod swagger_share;
 pub mod widget;
+mod write_body;
 
 use std::sync::Arc;
 
 use axum::extract::Request;
 use axum::http::HeaderMap;
 use axum::middleware::from_fn_with_state;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use dealpane_contract::DealSummaryResponse;
 use tokio::time::Instant;
@@ -35,6 +39,9 @@ pub mod paths {
     /// The long-poll for summaries a DealSummary answer listed as `pending`.
     pub const SUMMARIES: &str = "/api/summaries";
     pub const HEALTH: &str = "/api/health";
+    /// Share with Sales (issue 12): notes to a deal's owner, and suggested deals.
+    pub const DEAL_NOTES: &str = "/api/deals/{dealId}/notes";
+    pub const LEADS: &str = "/api/leads";
     pub const SWAGGER: &str = "/api/swagger.json";
     /// Every route above, for [`super::canonical_api_path`].
     pub const ALL: [&str; 5] = [DEAL_SUMMARY, CUSTOMERS, SUMMARIES, HEALTH, SWAGGER];
@@ -44,6 +51,7 @@ pub mod paths {
 pub struct AppState {
     pub service: Arc<DealService>,
     pub cache: AnswerCache,
+    pub share: Arc<crate::share::ShareService>,
 }
 
 impl AppState {
@@ -88,6 +96,8 @@ pub fn api(state: AppState, keys: FunctionKeys) -> Router {
     let keyed = Router::new()
         .route(paths::DEAL_SUMMARY, get(deal_summary::deal_summary))
         .route(paths::CUSTOMERS, get(customers::customers))
+        .route(paths::DEAL_NOTES, get(notes::list).post(notes::create))
+        .route(paths::LEADS, post(leads::create))
         .route(paths::SUMMARIES, get(summaries::summaries))
         .route_layer(from_fn_with_state(keys, require_function_key));
     Router::new()

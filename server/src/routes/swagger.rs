@@ -40,7 +40,7 @@ fn problem_response(description: &str) -> Value {
 
 /// The document; `host` and `scheme` are where the caller reached this server.
 pub fn document(host: &str, scheme: &str) -> Value {
-    json!({
+    let mut document = json!({
         "swagger": "2.0",
         "info": {
             "title": "dealpane DealSummary",
@@ -116,7 +116,17 @@ pub fn document(host: &str, scheme: &str) -> Value {
             "function_key": {"type": "apiKey", "name": "code", "in": "query"}
         },
         "definitions": definitions(),
-    })
+    });
+    // Share with Sales (issue 12): its operations and shapes live beside.
+    for (section, entries) in [
+        ("paths", super::swagger_share::paths()),
+        ("definitions", super::swagger_share::definitions()),
+    ] {
+        if let Some(section) = document[section].as_object_mut() {
+            section.extend(entries);
+        }
+    }
+    document
 }
 
 fn definitions() -> Value {

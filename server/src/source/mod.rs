@@ -6,6 +6,7 @@
 pub mod dataverse;
 pub mod embedded;
 pub mod link;
+pub mod writes;
 
 use std::time::Duration;
 
@@ -92,5 +93,10 @@ pub trait SalesSource: Send + Sync + 'static {
     /// Forecasting solution's column), for `/api/health`. Known once a query has met it.
     fn degradations(&self) -> Vec<Degradation> {
         Vec::new()
+    }
+
+    /// Writes to Sales (notes to a deal's owner, leads); `None`: this source only reads.
+    fn writer(&self) -> Option<&dyn writes::SalesWriter> {
+        None
     }
 }

@@ -152,6 +152,8 @@ impl SummaryBroker {
         retry_failed: bool,
     ) -> Vec<Slot> {
         let inner = &self.inner;
+        // A note just shared on a deal (issue 12) makes a new version: its summary mentions it.
+        let deals = &crate::share::marks::with_latest_notes(inner.store.cache(), deals).await;
         if retry_failed {
             join_all(
                 deals

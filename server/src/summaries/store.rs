@@ -34,6 +34,10 @@ impl SummaryStore {
         }
     }
 
+    pub(super) fn cache(&self) -> &SharedCache {
+        &self.cache
+    }
+
     pub(super) fn claim_ttl(&self) -> Duration {
         self.claim_ttl
     }

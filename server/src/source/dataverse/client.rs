@@ -157,6 +157,38 @@ impl Client {
         read_json(response, &describe(&Method::POST, url), deadline).await
     }
 
+    /// Creates a record (`POST <entity set>`): Dataverse answers 204 with the new record's URL in
+    /// `OData-EntityId`, which this returns. A create is not idempotent: retried only when
+    /// refused ([`RetryOn::Refusals`]); any other failure comes back as a [`Rejection`].
+    pub async fn create(
+        &self,
+        url: &Url,
+        body: &Value,
+        deadline: Deadline,
+    ) -> Result<Result<String, Rejection>, SourceError> {
+        let response = self
+            .authorized_on(Method::POST, url, deadline, RetryOn::Refusals, |request| {
+                request.json(body)
+            })
+            .await?;
+        let response = match response {
+            Ok(response) => response,
+            Err(rejection) => return Ok(Err(rejection)),
+        };
+        let location = response
+            .headers()
+            .get("OData-EntityId")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        location.map(Ok).ok_or_else(|| {
+            SourceError::Upstream(format!(
+                "Dataverse answered {} to {} without an OData-EntityId header",
+                response.status(),
+                describe(&Method::POST, url)
+            ))
+        })
+    }
+
     /// Sends with a bearer token; on a 401 drops that token, gets a new one and tries once more.
     /// An answer that is not a success comes back as a [`Rejection`].
     async fn authorized(

@@ -9,6 +9,7 @@ mod mapping;
 pub mod odata;
 mod org;
 mod token;
+mod writes;
 
 use std::time::Duration;
 
@@ -408,6 +409,10 @@ impl SalesSource for DataverseSource {
         self.base_currency
             .get_or_read(|| self.read_base_currency())
             .await
+    }
+
+    fn writer(&self) -> Option<&dyn super::writes::SalesWriter> {
+        Some(self)
     }
 
     fn degradations(&self) -> Vec<Degradation> {

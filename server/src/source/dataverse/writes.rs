@@ -33,6 +33,15 @@ fn refused(rejection: Rejection, missing: impl FnOnce() -> String) -> WriteError
     match rejection.status {
         _ if not_found => WriteError::NotFound(missing()),
         StatusCode::FORBIDDEN => WriteError::Refused(rejection.message),
+        // A value Sales will not hold (e.g. a description longer than the environment's
+        // limit): the agent can shorten it, so it is theirs to see.
+        StatusCode::BAD_REQUEST => WriteError::Invalid {
+            parameter: "body",
+            reason: format!(
+                "the Sales environment refused a value: {}",
+                rejection.message
+            ),
+        },
         _ => WriteError::Source(rejection.into()),
     }
 }

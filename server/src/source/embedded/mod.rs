@@ -12,6 +12,7 @@ mod queries;
 mod rng;
 mod schema;
 pub mod summarizer;
+mod writes;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -23,6 +24,7 @@ use dealpane_contract::{CustomerRef, CustomerType, Deal, Guid};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use super::writes::{CreatedTask, NewLead, NewTask, SalesWriter, TaskRow, WriteError};
 use super::{CustomerRecord, SalesSource, SourceError, SourceStats};
 use generator::Clock;
 use queries::LinkTarget;
@@ -111,6 +113,8 @@ pub struct StoreInfo {
 /// The embedded Sales source. Cheap to share behind an `Arc`.
 pub struct EmbeddedStore {
     pool: Arc<Pool>,
+    /// The one connection that writes (notes and leads, issue 12); SQLite has one writer.
+    writer: Arc<Mutex<Connection>>,
     link: LinkTarget,
     info: StoreInfo,
     /// Counted once at open: the readers cannot write, so the counts stay true.
@@ -154,8 +158,6 @@ impl EmbeddedStore {
         for _ in 0..size {
             readers.push(reader(path).map_err(open_error)?);
         }
-        // The writer is done; the readers keep the WAL files alive.
-        drop(writer);
         tracing::info!(
             path = %path.display(),
             created_on = %info.created_on,
@@ -165,6 +167,7 @@ impl EmbeddedStore {
         );
         let summary_latency = options.summary_latency;
         Ok(EmbeddedStore {
+            writer: Arc::new(Mutex::new(writer)),
             summary_latency,
             pool: Arc::new(Pool {
                 idle: Mutex::new(readers),
@@ -230,8 +233,9 @@ fn ensure_filled(
     }
     let (version, tables) =
         if (1..schema::SCHEMA_VERSION).contains(&version) && has_store_meta(&tx)? {
-            // An older dealpane store holds only generated rows (nothing is ever written to it),
-            // so it is generated again rather than refused: upgrading keeps working.
+            // A store older than version 3 holds only generated rows (nothing was written to
+            // it), so it is generated again rather than refused: upgrading keeps working. From
+            // version 3 on it holds notes and leads agents wrote: a later version must migrate.
             drop_all_tables(&tx)?;
             tracing::info!(
                 path = %path.display(),
@@ -407,9 +411,20 @@ impl SalesSource for EmbeddedStore {
     }
 
     async fn deal_summary(&self, deal_id: Guid) -> Result<String, SourceError> {
+        let latest = self
+            .pool
+            .run(move |conn| writes::latest_note(conn, deal_id))
+            .await?;
+        let with_note = |text: String| match &latest {
+            Some((subject, owner, created_on)) => {
+                let note = summarizer::shared_note(subject, owner.as_deref(), created_on);
+                format!("{text}\n\n{note}")
+            }
+            None => text,
+        };
         tokio::time::sleep(self.summary_latency).await;
         match self.stored_summary(deal_id).await? {
-            Some(summary) => Ok(summary.text),
+            Some(summary) => Ok(with_note(summary.text)),
             None => Err(SourceError::Upstream(format!(
                 "no summary is stored for deal {deal_id}"
             ))),
@@ -432,10 +447,53 @@ impl SalesSource for EmbeddedStore {
         self.base_currency.clone()
     }
 
+    fn writer(&self) -> Option<&dyn SalesWriter> {
+        Some(self)
+    }
+
     /// Health calls this on every probe: a trivial query proves a connection still answers,
     /// the counts come from open.
     async fn stats(&self) -> Result<SourceStats, SourceError> {
         self.pool.run(queries::probe).await?;
         Ok(self.stats.clone())
+    }
+}
+
+impl EmbeddedStore {
+    /// Runs `write` on the writer connection, off the async runtime.
+    async fn write<T, F>(&self, write: F) -> Result<T, WriteError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, WriteError> + Send + 'static,
+    {
+        let writer = Arc::clone(&self.writer);
+        tokio::task::spawn_blocking(move || {
+            let conn = writer.lock().unwrap_or_else(PoisonError::into_inner);
+            write(&conn)
+        })
+        .await
+        .map_err(|error| WriteError::Source(StoreError::Worker(error.to_string()).into()))?
+    }
+}
+
+#[async_trait]
+impl SalesWriter for EmbeddedStore {
+    async fn create_task(&self, task: &NewTask) -> Result<CreatedTask, WriteError> {
+        let task = task.clone();
+        self.write(move |conn| writes::create_task(conn, &task))
+            .await
+    }
+
+    async fn dealpane_tasks(&self, deal_id: Guid, top: usize) -> Result<Vec<TaskRow>, WriteError> {
+        self.pool
+            .run(move |conn| Ok(writes::dealpane_tasks(conn, deal_id, top)))
+            .await
+            .map_err(|error| WriteError::Source(error.into()))?
+    }
+
+    async fn create_lead(&self, lead: &NewLead) -> Result<Guid, WriteError> {
+        let lead = lead.clone();
+        self.write(move |conn| writes::create_lead(conn, &lead))
+            .await
     }
 }

@@ -4,8 +4,8 @@
 //! timestamps as RFC 3339 UTC (`2026-11-18T10:00:00Z`), which sort correctly as text.
 
 /// Bumped when the tables change; an existing file with another version is refused rather than
-/// silently misread.
-pub const SCHEMA_VERSION: i64 = 2;
+/// silently misread. 3: the task and lead tables (issue 12).
+pub const SCHEMA_VERSION: i64 = 3;
 
 pub const CREATE: &str = r#"
 CREATE TABLE store_meta (
@@ -88,6 +88,40 @@ CREATE TABLE activitypointer (
     createdon         TEXT NOT NULL
 );
 CREATE INDEX activitypointer_regarding ON activitypointer (regardingobjectid, createdon);
+
+-- Tasks written through dealpane (issue 12), with Dataverse's task columns: regarding an
+-- opportunity, owned by its owner; `category` and `subcategory` mark dealpane's own.
+CREATE TABLE task (
+    activityid               TEXT PRIMARY KEY,
+    subject                  TEXT NOT NULL,
+    description              TEXT,
+    category                 TEXT,
+    subcategory              TEXT,
+    _regardingobjectid_value TEXT NOT NULL REFERENCES opportunity,
+    regardingobjecttypecode  TEXT NOT NULL,
+    _ownerid_value           TEXT,
+    owneridtype              TEXT CHECK (owneridtype IN ('systemuser', 'team')),
+    owneridname              TEXT,
+    -- 0 open, 1 completed, 2 canceled.
+    statecode                INTEGER NOT NULL CHECK (statecode IN (0, 1, 2)),
+    createdon                TEXT NOT NULL
+);
+CREATE INDEX task_regarding ON task (_regardingobjectid_value, subcategory, createdon DESC);
+
+-- Leads written through dealpane (issue 12), with Dataverse's lead columns.
+CREATE TABLE lead (
+    leadid                       TEXT PRIMARY KEY,
+    subject                      TEXT NOT NULL,
+    description                  TEXT,
+    _parentaccountid_value       TEXT REFERENCES account,
+    _parentcontactid_value       TEXT REFERENCES contact,
+    estimatedamount              REAL,
+    _transactioncurrencyid_value TEXT REFERENCES transactioncurrency,
+    leadsourcecode               INTEGER,
+    -- 0 open, 1 qualified, 2 disqualified.
+    statecode                    INTEGER NOT NULL CHECK (statecode IN (0, 1, 2)),
+    createdon                    TEXT NOT NULL
+);
 
 -- What msdyn_SalesOpportunitySummary answers in Dataverse; a deal without a row has no summary.
 CREATE TABLE opportunity_summary (

@@ -250,6 +250,23 @@ fn forecast_label(category: ForecastCategory) -> &'static str {
     }
 }
 
+/// The latest note Customer Service shared on the deal (issue 12): its first words (the task's
+/// subject after its prefix), whom it was for, and the day.
+pub fn shared_note(subject: &str, owner: Option<&str>, created_on: &str) -> String {
+    let words = subject
+        .strip_prefix(crate::source::writes::TASK_SUBJECT_PREFIX)
+        .unwrap_or(subject);
+    let when = created_on
+        .get(..10)
+        .and_then(|day| day.parse::<NaiveDate>().ok())
+        .map(|day| format!(" on {}", long_date(day)))
+        .unwrap_or_default();
+    match owner {
+        Some(owner) => format!("Customer Service shared a note with {owner}{when}: \"{words}\"."),
+        None => format!("Customer Service shared a note{when}: \"{words}\"."),
+    }
+}
+
 /// "15 Dec 2026": unambiguous in every locale, unlike 12/15/2026.
 fn long_date(date: NaiveDate) -> String {
     date.format("%-d %b %Y").to_string()

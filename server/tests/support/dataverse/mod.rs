@@ -26,6 +26,7 @@
 //! with a made-up message; an unclosed `[` in a pattern is a literal `[`.
 
 mod actions;
+mod creates;
 mod faults;
 mod filter;
 mod query;
@@ -345,6 +346,9 @@ async fn handle(
             query::entity(&state, set, id, &recorded)
         }
         (Method::POST, SUMMARY_ACTION) => actions::summary(&state, &recorded),
+        (Method::POST, set) if creates::creatable(set) => {
+            creates::create(&mut state, set, &recorded)
+        }
         _ => odata_error(
             StatusCode::NOT_FOUND,
             "0x80060888",

@@ -116,6 +116,8 @@ pub(super) fn tables() -> HashMap<&'static str, Table> {
                 "msdyn_forecastcategory",
                 "_customerid_value",
                 "_ownerid_value",
+                "_owninguser_value",
+                "_owningteam_value",
                 "_transactioncurrencyid_value",
                 "modifiedon",
             ],
@@ -141,6 +143,48 @@ pub(super) fn tables() -> HashMap<&'static str, Table> {
         })));
     }
     tables.insert("transactioncurrencies", currencies);
+    // Written through dealpane (issue 12, `creates.rs`), then read back.
+    tables.insert(
+        "tasks",
+        Table {
+            logical_name: "task",
+            key: "activityid",
+            columns: &[
+                "activityid",
+                "subject",
+                "description",
+                "category",
+                "subcategory",
+                "_regardingobjectid_value",
+                "_ownerid_value",
+                "_createdby_value",
+                "statecode",
+                "createdon",
+            ],
+            rows: Vec::new(),
+        },
+    );
+    tables.insert(
+        "leads",
+        Table {
+            logical_name: "lead",
+            key: "leadid",
+            columns: &[
+                "leadid",
+                "subject",
+                "description",
+                "leadsourcecode",
+                "estimatedamount",
+                "_parentaccountid_value",
+                "_parentcontactid_value",
+                "_transactioncurrencyid_value",
+                "_createdby_value",
+                "statecode",
+                "createdon",
+            ],
+            rows: Vec::new(),
+        },
+    );
     tables.insert(
         "organizations",
         Table {
@@ -250,6 +294,9 @@ impl State {
             "_customerid_value@Microsoft.Dynamics.CRM.associatednavigationproperty":
                 format!("customerid_{customer_kind}"),
             "_ownerid_value": deal.owner.as_ref().map(|_| "a1b2c3d4-0000-4000-8000-000000000001"),
+            // A user owns every stand-in deal: `owninguser` repeats the owner, no team.
+            "_owninguser_value": deal.owner.as_ref().map(|_| "a1b2c3d4-0000-4000-8000-000000000001"),
+            "_owningteam_value": null,
             "_transactioncurrencyid_value": deal.currency.to_string(),
             "_transactioncurrencyid_value@OData.Community.Display.V1.FormattedValue": currency_name,
             "_transactioncurrencyid_value@Microsoft.Dynamics.CRM.lookuplogicalname": "transactioncurrency",
