@@ -24,7 +24,8 @@ enum KindSchema {
     Contact,
 }
 
-/// `get_customer_deals`.
+// The arguments of `get_customer_deals` (a `//` comment: a doc comment would become the
+// schema's description).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DealsArgs {
@@ -48,7 +49,7 @@ pub struct DealsArgs {
     pub top: Option<u8>,
 }
 
-/// `search_customers`.
+// The arguments of `search_customers`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchArgs {

@@ -23,7 +23,8 @@ use crate::error::ApiError;
 use crate::idempotency::{Answer, IdempotencyKey};
 use crate::share::key_scope;
 
-/// `notify_deal_owner`.
+// The arguments of `notify_deal_owner` (a `//` comment: a doc comment would become the
+// schema's description).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct NotifyArgs {
@@ -63,7 +64,7 @@ pub struct MoneyArg {
     pub currency: String,
 }
 
-/// `suggest_deal`.
+// The arguments of `suggest_deal`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SuggestArgs {
