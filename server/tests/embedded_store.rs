@@ -483,6 +483,13 @@ async fn top_bounds_many_deals_and_empty_customers_answer_empty() {
         store.open_deals(&adventure, 50).await.unwrap().len(),
         ADVENTURE_WORKS_OPEN_DEALS
     );
+    // The benchmark's customer: exactly eight open deals, each with a summary to make.
+    let nod = record(NOD_PUBLISHERS_ID, NOD_PUBLISHERS_NAME, CustomerType::Account);
+    let nod_deals = store.open_deals(&nod, 50).await.unwrap();
+    assert_eq!(nod_deals.len(), NOD_PUBLISHERS_OPEN_DEALS);
+    for deal in &nod_deals {
+        assert!(store.deal_summary(deal.id).await.is_ok(), "{}", deal.name);
+    }
     for (id, name) in [
         (FABRIKAM_RESIDENCES_ID, FABRIKAM_RESIDENCES_NAME),
         (NORTHWIND_TRADERS_ID, NORTHWIND_TRADERS_NAME),

@@ -94,8 +94,14 @@ pub const ADATUM_BANK_OPEN_DEAL_NAMES: [&str; 4] = [
 pub const ADATUM_BANK_TOP_DEAL_ID: Guid = fixed(0xd0f1);
 pub const ADATUM_BANK_YEN_DEAL_ID: Guid = fixed(0xd0f4);
 
+/// An account with exactly eight open deals, each with a summary to make: the benchmark's
+/// progressive-loading scenario (issue 10: eight summaries, each a slow call in production).
+pub const NOD_PUBLISHERS_ID: Guid = fixed(0xa010);
+pub const NOD_PUBLISHERS_NAME: &str = "Nod Publishers";
+pub const NOD_PUBLISHERS_OPEN_DEALS: usize = 8;
+
 /// How many customers the fixtures add (every store holds at least these).
-pub const FIXED_CUSTOMERS: usize = 15;
+pub const FIXED_CUSTOMERS: usize = 16;
 
 /// Activity ids come from their own seed so the fixtures never depend on the sample's seed.
 const ACTIVITY_SEED: u64 = 0x0d1a_f1c5;
@@ -296,6 +302,15 @@ pub(super) fn customers(clock: Clock) -> Vec<(CustomerSpec, Vec<DealSpec>)> {
         })
         .collect();
 
+    let nod_publishers = (0..NOD_PUBLISHERS_OPEN_DEALS)
+        .map(|i| DealSpec {
+            name: format!("Print run for title {}", i + 1),
+            value: money(90_000.0 - 10_000.0 * i as f64, "USD"),
+            close_date: Some(clock.date(14 + i as i64 * 10)),
+            ..open_deal(fixed(0xd200 + i as u128), clock, i % OWNERS.len(), 35)
+        })
+        .collect();
+
     let litware = vec![
         DealSpec {
             name: "Data platform migration".into(),
@@ -433,6 +448,10 @@ pub(super) fn customers(clock: Clock) -> Vec<(CustomerSpec, Vec<DealSpec>)> {
             adventure_works,
         ),
         (account(LITWARE_ID, LITWARE_NAME, 8), litware),
+        (
+            account(NOD_PUBLISHERS_ID, NOD_PUBLISHERS_NAME, 5),
+            nod_publishers,
+        ),
         (
             // Modified later than any generated namesake, so its name finds it.
             customer(
