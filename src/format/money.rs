@@ -128,15 +128,11 @@ pub fn base_equivalent(deal: &Deal, basis: Option<&Basis>) -> Option<Money> {
 /// code ("US$", "JP¥", as Arabic formats them): in a right-to-left pane the bidirectional
 /// algorithm would otherwise set the symbol apart from its letters ("$US 425,000").
 pub fn hold_symbol_to_code(text: String) -> String {
-    const SYMBOLS: &str = "$£¥€₪₹₩¢";
-    if !text.contains(|c| SYMBOLS.contains(c)) {
-        return text;
-    }
     let mut out = String::with_capacity(text.len() + 6);
     let mut after_letter = false;
     for c in text.chars() {
         out.push(c);
-        if after_letter && SYMBOLS.contains(c) {
+        if after_letter && matches!(c, '$' | '£' | '¥' | '€' | '₪' | '₹' | '₩' | '¢') {
             out.push('\u{200E}');
         }
         after_letter = c.is_ascii_alphabetic();
