@@ -37,8 +37,9 @@ pub enum ApiError {
     UpstreamTimeout,
     #[error("there is no API route {0}")]
     RouteNotFound(String),
-    #[error("{0} is not allowed here; use GET")]
-    MethodNotAllowed(String),
+    /// `allow`: the methods the route takes, for the detail and the `Allow` header.
+    #[error("{method} is not allowed here; use {allow}")]
+    MethodNotAllowed { method: String, allow: &'static str },
     /// Writes (issue 12): a body over the bound.
     #[error("the body is larger than {limit} bytes")]
     BodyTooLarge { limit: usize },
@@ -73,7 +74,7 @@ impl ApiError {
             ApiError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::UpstreamFailed(_) => StatusCode::BAD_GATEWAY,
             ApiError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
-            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::DealNotFound(_) => StatusCode::NOT_FOUND,
@@ -93,7 +94,7 @@ impl ApiError {
             ApiError::UpstreamFailed(_) => "The Sales environment failed",
             ApiError::UpstreamTimeout => "The Sales environment timed out",
             ApiError::RouteNotFound(_) => "Not found",
-            ApiError::MethodNotAllowed(_) => "Method not allowed",
+            ApiError::MethodNotAllowed { .. } => "Method not allowed",
             ApiError::BodyTooLarge { .. } => "Body too large",
             ApiError::UnsupportedMediaType => "Unsupported media type",
             ApiError::DealNotFound(_) => "Deal not found",
@@ -233,8 +234,8 @@ impl IntoResponse for ApiError {
                     HeaderValue::from_static("FunctionKey realm=\"dealpane\""),
                 );
             }
-            ApiError::MethodNotAllowed(_) => {
-                headers.insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+            ApiError::MethodNotAllowed { allow, .. } => {
+                headers.insert(header::ALLOW, HeaderValue::from_static(allow));
             }
             _ => {}
         }

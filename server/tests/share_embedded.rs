@@ -544,3 +544,24 @@ fn the_functions_host_forwards_the_share_routes() {
         assert_eq!(file["bindings"][1]["type"], "http", "{function}");
     }
 }
+
+#[tokio::test]
+async fn a_wrong_method_is_told_what_the_route_takes() {
+    let fixture = start(|_| {}).await;
+    let client = &fixture.server.client;
+    let leads = client
+        .get(fixture.server.url("/api/leads"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&leads, "allow"), "POST");
+    let detail = problem(leads, 405).await;
+    assert!(detail.contains("use POST"), "{detail}");
+    let notes = client
+        .delete(fixture.server.url(&notes_path(CONTOSO_TOP_DEAL_ID)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&notes, "allow"), "GET, HEAD, POST");
+    problem(notes, 405).await;
+}

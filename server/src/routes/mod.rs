@@ -122,7 +122,19 @@ async fn api_not_found(request: Request) -> ApiError {
 }
 
 async fn method_not_allowed(request: Request) -> ApiError {
-    ApiError::MethodNotAllowed(request.method().to_string())
+    let path = request.uri().path();
+    // The writes (issue 12) take POST; every other API route reads.
+    let allow = if path == paths::LEADS {
+        "POST"
+    } else if path.starts_with("/api/deals/") && path.ends_with("/notes") {
+        "GET, HEAD, POST"
+    } else {
+        "GET, HEAD"
+    };
+    ApiError::MethodNotAllowed {
+        method: request.method().to_string(),
+        allow,
+    }
 }
 
 /// Azure Functions routes are case-insensitive (`/api/dealsummary` works there), so known API
