@@ -34,7 +34,8 @@ impl<T: DeserializeOwned> WriteRequest<T> {
         Ok(WriteRequest {
             body,
             key,
-            identity: parts.extensions.get::<Identity>().cloned(),
+            // The gate (`crate::auth::identify`) runs the request as its caller.
+            identity: crate::auth::current(),
         })
     }
 }
