@@ -26,6 +26,21 @@ pub enum ApiError {
     QueryTooLong(usize),
     #[error("{0}")]
     Unauthorized(&'static str),
+    /// A data route needs an Entra ID bearer token and none came (issue 11).
+    #[error("this API needs a Microsoft Entra ID bearer token; sign in")]
+    SignInRequired,
+    /// The bearer token is not valid here; never says more (nor echoes the token).
+    #[error("the bearer token is not valid for this API; sign in again")]
+    InvalidToken,
+    /// Signed in, but not allowed (scope or role).
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// Sales refused the agent (`agent` identity): unknown there, or disabled.
+    #[error("Sales does not know this agent or refuses them: {0}")]
+    NoSalesAccess(String),
+    /// The tenant's signing keys could not be fetched, so no token can be checked.
+    #[error("{0}")]
+    SignInUnavailable(String),
     #[error("{0}")]
     CustomerNotFound(String),
     #[error("the Sales environment is throttling requests")]
@@ -69,7 +84,11 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadParameter { .. } | ApiError::QueryTooLong(_) => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized(_) | ApiError::SignInRequired | ApiError::InvalidToken => {
+                StatusCode::UNAUTHORIZED
+            }
+            ApiError::Forbidden(_) | ApiError::NoSalesAccess(_) => StatusCode::FORBIDDEN,
+            ApiError::SignInUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::CustomerNotFound(_) | ApiError::RouteNotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::UpstreamFailed(_) => StatusCode::BAD_GATEWAY,
@@ -89,6 +108,11 @@ impl ApiError {
         match self {
             ApiError::BadParameter { .. } | ApiError::QueryTooLong(_) => "Bad request",
             ApiError::Unauthorized(_) => "Missing or wrong function key",
+            ApiError::SignInRequired => "Sign-in required",
+            ApiError::InvalidToken => "Invalid bearer token",
+            ApiError::Forbidden(_) => "Not allowed",
+            ApiError::NoSalesAccess(_) => "No access to Sales deals",
+            ApiError::SignInUnavailable(_) => "Sign-in cannot be checked",
             ApiError::CustomerNotFound(_) => "Customer not found",
             ApiError::Throttled { .. } => "The Sales environment is busy",
             ApiError::UpstreamFailed(_) => "The Sales environment failed",
@@ -118,6 +142,15 @@ impl ApiError {
             }
             ApiError::UpstreamTimeout => {
                 "The Sales environment did not answer in time; try again shortly.".to_owned()
+            }
+            ApiError::NoSalesAccess(_) => {
+                "No access to Sales deals: Sales does not know your account, or it is disabled \
+                 there. Ask a Sales administrator for access."
+                    .to_owned()
+            }
+            ApiError::SignInUnavailable(_) => {
+                "The sign-in service's keys cannot be fetched right now; try again shortly."
+                    .to_owned()
             }
             ApiError::BadParameter { parameter, reason } => {
                 format!("Parameter '{parameter}': {reason}.")
@@ -160,6 +193,7 @@ impl From<&SourceError> for ApiError {
             },
             SourceError::Timeout => ApiError::UpstreamTimeout,
             SourceError::Upstream(message) => ApiError::UpstreamFailed(message.clone()),
+            SourceError::NoAccess(message) => ApiError::NoSalesAccess(message.clone()),
         }
     }
 }
@@ -233,6 +267,25 @@ impl IntoResponse for ApiError {
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static("FunctionKey realm=\"dealpane\""),
                 );
+            }
+            // RFC 6750: a missing token gets the bare challenge, a bad one says so.
+            ApiError::SignInRequired => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            ApiError::InvalidToken => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer error=\"invalid_token\""),
+                );
+            }
+            ApiError::Forbidden(_) => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer error=\"insufficient_scope\""),
+                );
+            }
+            ApiError::SignInUnavailable(_) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
             }
             ApiError::MethodNotAllowed { allow, .. } => {
                 headers.insert(header::ALLOW, HeaderValue::from_static(allow));

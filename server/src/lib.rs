@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod budget;
 pub mod cache;
+pub mod dev_issuer;
 pub mod error;
 pub mod etag;
 pub mod idempotency;
@@ -13,6 +14,7 @@ pub mod logging;
 pub mod routes;
 pub mod security_headers;
 pub mod service;
+pub mod serving;
 pub mod settings;
 pub mod share;
 pub mod shared_cache;
@@ -63,6 +65,10 @@ pub enum StartupError {
     },
     #[error("the server stopped: {0}")]
     Serve(std::io::Error),
+    #[error(transparent)]
+    Exposure(#[from] auth::ExposureError),
+    #[error("Entra ID sign-in needs both {0}")]
+    EntraIncomplete(String),
 }
 
 /// Opens the source the settings name (creating and filling the embedded store if needed).
@@ -180,33 +186,35 @@ pub fn build_app_over(
     };
     let keys = FunctionKeys::new(&settings.function_keys);
     let headers = Arc::new(SecurityHeaders::from_settings(settings));
-    let routed = routes::api(state, keys).merge(routes::widget::routes(settings));
+    let gate = auth::Gate::from_settings(settings, keys);
+    let routed = routes::api(state, gate).merge(routes::widget::routes(settings));
     // Rewrite API paths to their canonical case before routing (Azure Functions ignores case).
     let canonical = ServiceBuilder::new()
         .map_request(routes::canonical_api_path)
         .service(routed);
-    Router::new().fallback_service(canonical).layer(
-        ServiceBuilder::new()
-            .layer(from_fn(logging::trace_requests))
-            .layer(from_fn_with_state(
-                headers,
-                security_headers::add_security_headers,
-            ))
-            .layer(from_fn(etag::tag_encoded_etags))
-            // Changes only Content-Encoding, never the bytes SRI checks.
-            .layer(CompressionLayer::new()),
-    )
+    dev_issuer::mount(Router::new(), settings)
+        .fallback_service(canonical)
+        .layer(
+            ServiceBuilder::new()
+                .layer(from_fn(logging::trace_requests))
+                .layer(from_fn_with_state(
+                    headers,
+                    security_headers::add_security_headers,
+                ))
+                .layer(from_fn(etag::tag_encoded_etags))
+                // Changes only Content-Encoding, never the bytes SRI checks.
+                .layer(CompressionLayer::new()),
+        )
 }
 
-/// Serves `app` on `listener` until `shutdown` completes, then finishes requests in flight.
+/// Serves `app` on `listener` with the default connection limits until `shutdown` completes,
+/// then finishes requests in flight.
 pub async fn serve_on(
     listener: TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    serving::serve_with_limits(listener, app, serving::Limits::default(), shutdown).await
 }
 
 /// Share with Sales (issue 12): the sender's name without sign-in, the leads' source, and the
@@ -220,8 +228,9 @@ fn share_settings(settings: &Settings) -> share::ShareSettings {
 }
 
 /// Binds the settings' address, serves until SIGINT or SIGTERM, and drains.
-pub async fn serve(settings: Settings) -> Result<(), StartupError> {
-    let app = build_app(&settings).await?;
+/// Refuses a start that would serve anyone who reaches it (see [`auth::check_exposure`]).
+pub async fn serve(mut settings: Settings) -> Result<(), StartupError> {
+    check_auth_settings(&settings)?;
     let listener = TcpListener::bind(settings.bind)
         .await
         .map_err(|source| StartupError::Bind {
@@ -229,16 +238,45 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
             source,
         })?;
     let addr = listener.local_addr().map_err(StartupError::Serve)?;
+    dev_issuer::configure(&mut settings, addr);
+    let app = build_app(&settings).await?;
     tracing::info!(
         %addr,
         source = ?settings.source,
         keys_required = !settings.function_keys.is_empty(),
+        entra = settings.entra_tenant_id.is_some(),
+        local_issuer = settings.local_issuer,
+        sales_identity = ?settings.sales_identity,
         "dealpane-server listening on http://{addr}"
     );
-    serve_on(listener, app, shutdown_signal())
+    let limits = serving::Limits::from_settings(&settings);
+    serving::serve_with_limits(listener, app, limits, shutdown_signal())
         .await
         .map_err(StartupError::Serve)?;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// Entra needs its tenant and audience together, and an open server stays on loopback (and
+/// away from the Functions host) unless `--allow-anonymous` says otherwise.
+pub fn check_auth_settings(settings: &Settings) -> Result<(), StartupError> {
+    if !settings.local_issuer
+        && settings.entra_tenant_id.is_some() != settings.entra_audience.is_some()
+    {
+        return Err(StartupError::EntraIncomplete(format!(
+            "{} and {}",
+            settings::describe("entra_tenant_id"),
+            settings::describe("entra_audience")
+        )));
+    }
+    let gate = auth::Gate::from_settings(settings, FunctionKeys::new(&settings.function_keys));
+    let open = gate.is_open() && !settings.local_issuer;
+    auth::check_exposure(
+        open,
+        settings.bind,
+        settings.functions_customhandler_port.is_some(),
+        settings.allow_anonymous,
+    )?;
     Ok(())
 }
 

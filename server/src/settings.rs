@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use clap::{ArgAction, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
+use crate::auth::SalesIdentity;
 use crate::source::dataverse::DEFAULT_AUTHORITY;
 
 /// Where Sales data comes from.
@@ -107,6 +108,65 @@ pub struct Settings {
     )]
     #[arg(value_delimiter = ',', hide_env_values = true)]
     pub function_keys: Vec<String>,
+
+    /// Serve without authentication (neither Entra nor function keys) on an address other than
+    /// loopback, or behind the Azure Functions host. Without it such a start is refused.
+    #[arg(long, env = "DEALPANE_ALLOW_ANONYMOUS", value_name = "BOOL")]
+    #[arg(action = ArgAction::Set, default_value_t = false)]
+    #[arg(num_args = 0..=1, default_missing_value = "true")]
+    pub allow_anonymous: bool,
+
+    /// Entra ID tenant id whose bearer tokens the data routes accept (with --entra-audience).
+    #[arg(long, env = "DEALPANE_ENTRA_TENANT_ID", value_name = "ID")]
+    pub entra_tenant_id: Option<String>,
+
+    /// The API's token audience: its application id URI (api://dealpane) or client id.
+    #[arg(long, env = "DEALPANE_ENTRA_AUDIENCE", value_name = "AUDIENCE")]
+    pub entra_audience: Option<String>,
+
+    /// Where Entra ID tokens come from; discovery is {authority}/{tenant}/v2.0/.well-known/...
+    #[arg(long, env = "DEALPANE_ENTRA_AUTHORITY", value_name = "URL")]
+    #[arg(default_value = DEFAULT_AUTHORITY)]
+    pub entra_authority: String,
+
+    /// The delegated scope (`scp`) or app role (`roles`) a token needs.
+    #[arg(long, env = "DEALPANE_ENTRA_REQUIRED_SCOPE", value_name = "NAME")]
+    #[arg(default_value = "Deals.Read")]
+    pub entra_required_scope: String,
+
+    /// The widget's (SPA) app registration client id, published in /config.json's `auth`.
+    #[arg(long, env = "DEALPANE_WIDGET_CLIENT_ID", value_name = "ID")]
+    pub widget_client_id: Option<String>,
+
+    /// Whose identity Sales sees: `app` (the application user, for everyone) or `agent` (the
+    /// signed-in agent's, via CallerObjectId, so Sales security roles apply).
+    #[arg(long, env = "DEALPANE_SALES_IDENTITY", value_enum)]
+    #[arg(default_value_t = SalesIdentity::App)]
+    pub sales_identity: SalesIdentity,
+
+    /// Development only: serve a local Entra-like issuer under /_issuer and trust its tokens
+    /// (test users to pick from, no passwords). Never in production.
+    #[arg(long, env = "DEALPANE_LOCAL_ISSUER", value_name = "BOOL")]
+    #[arg(action = ArgAction::Set, default_value_t = false)]
+    #[arg(num_args = 0..=1, default_missing_value = "true")]
+    pub local_issuer: bool,
+
+    /// Connections served at once; more are answered 503 with Retry-After and closed.
+    #[arg(long, env = "DEALPANE_MAX_CONNECTIONS", value_name = "N")]
+    #[arg(default_value_t = 1024, value_parser = at_least_one)]
+    pub max_connections: usize,
+
+    /// How long a client has to send a request's headers, in seconds.
+    #[arg(id = "header_read_timeout_secs", long = "header-read-timeout-secs")]
+    #[arg(env = "DEALPANE_HEADER_READ_TIMEOUT_SECS", value_name = "SECS")]
+    #[arg(default_value = "10", value_parser = timeout_seconds)]
+    pub header_read_timeout: Duration,
+
+    /// How long a connection may stay open with no request and no traffic, in seconds.
+    #[arg(id = "idle_timeout_secs", long = "idle-timeout-secs")]
+    #[arg(env = "DEALPANE_IDLE_TIMEOUT_SECS", value_name = "SECS")]
+    #[arg(default_value = "60", value_parser = timeout_seconds)]
+    pub idle_timeout: Duration,
 
     /// CSP frame-ancestors: who may frame the widget.
     #[arg(long, env = "DEALPANE_FRAME_ANCESTORS", value_name = "SOURCES")]
@@ -317,11 +377,17 @@ impl Settings {
             &mut self.dataverse_client_id,
             &mut self.dataverse_client_secret,
             &mut self.dataverse_app_id,
+            &mut self.entra_tenant_id,
+            &mut self.entra_audience,
+            &mut self.widget_client_id,
         ] {
             *value = non_empty(value.take());
         }
         if self.dataverse_authority.trim().is_empty() {
             DEFAULT_AUTHORITY.clone_into(&mut self.dataverse_authority);
+        }
+        if self.entra_authority.trim().is_empty() {
+            DEFAULT_AUTHORITY.clone_into(&mut self.entra_authority);
         }
         self
     }
@@ -430,6 +496,14 @@ fn milliseconds(text: &str) -> Result<Duration, String> {
     text.parse()
         .map(Duration::from_millis)
         .map_err(|e| format!("{e}"))
+}
+
+/// 1 s to an hour: a zero timeout would close every connection at once.
+fn timeout_seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<u64>().map_err(|e| e.to_string())? {
+        secs @ 1..=3600 => Ok(Duration::from_secs(secs)),
+        _ => Err("must be between 1 and 3600".to_owned()),
+    }
 }
 
 fn at_least_one(text: &str) -> Result<usize, String> {

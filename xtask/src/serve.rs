@@ -18,6 +18,10 @@ pub struct ServeArgs {
     /// Customers in the embedded store when it is first created.
     #[arg(long, default_value_t = 300)]
     pub sample_size: u32,
+    /// Sign in through the server's local Entra-like issuer (test users, no passwords): the
+    /// API then takes bearer tokens, as with Entra ID in production.
+    #[arg(long)]
+    pub local_issuer: bool,
 }
 
 /// A fixture customer of the embedded store, for the printed example URLs.
@@ -32,17 +36,23 @@ pub fn run(args: ServeArgs) -> Result<()> {
         "starting dealpane-server (store {})",
         store.display()
     ));
-    let mut child = widget::spawn_server(&mut widget::server_command(
-        &server,
-        args.port,
-        args.sample_size,
-        &store,
-    ))?;
+    let mut command = widget::server_command(&server, args.port, args.sample_size, &store);
+    if args.local_issuer {
+        command.arg("--local-issuer");
+    }
+    let mut child = widget::spawn_server(&mut command)?;
     if let Err(error) = wait_until_healthy(args.port, &mut child) {
         let _ = child.kill();
         return Err(error);
     }
     print_urls(args.port);
+    if args.local_issuer {
+        println!(
+            "  sign-in              local issuer at http://127.0.0.1:{}/_issuer (test users: \
+             Alex Wu, Dana Seller, Riley Newhire; /config.json's `auth` points the widget there)",
+            args.port
+        );
+    }
     let status = child.wait()?;
     if status.success() {
         Ok(())

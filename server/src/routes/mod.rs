@@ -23,7 +23,7 @@ use axum::Router;
 use dealpane_contract::DealSummaryResponse;
 use tokio::time::Instant;
 
-use crate::auth::{require_function_key, FunctionKeys};
+use crate::auth::{identify, Gate};
 use crate::cache::{AnswerCache, AnswerKey};
 use crate::error::ApiError;
 use crate::service::{DealQuery, DealService, ServiceError};
@@ -92,14 +92,14 @@ impl AppState {
 
 /// `/api/...`: DealSummary, summaries and customers need a function key when keys are configured; health
 /// and swagger.json are open (probes and connector imports).
-pub fn api(state: AppState, keys: FunctionKeys) -> Router {
+pub fn api(state: AppState, gate: Gate) -> Router {
     let keyed = Router::new()
         .route(paths::DEAL_SUMMARY, get(deal_summary::deal_summary))
         .route(paths::CUSTOMERS, get(customers::customers))
         .route(paths::DEAL_NOTES, get(notes::list).post(notes::create))
         .route(paths::LEADS, post(leads::create))
         .route(paths::SUMMARIES, get(summaries::summaries))
-        .route_layer(from_fn_with_state(keys, require_function_key));
+        .route_layer(from_fn_with_state(gate, identify));
     Router::new()
         .merge(keyed)
         .route(paths::HEALTH, get(health::health))
@@ -114,7 +114,7 @@ pub fn api(state: AppState, keys: FunctionKeys) -> Router {
 /// Every call is the application user's for now; with per-agent access (issue 11) it is the
 /// agent's from the validated token.
 pub(crate) fn caller_scope(_headers: &HeaderMap) -> CallerScope {
-    CallerScope::app()
+    crate::auth::current().map_or_else(CallerScope::app, |identity| identity.scope)
 }
 
 async fn api_not_found(request: Request) -> ApiError {

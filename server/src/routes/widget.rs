@@ -22,13 +22,54 @@ use crate::settings::Settings;
 pub struct WidgetConfig {
     pub api_base: String,
     pub request_timeout_ms: u64,
+    /// Present when the API takes Entra ID tokens and the widget has a client id: the widget
+    /// then signs in (authorization code + PKCE) before it calls the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth: Option<WidgetAuth>,
+}
+
+/// How the widget signs in: `{authority}/oauth2/v2.0/authorize` and `.../token` are the
+/// endpoints (Entra's v2.0 shape; the local issuer's too).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WidgetAuth {
+    /// `https://login.microsoftonline.com/<tenant>`.
+    pub authority: String,
+    pub tenant_id: String,
+    pub client_id: String,
+    /// The API's scope (`<audience>/Deals.Read`) and `offline_access` (refresh tokens).
+    pub scopes: Vec<String>,
 }
 
 impl WidgetConfig {
     pub fn from_settings(settings: &Settings) -> WidgetConfig {
+        let auth = match (
+            &settings.entra_tenant_id,
+            &settings.entra_audience,
+            &settings.widget_client_id,
+        ) {
+            (Some(tenant), Some(audience), Some(client_id)) => Some(WidgetAuth {
+                authority: format!(
+                    "{}/{tenant}",
+                    settings.entra_authority.trim_end_matches('/')
+                ),
+                tenant_id: tenant.clone(),
+                client_id: client_id.clone(),
+                scopes: vec![
+                    format!(
+                        "{}/{}",
+                        audience.trim_end_matches('/'),
+                        settings.entra_required_scope
+                    ),
+                    "offline_access".to_owned(),
+                ],
+            }),
+            _ => None,
+        };
         WidgetConfig {
             api_base: "/api".to_owned(),
             request_timeout_ms: settings.widget_timeout.as_millis() as u64,
+            auth,
         }
     }
 }

@@ -37,6 +37,9 @@ pub enum SourceError {
     Timeout,
     #[error("the Sales environment failed: {0}")]
     Upstream(String),
+    /// Sales refused the agent a call was made for (`CallerObjectId`): unknown or disabled.
+    #[error("the Sales environment refused the agent: {0}")]
+    NoAccess(String),
 }
 
 /// What every Sales data source answers.

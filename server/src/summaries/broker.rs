@@ -306,6 +306,9 @@ impl Inner {
         flights.insert(key.clone(), outcome.clone());
         let slot = this.slots.acquire(Priority::Background);
         let this = Arc::clone(this);
+        // The generation calls Sales as the agent who asked (`agent` identity); flights are
+        // keyed by caller, so no other agent shares it.
+        let acting = crate::auth::current();
         tokio::spawn(async move {
             // Removes the flight even if the generation panics, so the deal is not stuck.
             let _landing = Landing {
@@ -314,7 +317,7 @@ impl Inner {
             };
             this.store.mark_queued(&key.0, &key.1).await;
             let _ = marked.send(());
-            let summary = this.resolve(&key.0, &key.1, slot).await;
+            let summary = crate::auth::run_as(acting, this.resolve(&key.0, &key.1, slot)).await;
             let _ = sender.send(Some(summary));
         });
         (outcome, Some(on_marked))

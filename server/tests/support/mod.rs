@@ -6,6 +6,7 @@
 
 pub mod dataverse;
 mod fake_source;
+pub mod issuer;
 mod server;
 
 pub use fake_source::*;

@@ -211,6 +211,8 @@ impl Client {
         extra: impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<Result<Response, Rejection>, SourceError> {
         let what = describe(&method, url);
+        // `agent` identity: Sales applies the agent's security roles (impersonation).
+        let acting_for = crate::auth::acting_for();
         let mut refreshed = false;
         loop {
             let token = self.tokens.get(&self.http, self.policy, deadline).await?;
@@ -222,7 +224,8 @@ impl Client {
                         .header(header::ACCEPT, "application/json")
                         .header("OData-MaxVersion", "4.0")
                         .header("OData-Version", "4.0")
-                        .header(header::IF_NONE_MATCH, "null"),
+                        .header(header::IF_NONE_MATCH, "null")
+                        .headers(on_behalf_of(acting_for.as_deref())),
                 )
             })
             .await?;
@@ -237,6 +240,9 @@ impl Client {
                 refreshed = true;
                 continue;
             }
+            if acting_for.is_some() && refuses_the_caller(status, &message) {
+                return Err(SourceError::NoAccess(message));
+            }
             return Ok(Err(Rejection {
                 status,
                 what,
@@ -244,6 +250,24 @@ impl Client {
             }));
         }
     }
+}
+
+/// `CallerObjectId: <oid>` when a call is made for an agent, else nothing.
+fn on_behalf_of(oid: Option<&str>) -> header::HeaderMap {
+    let mut headers = header::HeaderMap::new();
+    if let Some(value) = oid.and_then(|oid| header::HeaderValue::from_str(oid).ok()) {
+        headers.insert("CallerObjectId", value);
+    }
+    headers
+}
+
+/// Whether Dataverse refused the impersonated agent rather than the request: a 403, or the
+/// codes for a user it does not know (`0x80040217`, ObjectDoesNotExist) or that is disabled
+/// (`0x80040225`, UserIsDisabled).
+fn refuses_the_caller(status: StatusCode, message: &str) -> bool {
+    status == StatusCode::FORBIDDEN
+        || message.contains("(code 0x80040225)")
+        || (message.contains("(code 0x80040217)") && message.contains("systemuser"))
 }
 
 /// `GET opportunities`: names the request in messages without its query (which may hold names).

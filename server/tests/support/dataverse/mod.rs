@@ -33,6 +33,7 @@ mod query;
 mod requests;
 mod tables;
 mod token;
+mod users;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -279,6 +280,8 @@ struct State {
     /// False: opportunities lack `msdyn_forecastcategory`.
     forecasting: bool,
     user_offset_minutes: i32,
+    /// Sales users by Entra object id, for `CallerObjectId`.
+    users: users::Users,
     summary_latency: Duration,
 }
 
@@ -297,6 +300,7 @@ impl State {
             etag: 4_410_000,
             forecasting: true,
             user_offset_minutes: 0,
+            users: users::Users::default(),
             summary_latency: Duration::ZERO,
         }
     }
@@ -331,12 +335,16 @@ async fn handle(
         let latency = state.lock().unwrap().summary_latency;
         tokio::time::sleep(latency).await;
     }
-    let state = state.lock().unwrap();
+    let mut state = state.lock().unwrap();
     if let Some(refusal) = token::refuse_bearer(&state, &recorded) {
         return refusal;
     }
+    let hidden = match users::see_as_caller(&mut state, &recorded) {
+        Ok(hidden) => hidden,
+        Err(refusal) => return *refusal,
+    };
     let resource = &recorded.path[API.len()..];
-    match (parts.method, resource) {
+    let response = match (parts.method, resource) {
         (Method::GET, "WhoAmI") => actions::who_am_i(&state),
         (Method::GET, set) if state.tables.contains_key(set) => {
             query::collection(&state, set, &recorded, &raw_query)
@@ -354,7 +362,9 @@ async fn handle(
             "0x80060888",
             &format!("Resource not found for the segment '{resource}'."),
         ),
-    }
+    };
+    users::show_all(&mut state, hidden);
+    response
 }
 
 fn odata_response(status: StatusCode, body: String, applied: &[String]) -> Response {

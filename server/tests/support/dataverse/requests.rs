@@ -16,6 +16,8 @@ pub struct RecordedRequest {
     pub prefer: Vec<String>,
     pub authorization: Option<String>,
     pub content_type: Option<String>,
+    /// The impersonated agent's Entra object id (`CallerObjectId`), if any.
+    pub caller_object_id: Option<String>,
     pub body: String,
 }
 
@@ -28,6 +30,10 @@ impl RecordedRequest {
             prefer: preferences(&parts.headers),
             authorization: header_text(&parts.headers, header::AUTHORIZATION),
             content_type: header_text(&parts.headers, header::CONTENT_TYPE),
+            caller_object_id: header_text(
+                &parts.headers,
+                header::HeaderName::from_static("callerobjectid"),
+            ),
             body: String::from_utf8_lossy(body).into_owned(),
         }
     }
