@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use super::copy_button::copy_button;
 use super::{isolated, mark_first_deal, use_ui, Ui};
 use crate::browser::intl;
+use crate::browser::performance::{self, ALL_SUMMARIES_MARK, TOP_SUMMARY_MARK};
 use crate::format;
 use crate::pane::Summaries;
 
@@ -22,16 +23,37 @@ pub fn deal_list(deals: &[Deal], summaries: Summaries) -> AnyView {
     let labelled_by = heading_id.clone();
     let largest = format::largest_deal(deals);
     let basis = format::basis(deals);
+    let current: Vec<RwSignal<Summary>> = deals.iter().map(|deal| summaries.of(deal)).collect();
     let cards = deals
         .iter()
+        .zip(&current)
         .enumerate()
-        .map(|(index, deal)| {
+        .map(|(index, (deal, current))| {
             let start_expanded = Some(index) == largest;
-            deal_card(&ui, deal, start_expanded, basis.as_ref(), summaries)
+            deal_card(&ui, deal, start_expanded, basis.as_ref(), *current)
         })
         .collect::<Vec<_>>();
+    // The benchmark's marks: the first card, then the top (open) deal's summary and every
+    // summary settled. Re-runs as summaries arrive; each mark once per answer shown.
     let marker = ui.clone();
-    Effect::new(move |_| mark_first_deal(&marker));
+    let top = largest.unwrap_or(0);
+    Effect::new(move |marked: Option<(bool, bool)>| {
+        mark_first_deal(&marker);
+        let (mut top_marked, all_marked) = marked.unwrap_or_default();
+        if all_marked {
+            return (true, true);
+        }
+        let settled = |s: &RwSignal<Summary>| s.with(|s| s.state != SummaryState::Pending);
+        if !top_marked && current.get(top).is_none_or(settled) {
+            performance::mark(TOP_SUMMARY_MARK);
+            top_marked = true;
+        }
+        let all_settled = current.iter().all(settled);
+        if all_settled {
+            performance::mark(ALL_SUMMARIES_MARK);
+        }
+        (top_marked, all_settled)
+    });
     view! {
         <section class="dp-deals" aria-labelledby=labelled_by>
             <h2 class="dp-section-title" id=heading_id>{ui.text.title}</h2>
@@ -41,14 +63,15 @@ pub fn deal_list(deals: &[Deal], summaries: Summaries) -> AnyView {
     .into_any()
 }
 
-/// `basis`: how the answer's amounts compare; a deal priced in another currency than the base
-/// shows its value in the base currency too ("≈ $65,300").
+/// `current`: the deal's summary, from the pane's [`Summaries`]. `basis`: how the answer's
+/// amounts compare; a deal priced in another currency than the base shows its value in the base
+/// currency too ("≈ $65,300").
 fn deal_card(
     ui: &Ui,
     deal: &Deal,
     start_expanded: bool,
     basis: Option<&format::Basis>,
-    summaries: Summaries,
+    current: RwSignal<Summary>,
 ) -> AnyView {
     let s = ui.text;
     let tag = &*ui.locale_tag;
@@ -152,7 +175,6 @@ fn deal_card(
             </a>
         }
     });
-    let current = summaries.of(deal);
     let copied = deal.clone();
     let summary_copy = move || {
         let text = current.with(|summary| {
