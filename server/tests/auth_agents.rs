@@ -24,6 +24,10 @@ struct Setup {
 
 /// Contoso has one deal owned by Alex and one by Dana; the answer cache is on (30 s).
 async fn setup(identity: SalesIdentity) -> Setup {
+    setup_with(identity, false).await
+}
+
+async fn setup_with(identity: SalesIdentity, summaries: bool) -> Setup {
     let issuer = Issuer::start().await;
     let standin = DataverseStandin::start().await;
     let contoso = standin.add_account("Contoso");
@@ -40,7 +44,7 @@ async fn setup(identity: SalesIdentity) -> Setup {
     let mut settings = settings(&dirs);
     issuer.trust(&mut settings);
     settings.sales_identity = identity;
-    settings.summaries = false;
+    settings.summaries = summaries;
     let server = Server::start(&settings, Arc::new(source)).await;
     Setup {
         issuer,
@@ -130,6 +134,27 @@ async fn app_identity_reads_as_the_application_user_for_everyone() {
         .requests()
         .iter()
         .all(|r| r.caller_object_id.is_none()));
+}
+
+#[tokio::test]
+async fn summaries_are_generated_as_the_agent_who_asked() {
+    let setup = setup_with(SalesIdentity::Agent, true).await;
+    assert_eq!(setup.deal_names_as(&DANA).await, ["Dana's grinder deal"]);
+    // Generated in the background, after the answer.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while setup.standin.summary_calls() == 0 {
+        assert!(tokio::time::Instant::now() < deadline, "no summary call");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let summary_calls: Vec<_> = setup
+        .standin
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("msdyn_SalesOpportunitySummary"))
+        .collect();
+    assert!(summary_calls
+        .iter()
+        .all(|r| r.caller_object_id.as_deref() == Some(DANA.oid)));
 }
 
 fn header_of(response: &reqwest::Response) -> &str {

@@ -56,6 +56,8 @@ async fn a_valid_token_reads_and_none_gets_a_bare_bearer_challenge() {
     let setup = setup().await;
     let ok = get_with_token(&setup.server, DEALS, &setup.issuer.token(&ALEX)).await;
     assert_eq!(ok.status(), 200);
+    let vary: Vec<_> = ok.headers().get_all("vary").iter().collect();
+    assert!(vary.iter().any(|v| *v == "Authorization"), "{vary:?}");
 
     for path in [DEALS, "/api/customers?q=Con"] {
         let missing = setup.server.get_json(path).await;

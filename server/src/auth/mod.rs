@@ -20,7 +20,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::header;
+use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use clap::ValueEnum;
@@ -220,7 +220,14 @@ pub async fn identify(State(gate): State<Gate>, mut request: Request, next: Next
     let identity = Identity::new(caller, gate.mode);
     request.extensions_mut().insert(identity.caller.clone());
     request.extensions_mut().insert(identity.scope.clone());
-    run_as(Some(identity), next.run(request)).await
+    let mut response = run_as(Some(identity), next.run(request)).await;
+    if gate.entra.is_some() {
+        // Browsers key their cache by URL: an answer for one agent's token is not another's.
+        response
+            .headers_mut()
+            .append(header::VARY, HeaderValue::from_static("Authorization"));
+    }
+    response
 }
 
 /// Why the server refuses to start open to the network.
