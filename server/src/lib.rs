@@ -11,6 +11,7 @@ pub mod error;
 pub mod etag;
 pub mod idempotency;
 pub mod logging;
+pub mod mcp;
 pub mod routes;
 pub mod security_headers;
 pub mod service;
@@ -187,7 +188,8 @@ pub fn build_app_over(
     let keys = FunctionKeys::new(&settings.function_keys);
     let headers = Arc::new(SecurityHeaders::from_settings(settings));
     let gate = auth::Gate::from_settings(settings, keys);
-    let routed = routes::api(state, gate).merge(routes::widget::routes(settings));
+    let mcp = mcp::McpOptions::from_settings(settings, !gate.is_open());
+    let routed = routes::api(state, gate, mcp).merge(routes::widget::routes(settings));
     // Rewrite API paths to their canonical case before routing (Azure Functions ignores case).
     let canonical = ServiceBuilder::new()
         .map_request(routes::canonical_api_path)

@@ -168,6 +168,13 @@ pub struct Settings {
     #[arg(default_value = "60", value_parser = timeout_seconds)]
     pub idle_timeout: Duration,
 
+    /// Browser origins (`scheme://host[:port]`) besides the server's own that may call /mcp,
+    /// e.g. an MCP inspector (repeat, or comma-separate in the environment). A request without
+    /// `Origin` (server to server, as Copilot Studio's) is always let through to the key check.
+    #[arg(long, env = "DEALPANE_MCP_ALLOWED_ORIGINS", value_name = "ORIGIN")]
+    #[arg(value_delimiter = ',', value_parser = crate::mcp::origin::parse_origin)]
+    pub mcp_allowed_origins: Vec<String>,
+
     /// CSP frame-ancestors: who may frame the widget.
     #[arg(long, env = "DEALPANE_FRAME_ANCESTORS", value_name = "SOURCES")]
     #[arg(default_value = DEFAULT_FRAME_ANCESTORS, value_parser = csp_sources)]

@@ -1,6 +1,7 @@
 //! The HTTP surface: `/api/...` (problem+json errors, function keys on the data routes) and
 //! the widget's files.
 
+pub mod connector_swagger;
 mod customers;
 mod deal_summary;
 mod health;
@@ -29,6 +30,7 @@ use crate::error::ApiError;
 use crate::service::{DealQuery, DealService, ServiceError};
 use crate::summaries::CallerScope;
 
+pub use customers::SEARCH_TOP_DEFAULT;
 pub use query::{negotiate, Representation};
 
 /// The API's routes, spelled as the router matches them; [`canonical_api_path`] maps any other
@@ -43,8 +45,20 @@ pub mod paths {
     pub const DEAL_NOTES: &str = "/api/deals/{dealId}/notes";
     pub const LEADS: &str = "/api/leads";
     pub const SWAGGER: &str = "/api/swagger.json";
+    /// MCP (issue 13), also at `/mcp`: the Azure Functions host forwards only `/api/...`.
+    pub const MCP: &str = "/api/mcp";
+    /// The custom connector for Copilot Studio's MCP path.
+    pub const MCP_CONNECTOR: &str = "/api/mcp/connector.swagger.json";
     /// Every route above, for [`super::canonical_api_path`].
-    pub const ALL: [&str; 5] = [DEAL_SUMMARY, CUSTOMERS, SUMMARIES, HEALTH, SWAGGER];
+    pub const ALL: [&str; 7] = [
+        DEAL_SUMMARY,
+        CUSTOMERS,
+        SUMMARIES,
+        HEALTH,
+        SWAGGER,
+        MCP,
+        MCP_CONNECTOR,
+    ];
 }
 
 #[derive(Clone)]
@@ -92,18 +106,21 @@ impl AppState {
 
 /// `/api/...`: DealSummary, summaries and customers need a function key when keys are configured; health
 /// and swagger.json are open (probes and connector imports).
-pub fn api(state: AppState, gate: Gate) -> Router {
+/// `/mcp` (issue 13) is keyed too, behind its own Origin check.
+pub fn api(state: AppState, gate: Gate, mcp: crate::mcp::McpOptions) -> Router {
     let keyed = Router::new()
         .route(paths::DEAL_SUMMARY, get(deal_summary::deal_summary))
         .route(paths::CUSTOMERS, get(customers::customers))
         .route(paths::DEAL_NOTES, get(notes::list).post(notes::create))
         .route(paths::LEADS, post(leads::create))
         .route(paths::SUMMARIES, get(summaries::summaries))
+        .merge(crate::mcp::routes(state.clone(), mcp.origins))
         .route_layer(from_fn_with_state(gate, identify));
     Router::new()
         .merge(keyed)
         .route(paths::HEALTH, get(health::health))
         .route(paths::SWAGGER, get(swagger::swagger))
+        .route(paths::MCP_CONNECTOR, connector_swagger::route(mcp.oauth))
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", get(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)

@@ -9,21 +9,28 @@ use dealpane_contract::{SummaryState, MAX_SUMMARY_WAIT_SECS};
 use serde_json::{json, Value};
 
 pub async fn swagger(headers: HeaderMap) -> Response {
-    let host = header_text(&headers, "x-forwarded-host")
-        .or_else(|| header_text(&headers, header::HOST.as_str()))
+    let (host, scheme) = host_and_scheme(&headers);
+    (
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))],
+        Json(document(host, scheme)),
+    )
+        .into_response()
+}
+
+/// Where the caller reached this server (behind a proxy: what it forwarded), for a document's
+/// `host` and `schemes`.
+pub(crate) fn host_and_scheme(headers: &HeaderMap) -> (&str, &str) {
+    let host = header_text(headers, "x-forwarded-host")
+        .or_else(|| header_text(headers, header::HOST.as_str()))
         .unwrap_or("localhost:8080");
-    let scheme = header_text(&headers, "x-forwarded-proto").unwrap_or(
+    let scheme = header_text(headers, "x-forwarded-proto").unwrap_or(
         if host.starts_with("localhost") || host.starts_with("127.0.0.1") {
             "http"
         } else {
             "https"
         },
     );
-    (
-        [(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))],
-        Json(document(host, scheme)),
-    )
-        .into_response()
+    (host, scheme)
 }
 
 fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -111,7 +118,6 @@ pub fn document(host: &str, scheme: &str) -> Value {
                 }
             }
         },
-
         "securityDefinitions": {
             "function_key": {"type": "apiKey", "name": "code", "in": "query"}
         },
