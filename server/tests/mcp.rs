@@ -374,3 +374,65 @@ fn the_functions_host_forwards_mcp_and_its_connector_to_the_server() {
     let connector = &read("McpConnector")["bindings"][0];
     assert_eq!(connector["route"], "mcp/connector.swagger.json");
 }
+
+/// The SDK answers each call on a task of its own; the agent's identity must reach it, so
+/// Dataverse calls carry their `CallerObjectId` and each agent sees their own deals.
+#[tokio::test]
+async fn tools_run_as_the_signed_in_agent() {
+    use dealpane_server::auth::SalesIdentity;
+    use support::dataverse::{DataverseStandin, Opportunity};
+    use support::issuer::{bearer, Issuer, ALEX, DANA};
+
+    let issuer = Issuer::start().await;
+    let standin = DataverseStandin::start().await;
+    let contoso = standin.add_account("Contoso");
+    for (owner, name) in [
+        (ALEX, "Alex's espresso deal"),
+        (DANA, "Dana's grinder deal"),
+    ] {
+        let mut deal = Opportunity::new(contoso, name, Some(5000.0));
+        deal.owner = Some(owner.name.to_owned());
+        standin.add_opportunity(deal);
+    }
+    let source = dealpane_server::source::dataverse::DataverseSource::new(standin.config())
+        .expect("a valid configuration");
+    let dirs = Dirs::new();
+    let mut settings = settings(&dirs);
+    issuer.trust(&mut settings);
+    settings.sales_identity = SalesIdentity::Agent;
+    settings.summaries = false;
+    let server = Server::start(&settings, Arc::new(source)).await;
+
+    let call = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+        "params": {"name": "get_customer_deals", "arguments": {"customerName": "Contoso"}}});
+    assert_eq!(post(&server, &call, &[]).await.status(), 401, "no token");
+    for (user, expected) in [
+        (ALEX, "Alex's espresso deal"),
+        (DANA, "Dana's grinder deal"),
+    ] {
+        let (name, value) = bearer(&issuer.token(&user));
+        let response = post(&server, &call, &[(name, &value)]).await;
+        assert_eq!(response.status(), 200, "{}", user.name);
+        let body: Value = response.json().await.unwrap();
+        let deals: Vec<&str> = body["result"]["structuredContent"]["deals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|deal| deal["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(deals, [expected], "{}", user.name);
+    }
+
+    let doc: Value = server
+        .get("/api/mcp/connector.swagger.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let oauth = &doc["securityDefinitions"]["entra"];
+    assert_eq!(oauth["type"], "oauth2", "Entra is offered when configured");
+    assert!(oauth["authorizationUrl"]
+        .as_str()
+        .unwrap()
+        .contains(dealpane_server::dev_issuer::TENANT));
+}
