@@ -42,6 +42,14 @@ impl SecurityHeaders {
     }
 }
 
+/// The Entra authority's origin when the widget signs in (`/config.json` has an `auth` block).
+fn sign_in_origin(settings: &Settings) -> Option<String> {
+    settings.widget_client_id.as_ref()?;
+    settings.entra_tenant_id.as_ref()?;
+    let url = reqwest::Url::parse(&settings.entra_authority).ok()?;
+    Some(url.origin().ascii_serialization()).filter(|origin| origin != "null")
+}
+
 /// The policy text. `frame_ancestors` and `connect_src` come from settings.
 pub fn content_security_policy(
     settings: &Settings,
@@ -56,6 +64,11 @@ pub fn content_security_policy(
     if let Some(extra) = &settings.connect_src {
         connect_src.push(' ');
         connect_src.push_str(extra.trim());
+    }
+    // The widget redeems its sign-in code and refreshes tokens at the authority (issue 11).
+    if let Some(origin) = sign_in_origin(settings) {
+        connect_src.push(' ');
+        connect_src.push_str(&origin);
     }
     let mut directives = vec![
         "default-src 'self'".to_owned(),
@@ -207,5 +220,22 @@ const wasm = await init({ module_or_path: '/dealpane-1a2b3c4d5e6f7a8b_bg.wasm' }
         assert!(!policy.contains("unsafe-inline"));
         assert!(!policy.contains("frame-src"));
         assert!(content_security_policy(&settings, &[], true).contains("frame-src 'self'"));
+    }
+
+    #[test]
+    fn a_widget_that_signs_in_may_reach_the_authority() {
+        let signing_in = Settings {
+            entra_tenant_id: Some("t".into()),
+            entra_audience: Some("api://dealpane".into()),
+            widget_client_id: Some("c".into()),
+            ..Settings::default()
+        };
+        let policy = content_security_policy(&signing_in, &[], false);
+        assert!(
+            policy.contains("connect-src 'self' https://login.microsoftonline.com;"),
+            "{policy}"
+        );
+        let policy = content_security_policy(&Settings::default(), &[], false);
+        assert!(!policy.contains("microsoftonline"), "{policy}");
     }
 }
