@@ -52,3 +52,5 @@ export const ADATUM = {
   topDeal: fixed(0xd0f1),
   yenDeal: fixed(0xd0f4),
 };
+/** Exactly eight open deals, each with a summary to make: the progressive-loading scenario. */
+export const NOD_PUBLISHERS = { id: fixed(0xa010), name: "Nod Publishers", type: "account", openDeals: 8 };

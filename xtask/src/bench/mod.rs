@@ -1,8 +1,11 @@
 //! `cargo xtask bench`: (a) the widget's download size, (b) time to the first deal card against
-//! a plain-DOM floor page, (c) the backend's throughput, latency and peak memory. Prints each and
-//! writes them all to `target/bench.json`.
+//! a plain-DOM floor page, (c) the backend's throughput, latency and peak memory, (d) slow
+//! summaries: when the deals and their summaries show, what a pane load costs Dataverse, and how
+//! many loads one application user can serve. Prints each and writes them all to
+//! `target/bench.json`.
 
 mod load;
+mod progressive;
 mod server;
 pub mod sizes;
 
@@ -31,6 +34,13 @@ pub struct BenchArgs {
     /// Seconds each HTTP scenario is measured (after a 2 s warm-up).
     #[arg(long, default_value_t = 10)]
     pub seconds: u64,
+    /// Loads (cold, then a reload) of the slow-summaries scenario (d); the server restarts
+    /// before each, so each cold load finds no summary cached.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub summary_loads: u32,
+    /// How long each summary takes in scenario (d), in ms (the Sales summary action: seconds).
+    #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u32).range(0..=60_000))]
+    pub summary_latency_ms: u32,
     /// Use the existing dist/ and target/server/dealpane-server instead of building them.
     #[arg(long)]
     pub no_build: bool,
@@ -69,11 +79,36 @@ pub fn run(args: BenchArgs) -> Result<()> {
     let (first_deal, backend) =
         runtime.block_on(measure_server(&args, &binary, &store, &bench_dir, &e2e_dir))?;
 
+    announce(format!(
+        "(d) {} cold loads and reloads, summaries of {} ms each (the harness starts its own server)",
+        args.summary_loads, args.summary_latency_ms
+    ));
+    let latency = args.summary_latency_ms.to_string();
+    let loads = args.summary_loads.to_string();
+    let measured = browser_harness(
+        &e2e_dir,
+        &[
+            "--scenario",
+            "progressive",
+            "--runs",
+            &loads,
+            "--latency-ms",
+            &latency,
+        ],
+        &[
+            ("DEALPANE_SERVER_BIN", binary.as_os_str()),
+            ("DEALPANE_WIDGET_DIR", project::dist_dir().as_os_str()),
+        ],
+        "measuring slow summaries",
+    )?;
+    let summaries = progressive::report(&measured);
+
     let report = json!({
         "machine": {"cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)},
         "widgetSize": sizes::report(&files),
         "firstDeal": first_deal,
         "backend": backend,
+        "summaries": summaries,
     });
     let path = project::target_dir().join("bench.json");
     std::fs::write(&path, serde_json::to_string_pretty(&report)? + "\n")?;
@@ -244,25 +279,36 @@ async fn get_json(client: &reqwest::Client, url: &str) -> Result<Value> {
     Ok(serde_json::from_slice(&response.bytes().await?)?)
 }
 
-/// Runs e2e/bench-load.mjs (playwright-core in headless Chromium) and returns its JSON.
+/// Times the first deal card, widget and floor page, with e2e/bench-load.mjs.
 fn first_deal_times(e2e_dir: &Path, origin: &str, customer: &str, loads: u32) -> Result<Value> {
+    let loads = loads.to_string();
+    browser_harness(
+        e2e_dir,
+        &["--origin", origin, "--customer", customer, "--runs", &loads],
+        &[],
+        "timing the first deal card",
+    )
+}
+
+/// Runs e2e/bench-load.mjs (playwright-core in headless Chromium) with `args` and returns the
+/// JSON it prints last.
+fn browser_harness(
+    e2e_dir: &Path,
+    args: &[&str],
+    env: &[(&str, &std::ffi::OsStr)],
+    step: &str,
+) -> Result<Value> {
     let mut node = tools::command("node");
     node.current_dir(e2e_dir)
-        .args([
-            "bench-load.mjs",
-            "--origin",
-            origin,
-            "--customer",
-            customer,
-            "--runs",
-            &loads.to_string(),
-        ])
+        .arg("bench-load.mjs")
+        .args(args)
         .env("CHROMIUM", tools::CHROMIUM)
+        .envs(env.iter().copied())
         .stderr(Stdio::inherit());
     let output = node.output()?;
     if !output.status.success() {
         return Err(StepError {
-            step: "timing the first deal card".into(),
+            step: step.into(),
             cause: format!("node bench-load.mjs exited with {}", output.status),
             fix:
                 "read its message above; `cargo xtask test --suite e2e` checks the browser harness"
