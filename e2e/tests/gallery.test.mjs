@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
 import { launch, newPage, screenshot, seriousViolations } from "../lib/browser.mjs";
-import { ADATUM, CONTOSO, LITWARE, NORTHWIND, UNKNOWN } from "../lib/fixtures.mjs";
+import { ADATUM, CONTOSO, LITWARE, NOD_PUBLISHERS, NORTHWIND, UNKNOWN } from "../lib/fixtures.mjs";
 import { CARD, NOTICE, openPreview, paneFrame, waitForCards } from "../lib/pane.mjs";
 import { DealpaneServer } from "../lib/server.mjs";
 import { startStaticBackend } from "../lib/static-backend.mjs";
@@ -48,11 +48,14 @@ function troubles(url, request, response) {
 }
 
 let server;
+let slow;
 let backend;
 let browser;
 
 before(async () => {
   server = await new DealpaneServer().start();
+  // Summaries that take longer than the four looks' screenshots: they stay pending.
+  slow = await new DealpaneServer({ args: ["--summary-latency-ms", "25000"] }).start();
   backend = await startStaticBackend(troubles);
   browser = await launch();
 });
@@ -61,11 +64,12 @@ after(async () => {
   await browser?.close();
   await backend?.close();
   await server?.dispose();
+  await slow?.dispose();
 });
 
 /**
- * Each state: where to go (given the real server's and the stand-in's origins) and what to wait
- * for once there (the page is the widget itself).
+ * Each state: where to go (given the origins of the real server, of one whose summaries stay
+ * pending, and of the stand-in) and what to wait for once there (the page is the widget itself).
  */
 const STATES = [
   {
@@ -76,6 +80,14 @@ const STATES = [
       const toggle = page.locator(`${CARD} button.dp-card__toggle`).first();
       if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
       await page.locator(`${CARD} [data-summary="ready"]`).first().waitFor();
+    },
+  },
+  {
+    name: "summaries-pending",
+    url: (o) => `${o.slow}/?customerId=${NOD_PUBLISHERS.id}`,
+    ready: async (page) => {
+      await waitForCards(page, NOD_PUBLISHERS.openDeals);
+      await page.locator(`${CARD} [data-summary="pending"][aria-busy="true"]`).first().waitFor({ state: "visible" });
     },
   },
   {
@@ -161,7 +173,7 @@ describe("every state passes axe and is shot at both widths, light and dark", ()
       const problems = [];
       for (const look of LOOKS) {
         const page = await newPage(browser, { width: look.width, height: 800, colorScheme: look.colorScheme });
-        await page.goto(state.url({ real: server.origin, stub: backend.origin }));
+        await page.goto(state.url({ real: server.origin, slow: slow.origin, stub: backend.origin }));
         await state.ready(page);
         await page.evaluate(() => document.fonts.ready);
         await screenshot(page, `${state.name}-${look.width}-${look.colorScheme}`);
