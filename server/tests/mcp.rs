@@ -436,3 +436,31 @@ async fn tools_run_as_the_signed_in_agent() {
         .unwrap()
         .contains(dealpane_server::dev_issuer::TENANT));
 }
+
+/// A model reads a result once: where the JSON API answers with summaries `pending` (they reach
+/// the pane later), the tool waits for them (up to 8 s) and quotes them.
+#[tokio::test]
+async fn get_customer_deals_waits_for_summaries_the_api_would_send_pending() {
+    let dirs = Dirs::new();
+    let source = FakeSource::new();
+    *source.summary_delay.lock().unwrap() = std::time::Duration::from_millis(800);
+    let server = Server::start(&settings(&dirs), source.clone() as Arc<_>).await;
+    let api: Value = server
+        .json("/api/DealSummary?customerName=Contoso%20Pharmaceuticals")
+        .await;
+    assert_eq!(api["deals"][0]["summary"]["state"], "pending");
+
+    let result = &tool(
+        &server,
+        "get_customer_deals",
+        json!({"customerName": "Contoso Pharmaceuticals"}),
+    )
+    .await["result"];
+    let deals = result["structuredContent"]["deals"].as_array().unwrap();
+    assert!(
+        deals.iter().all(|deal| deal["summary"]["state"] == "ready"),
+        "{deals:?}"
+    );
+    let text = result["content"][0]["text"].as_str().unwrap();
+    assert!(!text.contains("Summary: pending"), "{text}");
+}
