@@ -45,20 +45,20 @@ pub mod paths {
     pub const DEAL_NOTES: &str = "/api/deals/{dealId}/notes";
     pub const LEADS: &str = "/api/leads";
     pub const SWAGGER: &str = "/api/swagger.json";
-    /// MCP (issue 13), also at `/mcp`: the Azure Functions host forwards only `/api/...`.
-    pub const MCP: &str = "/api/mcp";
-    /// The custom connector for Copilot Studio's MCP path.
+    /// The custom connector for Copilot Studio's MCP path (issue 13).
     pub const MCP_CONNECTOR: &str = "/api/mcp/connector.swagger.json";
     /// Every route above, for [`super::canonical_api_path`].
-    pub const ALL: [&str; 7] = [
+    pub const ALL: [&str; 6] = [
         DEAL_SUMMARY,
         CUSTOMERS,
         SUMMARIES,
         HEALTH,
         SWAGGER,
-        MCP,
         MCP_CONNECTOR,
     ];
+    /// MCP (issue 13), also at `/mcp`: the Azure Functions host forwards only `/api/...`. Not in
+    /// [`ALL`]: an MCP client posts to the URL as configured, and answers only POST.
+    pub const MCP: &str = "/api/mcp";
 }
 
 #[derive(Clone)]
