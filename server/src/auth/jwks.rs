@@ -1,6 +1,8 @@
 //! The tenant's signing keys: the OIDC discovery document (`jwks_uri`, `issuer`), then the JWKS,
 //! cached. A token signed with a key not in the cache triggers one refetch, at most once per
 //! `min_refresh` (Entra rotates keys, a forger's `kid` must not make us hammer the endpoint).
+//! A set older than a day is refetched on next use (a key Entra withdrew stops working), and
+//! kept if that fetch fails (the endpoint's hiccup must not sign everyone out).
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -13,16 +15,24 @@ use tokio::time::Instant;
 /// Bounds what is read from the discovery and JWKS endpoints.
 const MAX_DOCUMENT_BYTES: usize = 256 * 1024;
 const MAX_KEYS: usize = 64;
+/// How long a fetched set is trusted before it is fetched again.
+const MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// What the discovery document and JWKS said, at one fetch.
 pub struct KeySet {
     pub issuer: String,
     keys: HashMap<String, DecodingKey>,
+    fetched: Instant,
 }
 
 impl KeySet {
     pub fn key(&self, kid: &str) -> Option<&DecodingKey> {
         self.keys.get(kid)
+    }
+
+    /// Has `kid`, and is young enough to be used without a refetch.
+    fn serves(&self, kid: &str) -> bool {
+        self.key(kid).is_some() && self.fetched.elapsed() < MAX_AGE
     }
 }
 
@@ -77,21 +87,28 @@ impl Jwks {
     /// The key set, with `kid` in it if it can be: the cached set when it has `kid`, else a
     /// fresh one (unless one was fetched less than `min_refresh` ago).
     pub async fn for_kid(&self, kid: &str) -> Result<Arc<KeySet>, JwksError> {
-        if let Some(set) = self.cached().filter(|set| set.key(kid).is_some()) {
+        if let Some(set) = self.cached().filter(|set| set.serves(kid)) {
             return Ok(set);
         }
         let mut last_fetch = self.last_fetch.lock().await;
         // Another request may have refreshed while this one waited.
         let cached = self.cached();
-        if let Some(set) = cached.as_ref().filter(|set| set.key(kid).is_some()) {
+        if let Some(set) = cached.as_ref().filter(|set| set.serves(kid)) {
             return Ok(set.clone());
         }
         let recently = last_fetch.is_some_and(|at| at.elapsed() < self.min_refresh);
-        if let (Some(set), true) = (cached, recently) {
+        if let (Some(set), true) = (cached.clone(), recently) {
             return Ok(set);
         }
         *last_fetch = Some(Instant::now());
-        let fresh = Arc::new(self.fetch().await?);
+        let fresh = match (self.fetch().await, cached) {
+            (Ok(fresh), _) => Arc::new(fresh),
+            (Err(error), Some(stale)) => {
+                tracing::warn!(%error, "keeping the signing keys fetched before");
+                return Ok(stale);
+            }
+            (Err(error), None) => return Err(error),
+        };
         tracing::info!(keys = fresh.keys.len(), "fetched the token signing keys");
         *self.current.write().unwrap() = Some(fresh.clone());
         Ok(fresh)
@@ -117,6 +134,7 @@ impl Jwks {
         Ok(KeySet {
             issuer: discovery.issuer,
             keys,
+            fetched: Instant::now(),
         })
     }
 
