@@ -76,6 +76,17 @@ pub fn interpret_customers(
     parse_json(body)
 }
 
+/// What a finished HTTP exchange means for a call whose success is a JSON body of the contract
+/// (Share with Sales's notes and leads).
+pub fn interpret_json<T: serde::de::DeserializeOwned>(
+    status: u16,
+    content_type: Option<&str>,
+    body: &str,
+) -> Result<T, FetchError> {
+    success_kind(status, content_type, body)?;
+    parse_json(body)
+}
+
 /// The body's kind when the status is a success, else the error the answer means.
 fn success_kind(
     status: u16,

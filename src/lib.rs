@@ -3,7 +3,7 @@
 //!
 //! Rooms: `context` (the URL), `config`, `request` (abort, timeout, retry, stale answers),
 //! `api` (the backend's calls and answers), `format`, `i18n` (words), `browser` (browser APIs),
-//! `pane` (the state machine), `app` (layout), `components` (view parts), `mount`.
+//! `share` (notes to Sales), `pane` (the state machine), `app` (layout), `components` (view parts), `mount`.
 
 pub mod api;
 pub mod config;
@@ -11,6 +11,7 @@ pub mod context;
 pub mod format;
 pub mod i18n;
 pub mod request;
+pub mod share;
 
 #[cfg(target_arch = "wasm32")]
 mod app;

@@ -1,7 +1,8 @@
-//! The browser's APIs, each wrapped once: the rest of the widget calls these, never `web_sys`
+//! The browser's APIs, each wrapped once (`storage`: sessionStorage and idempotency keys): the rest of the widget calls these, never `web_sys`
 //! for the same thing. Requests (`fetch`, `AbortController`) are in `crate::request`.
 
 pub mod clipboard;
 pub mod intl;
 pub mod navigator;
 pub mod performance;
+pub mod storage;

@@ -15,6 +15,7 @@ use crate::browser::intl;
 use crate::browser::performance::{self, ALL_SUMMARIES_MARK, TOP_SUMMARY_MARK};
 use crate::format;
 use crate::pane::Summaries;
+use crate::share::note_form::share_note;
 
 /// The deals as a responsive grid of cards, the largest one expanded.
 pub fn deal_list(deals: &[Deal], summaries: Summaries) -> AnyView {
@@ -209,6 +210,7 @@ fn deal_card(
                 <dl class="dp-facts">{facts}</dl>
                 {summary}
                 <div class="dp-actions">{link}{summary_copy}{link_copy}</div>
+                {share_note(deal.id, deal.owner.clone(), expanded)}
             </div>
         </article>
     }

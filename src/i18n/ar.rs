@@ -2,7 +2,7 @@
 //! «المبيعات». Plural forms follow CLDR's six categories (zero|one|two|few|many|other).
 
 use super::strings::arabic;
-use super::{Lang, Plurals, Strings, Templates};
+use super::{Lang, Plurals, Share, Strings, Templates};
 
 pub static STRINGS: Strings = Strings {
     lang: Lang::Ar,
@@ -144,5 +144,19 @@ pub static STRINGS: Strings = Strings {
         today: "اليوم",
         in_days: "خلال {n} يوم|خلال يوم|خلال يومين|خلال {n} أيام|خلال {n} يومًا|خلال {n} يوم",
         overdue: "متأخرة {n} يوم|متأخرة يومًا واحدًا|متأخرة يومين|متأخرة {n} أيام|متأخرة {n} يومًا|متأخرة {n} يوم",
+    },
+    share: Share {
+        tell_owner: "إبلاغ المسؤول",
+        message: "رسالة إلى مسؤول الصفقة",
+        case: "الحالة",
+        send: "إرسال",
+        sent: "تم الإرسال إلى المبيعات",
+        shared: "تمت المشاركة مع {owner} بواسطة {agent}، {ago}",
+        draft_not_kept: "لا يستطيع هذا المتصفح حفظ المسودة: ستُفقد عند إعادة التحميل.",
+        draft_kept: "تم الاحتفاظ بمسودتك.",
+        no_access: "ليس لديك صلاحية الإرسال إلى المبيعات.",
+        sales_down: "لا يمكن للمبيعات استلامها الآن؛ حاول لاحقًا.",
+        throttled: "المبيعات مشغولة.",
+        invalid: "رفضتها المبيعات:",
     },
 };

@@ -1,7 +1,7 @@
 //! German.
 
 use super::strings::one_is_1;
-use super::{Lang, Plurals, Strings, Templates};
+use super::{Lang, Plurals, Share, Strings, Templates};
 
 pub static STRINGS: Strings = Strings {
     lang: Lang::De,
@@ -143,5 +143,19 @@ pub static STRINGS: Strings = Strings {
         today: "heute",
         in_days: "in {n} Tag|in {n} Tagen",
         overdue: "{n} Tag überfällig|{n} Tage überfällig",
+    },
+    share: Share {
+        tell_owner: "Verantwortliche informieren",
+        message: "Nachricht an die verantwortliche Person",
+        case: "Fall",
+        send: "Senden",
+        sent: "An Sales gesendet",
+        shared: "Geteilt mit {owner} von {agent}, {ago}",
+        draft_not_kept: "Dieser Browser kann den Entwurf nicht speichern: Er geht beim Neuladen verloren.",
+        draft_kept: "Ihr Entwurf bleibt erhalten.",
+        no_access: "Sie haben keine Berechtigung, dies an Sales zu senden.",
+        sales_down: "Sales kann es gerade nicht annehmen; versuchen Sie es später erneut.",
+        throttled: "Sales ist ausgelastet.",
+        invalid: "Sales hat es abgelehnt:",
     },
 };

@@ -1,7 +1,7 @@
 //! English.
 
 use super::strings::one_is_1;
-use super::{Lang, Plurals, Strings, Templates};
+use super::{Lang, Plurals, Share, Strings, Templates};
 
 pub static STRINGS: Strings = Strings {
     lang: Lang::En,
@@ -143,5 +143,19 @@ pub static STRINGS: Strings = Strings {
         today: "today",
         in_days: "in {n} day|in {n} days",
         overdue: "overdue by {n} day|overdue by {n} days",
+    },
+    share: Share {
+        tell_owner: "Tell the owner",
+        message: "Message for the deal's owner",
+        case: "Case",
+        send: "Send",
+        sent: "Sent to Sales",
+        shared: "Shared with {owner} by {agent}, {ago}",
+        draft_not_kept: "This browser can't keep the draft: it won't survive a reload.",
+        draft_kept: "Your draft is kept.",
+        no_access: "You don't have access to send this to Sales.",
+        sales_down: "Sales can't take it right now; try again later.",
+        throttled: "Sales is busy.",
+        invalid: "Sales refused it:",
     },
 };

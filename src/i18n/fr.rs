@@ -1,7 +1,7 @@
 //! French.
 
 use super::strings::one_is_0_or_1;
-use super::{Lang, Plurals, Strings, Templates};
+use super::{Lang, Plurals, Share, Strings, Templates};
 
 pub static STRINGS: Strings = Strings {
     lang: Lang::Fr,
@@ -143,5 +143,19 @@ pub static STRINGS: Strings = Strings {
         today: "aujourd’hui",
         in_days: "dans {n} jour|dans {n} jours",
         overdue: "en retard de {n} jour|en retard de {n} jours",
+    },
+    share: Share {
+        tell_owner: "Prévenir le responsable",
+        message: "Message au responsable de l'opportunité",
+        case: "Incident",
+        send: "Envoyer",
+        sent: "Envoyé à Sales",
+        shared: "Partagé avec {owner} par {agent}, {ago}",
+        draft_not_kept: "Ce navigateur ne peut pas garder le brouillon : il sera perdu au rechargement.",
+        draft_kept: "Votre brouillon est conservé.",
+        no_access: "Vous n'avez pas accès à l'envoi vers Sales.",
+        sales_down: "Sales ne peut pas le recevoir pour l'instant ; réessayez plus tard.",
+        throttled: "Sales est surchargé.",
+        invalid: "Sales l'a refusé :",
     },
 };

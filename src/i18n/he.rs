@@ -2,7 +2,7 @@
 //! Plural forms follow CLDR's categories for Hebrew (one|two|other).
 
 use super::strings::hebrew;
-use super::{Lang, Plurals, Strings, Templates};
+use super::{Lang, Plurals, Share, Strings, Templates};
 
 pub static STRINGS: Strings = Strings {
     lang: Lang::He,
@@ -144,5 +144,19 @@ pub static STRINGS: Strings = Strings {
         today: "היום",
         in_days: "בעוד יום|בעוד יומיים|בעוד {n} ימים",
         overdue: "באיחור של יום|באיחור של יומיים|באיחור של {n} ימים",
+    },
+    share: Share {
+        tell_owner: "עדכון האחראי",
+        message: "הודעה לאחראי על העסקה",
+        case: "פנייה",
+        send: "שליחה",
+        sent: "נשלח למכירות",
+        shared: "שותף עם {owner} על ידי {agent}, {ago}",
+        draft_not_kept: "הדפדפן הזה לא יכול לשמור את הטיוטה: היא תאבד בטעינה מחדש.",
+        draft_kept: "הטיוטה שלך נשמרה.",
+        no_access: "אין לך הרשאה לשלוח את זה למכירות.",
+        sales_down: "המכירות לא יכולות לקבל את זה כרגע; נסו שוב מאוחר יותר.",
+        throttled: "המכירות עמוסות.",
+        invalid: "המכירות דחו את זה:",
     },
 };

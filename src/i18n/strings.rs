@@ -129,6 +129,36 @@ pub struct Strings {
     pub templates: Templates,
     /// Texts whose words change with a number, and the language's rule for choosing.
     pub plurals: Plurals,
+    /// Share with Sales: a note to a deal's owner.
+    pub share: Share,
+}
+
+/// Share with Sales (issue 12): the note form on a deal card and what it says.
+#[derive(Debug)]
+pub struct Share {
+    /// The disclosure that opens the note form.
+    pub tell_owner: &'static str,
+    /// The message field's label.
+    pub message: &'static str,
+    /// Before the case id the note carries.
+    pub case: &'static str,
+    pub send: &'static str,
+    /// Announced and shown when Sales has the note.
+    pub sent: &'static str,
+    /// `{owner}`, `{agent}`, `{ago}`: one note sent through dealpane.
+    pub shared: &'static str,
+    /// Storage refused: the form still works, the draft lives in memory only.
+    pub draft_not_kept: &'static str,
+    /// After every failed send.
+    pub draft_kept: &'static str,
+    /// 401, 403.
+    pub no_access: &'static str,
+    /// 502, 503, 504, 501, a network failure.
+    pub sales_down: &'static str,
+    /// 429 (with `templates.try_again_in` when Retry-After says).
+    pub throttled: &'static str,
+    /// 400, 413, 422: followed by the server's detail, as text.
+    pub invalid: &'static str,
 }
 
 /// Texts with `{name}` placeholders, filled by [`fill`]. A language orders the placeholders
@@ -309,6 +339,15 @@ impl Strings {
             Age::Days(n) => (p.days_ago, n),
         };
         self.counted(forms, n.into())
+    }
+
+    /// "Shared with Alex Wu by Dana, 2 days ago".
+    pub fn shared(&self, owner: &str, agent: &str, age: Age) -> String {
+        let ago = self.ago(age);
+        fill(
+            self.share.shared,
+            &[("owner", owner), ("agent", agent), ("ago", &ago)],
+        )
     }
 
     pub fn updated_ago(&self, age: Age) -> String {

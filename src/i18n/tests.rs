@@ -414,6 +414,28 @@ fn templates_fill_their_placeholders_once_and_keep_other_braces() {
 }
 
 #[test]
+fn shared_notes_say_with_whom_by_whom_and_when() {
+    assert_eq!(
+        strings(Lang::En).shared("Alex Wu", "Dana", Age::Days(2)),
+        "Shared with Alex Wu by Dana, 2 days ago"
+    );
+    assert_eq!(
+        strings(Lang::De).shared("Alex Wu", "Dana", Age::Days(2)),
+        "Geteilt mit Alex Wu von Dana, vor 2 Tagen"
+    );
+    for lang in [Lang::De, Lang::Fr, Lang::Ar, Lang::He] {
+        let (s, e) = (&strings(lang).share, &strings(Lang::En).share);
+        for (a, b) in [
+            (s.tell_owner, e.tell_owner),
+            (s.send, e.send),
+            (s.draft_kept, e.draft_kept),
+        ] {
+            assert_ne!(a, b, "{lang:?}");
+        }
+    }
+}
+
+#[test]
 fn every_template_names_only_its_own_placeholders() {
     // A misspelt placeholder would reach the agent as `{…}`: each template's braces are known.
     let known = [
@@ -436,6 +458,8 @@ fn every_template_names_only_its_own_placeholders() {
         "min",
         "anchor._customerid_value",
         "ago",
+        "owner",
+        "agent",
     ];
     for &lang in Lang::ALL {
         for (field, text) in texts(lang) {

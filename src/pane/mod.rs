@@ -23,6 +23,7 @@ use crate::context::{ContextError, CustomerKey, SessionContext};
 use crate::format;
 use crate::i18n::Strings;
 use crate::request::RequestSlot;
+use crate::share::note_form::ShareContext;
 
 /// How often "updated … ago" is recomputed.
 const TICK: Duration = Duration::from_secs(15);
@@ -79,6 +80,11 @@ impl PaneState {
     ) -> PaneState {
         let customer = context.as_ref().ok().and_then(|c| c.customer.clone());
         let config = RwSignal::new(None);
+        // Every card's "Tell the owner" form: the API and the session's case.
+        provide_context(ShareContext {
+            config,
+            case_id: context.as_ref().ok().and_then(|c| c.case_id),
+        });
         PaneState {
             has_customer: RwSignal::new(customer.is_some()),
             customer: RwSignal::new(customer),

@@ -1,11 +1,14 @@
-//! One GET: `fetch` with the caller's abort signal and a timeout, whichever fires first, then
-//! the retry policy of [`super::retry_delay_ms`].
+//! One GET or one POST: `fetch` with the caller's abort signal and a timeout, whichever fires
+//! first, then the retry policy of [`super::retry_delay_ms`] (a GET) or
+//! [`super::resend_delay_ms`] (a POST, sent again only with its same `Idempotency-Key`).
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Request, RequestCache, RequestInit, Response};
 
-use super::{retry_delay_ms, Failure, FetchError};
+use dealpane_contract::IDEMPOTENCY_KEY_HEADER;
+
+use super::{resend_delay_ms, retry_delay_ms, Failure, FetchError};
 
 /// How to make one GET.
 pub struct Get {
@@ -15,6 +18,14 @@ pub struct Get {
     pub cache: RequestCache,
     /// Try again by the policy after a network error or a 429/502/503/504.
     pub retry: bool,
+}
+
+/// How to make one POST of a JSON body, a write that happens once per `idempotency_key`.
+pub struct Post<'a> {
+    pub body: &'a str,
+    pub idempotency_key: &'a str,
+    /// Per attempt, body included.
+    pub timeout_ms: u32,
 }
 
 /// The part of an HTTP answer the interpreters need.
@@ -34,11 +45,58 @@ impl Exchange {
 /// `GET url`, retried when `request.retry` says so; `cancel` aborts it at any point, also
 /// during the pause before a retry.
 pub async fn get(url: &str, request: &Get, cancel: &AbortSignal) -> Result<Exchange, FetchError> {
+    let attempt = Attempt {
+        accept: request.accept,
+        timeout_ms: request.timeout_ms,
+        cache: request.cache,
+        post: None,
+    };
+    let policy: Policy = if request.retry {
+        retry_delay_ms
+    } else {
+        |_, _| None
+    };
+    send(url, &attempt, policy, cancel).await
+}
+
+/// `POST url` with a JSON body and its `Idempotency-Key`, never cached; sent again (same key)
+/// only when [`resend_delay_ms`] says so.
+pub async fn post(
+    url: &str,
+    request: &Post<'_>,
+    cancel: &AbortSignal,
+) -> Result<Exchange, FetchError> {
+    let attempt = Attempt {
+        accept: "application/json",
+        timeout_ms: request.timeout_ms,
+        cache: RequestCache::NoStore,
+        post: Some(request),
+    };
+    send(url, &attempt, resend_delay_ms, cancel).await
+}
+
+/// When to try again after a failed attempt (`retries_done`, what failed), or `None`.
+type Policy = fn(u32, Failure<'_>) -> Option<u32>;
+
+/// One request as sent: a GET, or a POST with its body and key.
+struct Attempt<'a> {
+    accept: &'a str,
+    timeout_ms: u32,
+    cache: RequestCache,
+    post: Option<&'a Post<'a>>,
+}
+
+/// Attempts until `policy` gives up; `cancel` aborts at any point, also during the pause.
+async fn send(
+    url: &str,
+    attempt: &Attempt<'_>,
+    policy: Policy,
+    cancel: &AbortSignal,
+) -> Result<Exchange, FetchError> {
     let mut retries_done = 0;
     loop {
-        let outcome = get_once(url, request, cancel).await;
+        let outcome = send_once(url, attempt, cancel).await;
         let failure = match &outcome {
-            _ if !request.retry => return outcome,
             Err(FetchError::Network) => Failure::Network,
             Ok(exchange) if !exchange.is_success() => Failure::Status {
                 status: exchange.status,
@@ -46,7 +104,7 @@ pub async fn get(url: &str, request: &Get, cancel: &AbortSignal) -> Result<Excha
             },
             _ => return outcome,
         };
-        let Some(delay) = retry_delay_ms(retries_done, failure) else {
+        let Some(delay) = policy(retries_done, failure) else {
             return outcome;
         };
         gloo_timers::future::TimeoutFuture::new(delay).await;
@@ -57,9 +115,13 @@ pub async fn get(url: &str, request: &Get, cancel: &AbortSignal) -> Result<Excha
     }
 }
 
-/// One attempt, aborted by `cancel` or after `get.timeout_ms` (body included).
-async fn get_once(url: &str, get: &Get, cancel: &AbortSignal) -> Result<Exchange, FetchError> {
-    let timeout_ms = get.timeout_ms;
+/// One attempt, aborted by `cancel` or after its `timeout_ms` (body included).
+async fn send_once(
+    url: &str,
+    attempt: &Attempt<'_>,
+    cancel: &AbortSignal,
+) -> Result<Exchange, FetchError> {
+    let timeout_ms = attempt.timeout_ms;
     if cancel.aborted() {
         return Err(FetchError::Aborted);
     }
@@ -77,14 +139,24 @@ async fn get_once(url: &str, get: &Get, cancel: &AbortSignal) -> Result<Exchange
         }
     };
     let init = RequestInit::new();
-    init.set_method("GET");
+    init.set_method(if attempt.post.is_some() {
+        "POST"
+    } else {
+        "GET"
+    });
     init.set_signal(Some(&signal));
-    init.set_cache(get.cache);
+    init.set_cache(attempt.cache);
+    if let Some(post) = attempt.post {
+        init.set_body(&post.body.into());
+    }
     let request = Request::new_with_str_and_init(url, &init).map_err(|_| FetchError::Network)?;
-    request
-        .headers()
-        .set("Accept", get.accept)
-        .map_err(|_| FetchError::Network)?;
+    let headers = request.headers();
+    let set = |name, value| headers.set(name, value).map_err(|_| FetchError::Network);
+    set("Accept", attempt.accept)?;
+    if let Some(post) = attempt.post {
+        set("Content-Type", "application/json")?;
+        set(IDEMPOTENCY_KEY_HEADER, post.idempotency_key)?;
+    }
     let window = web_sys::window().ok_or(FetchError::Network)?;
     let response: Response = JsFuture::from(window.fetch_with_request(&request))
         .await

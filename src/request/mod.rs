@@ -18,7 +18,7 @@ pub mod poll;
 mod slot;
 
 #[cfg(target_arch = "wasm32")]
-pub use http::{get, Exchange, Get};
+pub use http::{get, post, Exchange, Get, Post};
 #[cfg(target_arch = "wasm32")]
 pub use slot::RequestSlot;
 
@@ -105,6 +105,28 @@ pub fn retry_delay_ms(retries_done: u32, failure: Failure<'_>) -> Option<u32> {
     }
 }
 
+/// Whether to send a write (a POST with an `Idempotency-Key`) again by itself, and after how
+/// long. Only when that cannot create a second record and asking again may change the answer:
+/// after a network failure (the server may have it or not; the same key replays it or says
+/// 409) and after a 409 (the same key still in progress), once. Never after a timeout, a 429 or
+/// a 5xx: the draft waits and the agent decides, and their retry reuses the key.
+pub fn resend_delay_ms(retries_done: u32, failure: Failure<'_>) -> Option<u32> {
+    if retries_done >= MAX_RETRIES {
+        return None;
+    }
+    match failure {
+        Failure::Network => Some(RETRY_BACKOFF_MS),
+        Failure::Status {
+            status: 409,
+            retry_after,
+        } => match retry_after.map(parse_retry_after_ms) {
+            None | Some(None) => Some(RETRY_BACKOFF_MS),
+            Some(Some(ms)) => (ms <= RETRY_AFTER_CAP_MS).then_some(ms),
+        },
+        Failure::Status { .. } => None,
+    }
+}
+
 /// `Retry-After` as delay-seconds (`"3"`, `"0.5"` from lenient servers), in milliseconds.
 /// Read by hand, digits and one dot: a float parser would weigh more than the rest of this file.
 pub fn parse_retry_after_ms(value: &str) -> Option<u32> {
@@ -161,6 +183,25 @@ mod tests {
                 retry_after: None,
             };
             assert_eq!(retry_delay_ms(0, failure), None, "{status}");
+        }
+    }
+
+    #[test]
+    fn a_write_is_sent_again_only_when_its_key_makes_that_safe() {
+        let status = |status, retry_after| Failure::Status {
+            status,
+            retry_after,
+        };
+        assert_eq!(resend_delay_ms(0, Failure::Network), Some(RETRY_BACKOFF_MS));
+        assert_eq!(resend_delay_ms(1, Failure::Network), None, "once");
+        assert_eq!(resend_delay_ms(0, status(409, Some("2"))), Some(2_000));
+        assert_eq!(resend_delay_ms(0, status(409, Some("60"))), None);
+        for refused in [400, 403, 413, 422, 429, 500, 502, 503, 504] {
+            assert_eq!(
+                resend_delay_ms(0, status(refused, Some("1"))),
+                None,
+                "{refused}"
+            );
         }
     }
 

@@ -40,9 +40,14 @@ function fixtureFetch(input, init) {
   const url = isRequest ? input.url : new URL(String(input), document.baseURI).href;
   const headers = new Headers(isRequest ? input.headers : (init && init.headers) || {});
   const signal = (init && init.signal) || (isRequest ? input.signal : null);
-  const record = { url, accept: headers.get("accept"), aborted: false, at: performance.now() };
+  const method = isRequest ? input.method : ((init && init.method) || "GET");
+  const record = { url, method, accept: headers.get("accept"), key: headers.get("idempotency-key"),
+    body: null, aborted: false, at: performance.now() };
   requests.push(record);
-  const route = routes.find((r) => url.includes(r.pattern));
+  if (isRequest && method !== "GET") input.clone().text().then((text) => { record.body = text; });
+  // "POST /path" patterns answer that method only, and win over plain ones.
+  const route = routes.find((r) => r.pattern.startsWith(method + " ") && url.includes(r.pattern.slice(method.length + 1)))
+    ?? routes.find((r) => !/^[A-Z]+ /.test(r.pattern) && url.includes(r.pattern));
   if (!route) {
     return respond(record, { status: 404, headers: { "content-type": "text/plain" }, body: "not here", delay: 0 }, signal);
   }
@@ -65,7 +70,8 @@ export function fx_reply(pattern, status, contentType, body, delay, extraHeaders
 }
 
 export function fx_requests() {
-  return JSON.stringify(requests.map((r) => ({ url: r.url, accept: r.accept, aborted: r.aborted, at: r.at })));
+  return JSON.stringify(requests.map((r) => ({ url: r.url, method: r.method, accept: r.accept,
+    key: r.key, body: r.body, aborted: r.aborted, at: r.at })));
 }
 
 let copied = [];
@@ -77,6 +83,9 @@ export function clipboard_install(accept) {
   Object.defineProperty(navigator, "clipboard", { configurable: true, value: { writeText } });
 }
 export function clipboard_texts() { return JSON.stringify(copied); }
+
+export function session_storage_clear() { sessionStorage.clear(); }
+export function session_storage_get(key) { return sessionStorage.getItem(key); }
 
 export function set_online(online) {
   Object.defineProperty(navigator, "onLine", { configurable: true, get: () => online });
@@ -128,6 +137,8 @@ extern "C" {
     fn clipboard_install(accept: bool);
     fn clipboard_texts() -> String;
     fn set_online(online: bool);
+    pub fn session_storage_clear();
+    pub fn session_storage_get(key: &str) -> Option<String>;
     fn fire_window_event(name: &str);
     fn key_down(element: &Element, key: &str) -> bool;
     fn type_text(element: &Element, text: &str);
@@ -160,7 +171,8 @@ impl Fixture {
         Fixture
     }
 
-    /// Queues an answer for URLs containing `pattern`; the last one repeats.
+    /// Queues an answer for URLs containing `pattern` (`"POST /path"`: that method only); the
+    /// last one repeats.
     pub fn reply(&self, pattern: &str, status: u16, content_type: &str, body: &str) -> &Self {
         fx_reply(pattern, status, content_type, body, 0, "", false);
         self
@@ -225,6 +237,9 @@ impl Fixture {
             .map(|r| Recorded {
                 url: r["url"].as_str().unwrap_or_default().to_owned(),
                 accept: r["accept"].as_str().map(str::to_owned),
+                method: r["method"].as_str().unwrap_or("GET").to_owned(),
+                idempotency_key: r["key"].as_str().map(str::to_owned),
+                body: r["body"].as_str().map(str::to_owned),
                 aborted: r["aborted"].as_bool().unwrap_or(false),
                 at_ms: r["at"].as_f64().unwrap_or(0.0),
             })
@@ -260,6 +275,11 @@ impl Fixture {
 pub struct Recorded {
     pub url: String,
     pub accept: Option<String>,
+    pub method: String,
+    /// The `Idempotency-Key` header of a write.
+    pub idempotency_key: Option<String>,
+    /// A write's body (read shortly after it was sent).
+    pub body: Option<String>,
     pub aborted: bool,
     pub at_ms: f64,
 }
