@@ -484,7 +484,11 @@ async fn top_bounds_many_deals_and_empty_customers_answer_empty() {
         ADVENTURE_WORKS_OPEN_DEALS
     );
     // The benchmark's customer: exactly eight open deals, each with a summary to make.
-    let nod = record(NOD_PUBLISHERS_ID, NOD_PUBLISHERS_NAME, CustomerType::Account);
+    let nod = record(
+        NOD_PUBLISHERS_ID,
+        NOD_PUBLISHERS_NAME,
+        CustomerType::Account,
+    );
     let nod_deals = store.open_deals(&nod, 50).await.unwrap();
     assert_eq!(nod_deals.len(), NOD_PUBLISHERS_OPEN_DEALS);
     for deal in &nod_deals {
