@@ -87,30 +87,37 @@ fn summaries_path(deals: &[Deal], wait: u8) -> String {
     format!("/api/summaries?deals={encoded}&wait={wait}")
 }
 
-/// Long-polls until no summary of `deals` is pending; each answer must bring news.
+/// Long-polls as the widget does, asking only for the deals still pending, until none is; each
+/// answer must bring news.
 async fn settle(server: &Server, deals: &[Deal]) -> Vec<Summary> {
-    let mut pending = deals.len();
+    let mut summaries: Vec<Summary> = deals.iter().map(|_| Summary::pending()).collect();
     for _ in 0..=deals.len() {
-        let response = server.get(&summaries_path(deals, 10)).await;
+        let asked: Vec<usize> = (0..deals.len())
+            .filter(|&i| summaries[i].state == SummaryState::Pending)
+            .collect();
+        if asked.is_empty() {
+            return summaries;
+        }
+        let asked_deals: Vec<Deal> = asked.iter().map(|&i| deals[i].clone()).collect();
+        let response = server.get(&summaries_path(&asked_deals, 10)).await;
         assert_eq!(response.status(), 200);
         assert_eq!(header(&response, "cache-control"), "no-store");
         let answer: SummariesResponse = response.json().await.unwrap();
         let ids: Vec<_> = answer.summaries.iter().map(|s| s.deal_id).collect();
         assert_eq!(
             ids,
-            deals.iter().map(|d| d.id).collect::<Vec<_>>(),
+            asked_deals.iter().map(|d| d.id).collect::<Vec<_>>(),
             "in order"
         );
-        let summaries: Vec<Summary> = answer.summaries.into_iter().map(|s| s.summary).collect();
+        let before = asked.len();
+        for (&i, update) in asked.iter().zip(answer.summaries) {
+            summaries[i] = update.summary;
+        }
         let now = summaries
             .iter()
             .filter(|s| s.state == SummaryState::Pending)
             .count();
-        assert!(now < pending || now == 0, "a long-poll answers with news");
-        if now == 0 {
-            return summaries;
-        }
-        pending = now;
+        assert!(now < before, "a long-poll answers with news");
     }
     panic!("summaries still pending")
 }

@@ -191,7 +191,10 @@ impl SummaryBroker {
     }
 
     /// For the long-poll, which never starts a generation: each deal's summary as it stands,
-    /// returned once one that was pending when called has settled, or at `timeout`. A deal
+    /// returned as soon as any of them is settled, or at `timeout`. The caller asks only for
+    /// the deals it still sees pending, so a settled one is news even when it settled before
+    /// the call (a first wave of summaries lands together: waiting for one that settles after
+    /// the call would hold the rest of that wave back a whole summary's time). A deal
     /// no instance has finished, queued or started is `unavailable` with reason `unknown`
     /// (only an answer that lists the deal starts its summary). Dropping the future stops only
     /// the wait.
@@ -203,10 +206,9 @@ impl SummaryBroker {
     ) -> Vec<Summary> {
         let deadline = Instant::now() + timeout;
         let mut seen = self.observe(scope, deals).await;
-        let pending_at_start = seen.iter().filter(|seen| seen.is_pending()).count();
         loop {
             let pending = seen.iter().filter(|seen| seen.is_pending()).count();
-            if pending == 0 || pending < pending_at_start || Instant::now() >= deadline {
+            if pending == 0 || pending < seen.len() || Instant::now() >= deadline {
                 return seen.iter().map(Seen::current).collect();
             }
             // Wake when a flight of this process lands, or to look again at other
