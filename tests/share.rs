@@ -269,3 +269,75 @@ async fn a_network_failure_is_sent_again_with_the_same_key_and_a_throttle_says_w
     pane.assert_shows("Sales is busy. Try again in 30 seconds. Your draft is kept.");
     assert_eq!(posts(&fixture).len(), 1);
 }
+
+#[wasm_bindgen_test]
+async fn a_suggested_deal_keeps_its_draft_and_is_sent_once_with_its_value_and_case() {
+    let fixture = setup();
+    let lead_id = "4a1deb4d-3b7d-4bad-9bdd-000000000042";
+    fixture.reply_slowly(
+        "POST /api/leads",
+        100,
+        201,
+        "application/json",
+        &json!({ "id": lead_id }).to_string(),
+    );
+    let pane = mount(&query());
+    pane.wait_for(".dp-share--lead").await;
+    click(&pane.button("Suggest a new deal"));
+    settle().await;
+    let field = |name: &str| {
+        pane.find(&format!(".dp-share--lead [id$='-lead-{name}']"))
+            .unwrap_or_else(|| panic!("no field {name}"))
+    };
+    for (name, label) in [
+        ("topic", "Topic"),
+        ("description", "Description"),
+        ("amount", "Estimated value (optional)"),
+        ("currency", "Currency (e.g. USD)"),
+    ] {
+        let id = field(name).id();
+        let found = pane.find(&format!("label[for='{id}']")).expect("a label");
+        assert_eq!(found.text_content().unwrap(), label);
+    }
+    type_into(&field("topic"), "Espresso for the new site");
+    type_into(&field("amount"), "1200,5");
+    type_into(&field("currency"), "eur");
+    settle().await;
+    drop(pane);
+
+    // The draft survives a remount, its form open again.
+    let pane = mount(&query());
+    pane.wait_for(".dp-share--lead").await;
+    settle().await;
+    let topic: web_sys::HtmlInputElement = pane
+        .find(".dp-share--lead input[id$='-lead-topic']")
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(topic.value(), "Espresso for the new site");
+    let send: web_sys::HtmlElement = pane
+        .find(".dp-share--lead .dp-share__send")
+        .unwrap()
+        .unchecked_into();
+    send.click();
+    send.click();
+    pane.wait_for_text(&format!("Sent to Sales {lead_id}"))
+        .await;
+    let sent: Vec<Recorded> = fixture
+        .requests_to("/api/leads")
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let body: serde_json::Value = serde_json::from_str(sent[0].body.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        body,
+        json!({"customerId": CUSTOMER_ID, "customerType": "account",
+            "topic": "Espresso for the new site",
+            "estimatedValue": {"amount": 1200.5, "currency": "EUR"}, "caseId": CASE})
+    );
+    assert_eq!(
+        focused().map(|e| e.text_content().unwrap_or_default()),
+        Some(format!("Sent to Sales {lead_id}"))
+    );
+    assert_eq!(topic.value(), "");
+}

@@ -54,3 +54,31 @@ pub fn new_key() -> String {
         format!("dp-{}-{random:x}", js_sys::Date::now() as u64)
     })
 }
+
+/// `JSON.stringify` of an object of string fields (a `None` is left out): drafts and the
+/// share bodies are flat records, and the browser's JSON writes them without a serializer in
+/// the wasm.
+pub fn to_json(fields: &[(&str, Option<&str>)]) -> String {
+    let object = js_sys::Object::new();
+    for (name, value) in fields {
+        if let Some(value) = value {
+            let _ = Reflect::set(&object, &(*name).into(), &(*value).into());
+        }
+    }
+    js_sys::JSON::stringify(&object)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}
+
+/// The string fields `names` of a JSON object (`JSON.parse`), each `None` when absent or not a
+/// string; `None` for text that is not a JSON object.
+pub fn from_json(json: &str, names: &[&str]) -> Option<Vec<Option<String>>> {
+    let object = js_sys::JSON::parse(json).ok().filter(|v| v.is_object())?;
+    Some(
+        names
+            .iter()
+            .map(|name| Reflect::get(&object, &(*name).into()).ok()?.as_string())
+            .collect(),
+    )
+}

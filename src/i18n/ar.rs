@@ -158,5 +158,10 @@ pub static STRINGS: Strings = Strings {
         sales_down: "لا يمكن للمبيعات استلامها الآن؛ حاول لاحقًا.",
         throttled: "المبيعات مشغولة.",
         invalid: "رفضتها المبيعات:",
+        suggest_deal: "اقتراح صفقة جديدة",
+        topic: "الموضوع",
+        description: "الوصف",
+        estimated_value: "القيمة المقدرة (اختياري)",
+        currency: "العملة (مثل USD)",
     },
 };

@@ -157,5 +157,10 @@ pub static STRINGS: Strings = Strings {
         sales_down: "Sales kann es gerade nicht annehmen; versuchen Sie es später erneut.",
         throttled: "Sales ist ausgelastet.",
         invalid: "Sales hat es abgelehnt:",
+        suggest_deal: "Neue Verkaufschance vorschlagen",
+        topic: "Thema",
+        description: "Beschreibung",
+        estimated_value: "Geschätzter Wert (optional)",
+        currency: "Währung (z. B. EUR)",
     },
 };

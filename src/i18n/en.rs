@@ -157,5 +157,10 @@ pub static STRINGS: Strings = Strings {
         sales_down: "Sales can't take it right now; try again later.",
         throttled: "Sales is busy.",
         invalid: "Sales refused it:",
+        suggest_deal: "Suggest a new deal",
+        topic: "Topic",
+        description: "Description",
+        estimated_value: "Estimated value (optional)",
+        currency: "Currency (e.g. USD)",
     },
 };

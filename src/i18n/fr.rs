@@ -157,5 +157,10 @@ pub static STRINGS: Strings = Strings {
         sales_down: "Sales ne peut pas le recevoir pour l'instant ; réessayez plus tard.",
         throttled: "Sales est surchargé.",
         invalid: "Sales l'a refusé :",
+        suggest_deal: "Suggérer une nouvelle opportunité",
+        topic: "Sujet",
+        description: "Description de l'opportunité",
+        estimated_value: "Valeur estimée (facultatif)",
+        currency: "Devise (p. ex. EUR)",
     },
 };

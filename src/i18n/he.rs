@@ -158,5 +158,10 @@ pub static STRINGS: Strings = Strings {
         sales_down: "המכירות לא יכולות לקבל את זה כרגע; נסו שוב מאוחר יותר.",
         throttled: "המכירות עמוסות.",
         invalid: "המכירות דחו את זה:",
+        suggest_deal: "הצעת עסקה חדשה",
+        topic: "נושא",
+        description: "תיאור",
+        estimated_value: "ערך משוער (לא חובה)",
+        currency: "מטבע (למשל ILS)",
     },
 };

@@ -159,6 +159,13 @@ pub struct Share {
     pub throttled: &'static str,
     /// 400, 413, 422: followed by the server's detail, as text.
     pub invalid: &'static str,
+    /// The disclosure that opens the lead form, and its fields.
+    pub suggest_deal: &'static str,
+    pub topic: &'static str,
+    pub description: &'static str,
+    pub estimated_value: &'static str,
+    /// An ISO 4217 code's field.
+    pub currency: &'static str,
 }
 
 /// Texts with `{name}` placeholders, filled by [`fill`]. A language orders the placeholders

@@ -1,5 +1,6 @@
 //! The main area for each [`Pane`] state.
 
+use dealpane_contract::{CustomerType, DealSummaryResponse};
 use leptos::prelude::*;
 
 use super::{Pane, PaneState};
@@ -9,6 +10,7 @@ use crate::components::states::{
     error_state, not_found_state, notice, offline_state, skeleton, summaries_busy_note, Tone,
 };
 use crate::components::use_ui;
+use crate::share::lead_form::suggest_deal;
 
 pub fn view_pane(pane: Pane, state: PaneState) -> AnyView {
     let s = use_ui().text;
@@ -27,13 +29,18 @@ pub fn view_pane(pane: Pane, state: PaneState) -> AnyView {
             notice(Tone::Error, title, hint, None, None)
         }
         Pane::Pick => info(s.no_customer, s.customer_search_start),
-        Pane::Deals(answer) if answer.deals.is_empty() => info(s.empty, s.empty_hint),
+        Pane::Deals(answer) if answer.deals.is_empty() => view! {
+            {info(s.empty, s.empty_hint)}
+            {lead_form(&answer)}
+        }
+        .into_any(),
         Pane::Deals(answer) => {
             let busy = state.summaries.busy;
             view! {
                 {pipeline_chart(&answer.deals)}
                 {summaries_busy_note(busy)}
                 {deal_list(&answer.deals, state.summaries)}
+                {lead_form(&answer)}
             }
             .into_any()
         }
@@ -42,4 +49,11 @@ pub fn view_pane(pane: Pane, state: PaneState) -> AnyView {
         Pane::Failed(error) => error_state(&error, retry),
         Pane::Offline { browser_offline } => offline_state(browser_offline, retry),
     }
+}
+
+/// "Suggest a new deal", below the deals, for the customer Sales found (account by default: a
+/// customer whose type the answer does not say is most often one).
+fn lead_form(answer: &DealSummaryResponse) -> AnyView {
+    let customer = &answer.customer;
+    suggest_deal(customer.id, customer.kind.unwrap_or(CustomerType::Account))
 }

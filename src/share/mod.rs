@@ -2,47 +2,38 @@
 //!
 //! - this file: drafts (what is kept in `sessionStorage`, under which key), why a send failed
 //!   and what the form says about it; plain and tested natively;
-//! - `note_form` (wasm32): the card's "Tell the owner" form and the notes already shared.
+//! - `form` (wasm32): the one form both writes use: draft, key, Send once, status;
+//! - `note_form` (wasm32): the card's "Tell the owner" and the notes already shared;
+//! - `lead_form` (wasm32): "Suggest a new deal" for the customer.
 //!
-//! A draft is `{key, message}`: the idempotency key is made once per draft and kept with it, so
+//! A draft is `{key, message}` in `sessionStorage` (written by the browser's JSON, see
+//! `browser::storage::to_json`): the idempotency key is made once per draft and kept with it, so
 //! a send retried after any failure, even after a tab reload, is the same write to the server
 //! (a repeat replays the first result). Sent, the draft and its key are dropped.
 
 #[cfg(target_arch = "wasm32")]
+mod form;
+#[cfg(target_arch = "wasm32")]
+pub mod lead_form;
+#[cfg(target_arch = "wasm32")]
 pub mod note_form;
 
 use dealpane_contract::Guid;
-use serde::{Deserialize, Serialize};
 
 use crate::i18n::{fill, Strings};
 use crate::request::{parse_retry_after_ms, FetchError};
-
-/// A note not yet in Sales.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NoteDraft {
-    /// The `Idempotency-Key` of this draft, once it has one.
-    #[serde(default)]
-    pub key: Option<String>,
-    #[serde(default)]
-    pub message: String,
-}
-
-impl NoteDraft {
-    /// A stored draft; anything unreadable (another version's, edited by hand) is no draft.
-    pub fn parse(json: &str) -> Option<NoteDraft> {
-        serde_json::from_str(json).ok()
-    }
-
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
-    }
-}
 
 /// Where a deal's draft is kept: one per deal and case, so a draft for one case never turns up
 /// in another's session.
 pub fn note_storage_key(deal: Guid, case: Option<Guid>) -> String {
     let case = case.map(|c| c.to_string()).unwrap_or_default();
     format!("dealpane:note:{deal}:{case}")
+}
+
+/// Where the customer's suggested deal is kept, per customer and case.
+pub fn lead_storage_key(customer: Guid, case: Option<Guid>) -> String {
+    let case = case.map(|c| c.to_string()).unwrap_or_default();
+    format!("dealpane:lead:{customer}:{case}")
 }
 
 /// `deals/{id}/notes` under `apiBase`: the POST and the GET.
@@ -137,17 +128,6 @@ mod tests {
             instance: None,
             trace_id: None,
         }))
-    }
-
-    #[test]
-    fn a_draft_round_trips_and_a_broken_one_is_none() {
-        let draft = NoteDraft {
-            key: Some("k-1".into()),
-            message: "Wants 3 more\n<b>now</b>".into(),
-        };
-        assert_eq!(NoteDraft::parse(&draft.to_json()), Some(draft));
-        assert_eq!(NoteDraft::parse("{not json"), None);
-        assert_eq!(NoteDraft::parse("{}"), Some(NoteDraft::default()));
     }
 
     #[test]
