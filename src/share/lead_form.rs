@@ -114,7 +114,7 @@ fn lead_body(customer: Guid, kind: CustomerType, case: Option<Guid>, values: &[S
         set(
             &value,
             "currency",
-            text(3).unwrap_or("").to_uppercase().into(),
+            text(3).unwrap_or("").to_ascii_uppercase().into(),
         );
         set(&object, "estimatedValue", value.into());
     }
