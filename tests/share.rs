@@ -341,3 +341,30 @@ async fn a_suggested_deal_keeps_its_draft_and_is_sent_once_with_its_value_and_ca
     );
     assert_eq!(topic.value(), "");
 }
+
+#[wasm_bindgen_test]
+async fn refused_storage_still_sends_and_says_drafts_will_not_survive_a_reload() {
+    let fixture = setup();
+    fixture.json(POST_NOTES, &note(10, "Kept in memory", 0.0));
+    session_storage_refuse(true);
+    let pane = mount(&query());
+    let field = open_form(&pane).await;
+    let said = pane
+        .find(".dp-card .dp-share__hint")
+        .map(|hint| hint.text_content().unwrap_or_default());
+    type_into(&field, "Kept in memory");
+    settle().await;
+    send_button(&pane).click();
+    let sent = wait_until(|| pane.text().contains("Sent to Sales"), 2_000).await;
+    session_storage_refuse(false);
+    assert_eq!(
+        said.as_deref(),
+        Some("This browser can't keep the draft: it won't survive a reload.")
+    );
+    assert!(
+        sent,
+        "sent without storage; the pane shows: {}",
+        pane.text()
+    );
+    assert!(posts(&fixture)[0].idempotency_key.is_some());
+}

@@ -85,6 +85,17 @@ export function clipboard_install(accept) {
 export function clipboard_texts() { return JSON.stringify(copied); }
 
 export function session_storage_clear() { sessionStorage.clear(); }
+let storageDescriptor = null;
+export function session_storage_refuse(refuse) {
+  if (refuse && !storageDescriptor) {
+    storageDescriptor = Object.getOwnPropertyDescriptor(window, "sessionStorage");
+    Object.defineProperty(window, "sessionStorage", { configurable: true,
+      get() { throw new DOMException("The operation is insecure.", "SecurityError"); } });
+  } else if (!refuse && storageDescriptor) {
+    Object.defineProperty(window, "sessionStorage", storageDescriptor);
+    storageDescriptor = null;
+  }
+}
 export function session_storage_get(key) { return sessionStorage.getItem(key); }
 
 export function set_online(online) {
@@ -138,6 +149,9 @@ extern "C" {
     fn clipboard_texts() -> String;
     fn set_online(online: bool);
     pub fn session_storage_clear();
+    /// Makes `window.sessionStorage` throw a `SecurityError` (as a partitioned iframe's may),
+    /// or puts it back.
+    pub fn session_storage_refuse(refuse: bool);
     pub fn session_storage_get(key: &str) -> Option<String>;
     fn fire_window_event(name: &str);
     fn key_down(element: &Element, key: &str) -> bool;
