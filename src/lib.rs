@@ -3,7 +3,8 @@
 //!
 //! Rooms: `context` (the URL), `config`, `request` (abort, timeout, retry, stale answers),
 //! `api` (the backend's calls and answers), `format`, `i18n` (words), `browser` (browser APIs),
-//! `share` (notes to Sales), `pane` (the state machine), `app` (layout), `components` (view parts), `mount`.
+//! `share` (notes and suggested deals to Sales), `pane` (the state machine), `app` (layout),
+//! `components` (view parts), `mount`.
 
 pub mod api;
 pub mod config;

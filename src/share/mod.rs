@@ -1,4 +1,5 @@
-//! Share with Sales (issue 12), the widget's half: a note to a deal's owner from its card.
+//! Share with Sales (issue 12), the widget's half: a note to a deal's owner from its card, and
+//! a suggested deal (a Sales lead) for the customer.
 //!
 //! - this file: drafts (what is kept in `sessionStorage`, under which key), why a send failed
 //!   and what the form says about it; plain and tested natively;
@@ -6,10 +7,12 @@
 //! - `note_form` (wasm32): the card's "Tell the owner" and the notes already shared;
 //! - `lead_form` (wasm32): "Suggest a new deal" for the customer.
 //!
-//! A draft is `{key, message}` in `sessionStorage` (written by the browser's JSON, see
-//! `browser::storage::to_json`): the idempotency key is made once per draft and kept with it, so
-//! a send retried after any failure, even after a tab reload, is the same write to the server
-//! (a repeat replays the first result). Sent, the draft and its key are dropped.
+//! A draft is `{key, <field>: <text>, …}` in `sessionStorage` (written by the browser's JSON,
+//! see `browser::storage::to_json`): the idempotency key is made at the draft's first character
+//! and kept with it, so a send retried after any failure, even after a tab reload, is the same
+//! write to the server (a repeat replays the first result). Sent, the draft and its key go.
+//! The widget sends a write again by itself only when the key makes that safe
+//! (`request::resend_delay_ms`); otherwise the draft waits for the agent's Send.
 
 #[cfg(target_arch = "wasm32")]
 mod form;
