@@ -3,6 +3,7 @@
 //! Tests and benches start the real router with [`build_app_with_source`] (any `SalesSource`)
 //! or [`build_app`] (the source named in the settings), and serve it with [`serve_on`].
 
+pub mod amount;
 pub mod auth;
 pub mod budget;
 pub mod cache;

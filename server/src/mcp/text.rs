@@ -82,27 +82,11 @@ pub fn customers(prefix: &str, customers: &[CustomerRef]) -> String {
 
 /// `250,000 USD`, `1,234.50 EUR`: digit groups, cents only when there are some.
 pub fn money(money: &Money) -> String {
-    let cents = (money.amount.abs() * 100.0).round() as u64;
-    let (whole, fraction) = (cents / 100, cents % 100);
-    let digits = whole.to_string();
-    let mut grouped = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    let sign = if money.amount < 0.0 && cents > 0 {
-        "-"
-    } else {
-        ""
-    };
-    let fraction = if fraction > 0 {
-        format!(".{fraction:02}")
-    } else {
-        String::new()
-    };
-    format!("{sign}{grouped}{fraction} {}", money.currency)
+    format!(
+        "{} {}",
+        crate::amount::grouped(money.amount),
+        money.currency
+    )
 }
 
 #[cfg(test)]

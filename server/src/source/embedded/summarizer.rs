@@ -290,22 +290,11 @@ fn in_days(n: i64) -> String {
 
 /// "USD 250,000" or "EUR 1,234.50".
 pub fn money(value: &Money) -> String {
-    let cents = (value.amount.abs() * 100.0).round() as u64;
-    let (whole, fraction) = (cents / 100, cents % 100);
-    let digits = whole.to_string();
-    let mut grouped = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    let sign = if value.amount < 0.0 { "-" } else { "" };
-    if fraction == 0 {
-        format!("{} {sign}{grouped}", value.currency)
-    } else {
-        format!("{} {sign}{grouped}.{fraction:02}", value.currency)
-    }
+    format!(
+        "{} {}",
+        value.currency,
+        crate::amount::grouped(value.amount)
+    )
 }
 
 #[cfg(test)]
