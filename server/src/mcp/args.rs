@@ -13,13 +13,13 @@ use serde::Deserialize;
 use crate::routes::SEARCH_TOP_DEFAULT;
 use crate::service::DealQuery;
 
-/// `account` or `contact`, for the schema; parsed leniently (any case). Inlined: Copilot
-/// Studio drops tools whose input schema has references.
+/// `account` or `contact`, for the schemas of the reads and the writes; parsed leniently (any
+/// case). Inlined: Copilot Studio drops tools whose input schema has references.
 #[derive(JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[schemars(inline)]
 #[allow(dead_code)] // only its schema is used
-enum KindSchema {
+pub(super) enum KindSchema {
     Account,
     Contact,
 }

@@ -16,12 +16,11 @@ use rmcp::{tool, tool_router, ErrorData};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::args::{self, invalid};
+use super::args::{self, invalid, KindSchema};
 use super::tools::{as_caller, DealTools};
 use super::{schema, Carried};
 use crate::error::ApiError;
 use crate::idempotency::{Answer, IdempotencyKey};
-use crate::share::key_scope;
 
 // The arguments of `notify_deal_owner` (a `//` comment: a doc comment would become the
 // schema's description).
@@ -43,16 +42,6 @@ pub struct NotifyArgs {
     #[serde(default)]
     #[schemars(length(min = 1, max = IDEMPOTENCY_KEY_MAX_CHARS))]
     pub idempotency_key: Option<String>,
-}
-
-/// `account` or `contact`. Inlined: Copilot Studio drops tools whose schema has references.
-#[derive(JsonSchema)]
-#[serde(rename_all = "lowercase")]
-#[schemars(inline)]
-#[allow(dead_code)] // only its schema is used
-enum KindSchema {
-    Account,
-    Contact,
 }
 
 /// An amount and its ISO 4217 currency.
@@ -123,13 +112,10 @@ impl DealTools {
         };
         let identity = carried(&request);
         let share = &self.state().share;
-        let answer = as_caller(&request, async {
-            let sender = share.sender(identity.as_ref());
-            let scope = key_scope(identity.as_ref());
-            share
-                .create_note(sender, key.as_ref(), &scope, deal_id, note)
-                .await
-        })
+        let answer = as_caller(
+            &request,
+            share.create_note(identity.as_ref(), key.as_ref(), deal_id, note),
+        )
         .await;
         written(answer, |note: &dealpane_contract::Note| {
             let owner = note.owner.as_deref().unwrap_or("the deal's owner");
@@ -173,11 +159,10 @@ impl DealTools {
         let key = idempotency_key(args.idempotency_key.as_deref())?;
         let identity = carried(&request);
         let share = &self.state().share;
-        let answer = as_caller(&request, async {
-            let sender = share.sender(identity.as_ref());
-            let scope = key_scope(identity.as_ref());
-            share.create_lead(sender, key.as_ref(), &scope, lead).await
-        })
+        let answer = as_caller(
+            &request,
+            share.create_lead(identity.as_ref(), key.as_ref(), lead),
+        )
         .await;
         written(answer, |lead: &dealpane_contract::LeadCreated| {
             format!("Suggested to the Sales team as lead {}.", lead.id)

@@ -8,17 +8,14 @@ use dealpane_contract::LeadRequest;
 use super::write_body::{send, WriteRequest};
 use super::AppState;
 use crate::error::ApiError;
-use crate::share::key_scope;
 
 pub async fn create(State(state): State<AppState>, request: Request) -> Result<Response, ApiError> {
     let request = WriteRequest::<LeadRequest>::read(request).await?;
-    let identity = request.identity.as_ref();
     let answer = state
         .share
         .create_lead(
-            state.share.sender(identity),
+            request.identity.as_ref(),
             request.key.as_ref(),
-            &key_scope(identity),
             request.body,
         )
         .await?;

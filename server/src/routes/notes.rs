@@ -10,7 +10,6 @@ use dealpane_contract::NoteRequest;
 use super::write_body::{deal_id, send, WriteRequest};
 use super::AppState;
 use crate::error::ApiError;
-use crate::share::key_scope;
 
 pub async fn create(
     State(state): State<AppState>,
@@ -19,13 +18,11 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let deal_id = deal_id(&deal)?;
     let request = WriteRequest::<NoteRequest>::read(request).await?;
-    let identity = request.identity.as_ref();
     let answer = state
         .share
         .create_note(
-            state.share.sender(identity),
+            request.identity.as_ref(),
             request.key.as_ref(),
-            &key_scope(identity),
             deal_id,
             request.body,
         )

@@ -77,15 +77,16 @@ impl ShareService {
         Sender::of(identity, &self.settings.agent_display_name)
     }
 
-    /// `POST /api/deals/{dealId}/notes`: 201 with the [`Note`].
+    /// `POST /api/deals/{dealId}/notes`: 201 with the [`Note`]. The identity signs it and
+    /// scopes its `Idempotency-Key`.
     pub async fn create_note(
         &self,
-        sender: Sender,
+        identity: Option<&Identity>,
         key: Option<&IdempotencyKey>,
-        scope: &str,
         deal_id: Guid,
         request: NoteRequest,
     ) -> Result<Answer, ApiError> {
+        let (sender, scope) = (self.sender(identity), key_scope(identity));
         let message = bounded_text("message", &request.message, NOTE_MAX_CHARS, true)?;
         let fingerprint = fingerprint(&(deal_id, &request));
         let task = NewTask {
@@ -96,7 +97,7 @@ impl ShareService {
         let (source, cache, timeout) = (self.source.clone(), self.cache.clone(), self.timeout());
         let route = format!("notes:{deal_id}");
         self.idempotency
-            .run(key, scope, &route, &fingerprint, move || async move {
+            .run(key, &scope, &route, &fingerprint, move || async move {
                 let writer = writer(&*source)?;
                 let created = within(timeout, writer.create_task(&task))
                     .await
@@ -149,14 +150,14 @@ impl ShareService {
         Ok(NoteList { notes })
     }
 
-    /// `POST /api/leads`: 201 with the lead's id.
+    /// `POST /api/leads`: 201 with the lead's id; signed and scoped as a note.
     pub async fn create_lead(
         &self,
-        sender: Sender,
+        identity: Option<&Identity>,
         key: Option<&IdempotencyKey>,
-        scope: &str,
         request: LeadRequest,
     ) -> Result<Answer, ApiError> {
+        let (sender, scope) = (self.sender(identity), key_scope(identity));
         let topic = text::one_line(&request.topic);
         let topic = bounded_text("topic", &topic, LEAD_TOPIC_MAX_CHARS, true)?;
         let description = request
@@ -187,7 +188,7 @@ impl ShareService {
         let (source, timeout) = (self.source.clone(), self.timeout());
         let missing = Missing::Customer(request.customer_type.as_str(), request.customer_id);
         self.idempotency
-            .run(key, scope, "leads", &fingerprint, move || async move {
+            .run(key, &scope, "leads", &fingerprint, move || async move {
                 let writer = writer(&*source)?;
                 let id = within(timeout, writer.create_lead(&lead))
                     .await
