@@ -168,18 +168,25 @@ impl DataverseSource {
             })
     }
 
+    /// The first customer `query` (built per table) finds, in the tables `kind` allows, in
+    /// order (accounts before contacts), within one deadline.
     async fn first_customer(
         &self,
-        table: CustomerTable,
-        query: Query,
-        deadline: Deadline,
+        kind: Option<CustomerType>,
+        query: impl Fn(CustomerTable) -> Query,
     ) -> Result<Option<CustomerRecord>, SourceError> {
-        let rows = self
-            .rows(table.entity_set, query, 1, None, deadline)
-            .await?;
-        rows.first()
-            .map(|row| mapping::customer(table, row).map_err(SourceError::Upstream))
-            .transpose()
+        let deadline = self.deadline();
+        for &table in mapping::customer_tables(kind) {
+            let rows = self
+                .rows(table.entity_set, query(table), 1, None, deadline)
+                .await?;
+            if let Some(row) = rows.first() {
+                return mapping::customer(table, row)
+                    .map(Some)
+                    .map_err(SourceError::Upstream);
+            }
+        }
+        Ok(None)
     }
 
     /// The organization's base currency code: `organizations` → its `_basecurrencyid_value`
@@ -287,16 +294,12 @@ impl SalesSource for DataverseSource {
         id: Guid,
         kind: Option<CustomerType>,
     ) -> Result<Option<CustomerRecord>, SourceError> {
-        let deadline = self.deadline();
-        for &table in mapping::customer_tables(kind) {
-            let query = Query::new()
+        self.first_customer(kind, |table| {
+            Query::new()
                 .select(&[table.name])
-                .filter(odata::eq_guid(table.key, id));
-            if let Some(found) = self.first_customer(table, query, deadline).await? {
-                return Ok(Some(found));
-            }
-        }
-        Ok(None)
+                .filter(odata::eq_guid(table.key, id))
+        })
+        .await
     }
 
     async fn customer_by_name(
@@ -304,19 +307,15 @@ impl SalesSource for DataverseSource {
         name: &str,
         kind: Option<CustomerType>,
     ) -> Result<Option<CustomerRecord>, SourceError> {
-        let deadline = self.deadline();
-        for &table in mapping::customer_tables(kind) {
-            // Dataverse compares strings case-insensitively, as the trait asks.
-            let query = Query::new()
+        // Dataverse compares strings case-insensitively, as the trait asks.
+        self.first_customer(kind, |table| {
+            Query::new()
                 .select(&[table.name, "modifiedon"])
                 .filter(odata::eq_text(table.name, name))
                 .order_by("modifiedon desc")
-                .top(1);
-            if let Some(found) = self.first_customer(table, query, deadline).await? {
-                return Ok(Some(found));
-            }
-        }
-        Ok(None)
+                .top(1)
+        })
+        .await
     }
 
     async fn open_deals(
