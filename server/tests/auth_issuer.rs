@@ -180,15 +180,12 @@ async fn config_json_carries_the_auth_block_only_with_entra() {
 #[tokio::test]
 async fn discovery_and_the_user_choice_page() {
     let local = start(true).await;
-    let discovery: Value = local
-        .client
-        .get(local.issuer("v2.0/.well-known/openid-configuration"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let discovery = send_for_json(
+        local
+            .client
+            .get(local.issuer("v2.0/.well-known/openid-configuration")),
+    )
+    .await;
     assert_eq!(discovery["issuer"], local.issuer("v2.0"));
     assert_eq!(
         discovery["token_endpoint"],

@@ -3,36 +3,14 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use serde_json::json;
 use support::issuer::{bearer, Issuer, ALEX};
+use support::logs::captured_logs;
 use support::*;
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().write(bytes)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn tokens_are_never_logged() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    tracing_subscriber::fmt()
-        .json()
-        .with_current_span(true)
-        .with_span_list(true)
-        .with_env_filter("trace")
-        .with_writer(move || writer.clone())
-        .init();
+    let captured = captured_logs();
 
     let issuer = Issuer::start().await;
     let dirs = Dirs::new();
@@ -48,7 +26,7 @@ async fn tokens_are_never_logged() {
         let response = server.get_with(&path, &[(name, &value)]).await;
         assert_eq!(response.status(), status);
     }
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(
         logs.contains("bearer token refused"),
         "the refusal is logged"

@@ -13,10 +13,8 @@ use dealpane_server::source::dataverse::DataverseSource;
 use dealpane_server::source::{CustomerRecord, SalesSource};
 use proptest::prelude::*;
 use serde_json::Value;
-use support::dataverse::{
-    DataverseStandin, Fault, Opportunity, CLIENT_ID, CLIENT_SECRET, EUR, GBP, JPY, USD,
-};
-use support::{settings, Dirs, Server};
+use support::dataverse::{DataverseStandin, Fault, Opportunity, EUR, GBP, JPY, USD};
+use support::{settings, usd, Dirs, Server, ADATUM_BANK_BASE_VALUES};
 
 fn source(standin: &DataverseStandin) -> DataverseSource {
     DataverseSource::new(standin.config()).expect("a valid configuration")
@@ -30,37 +28,16 @@ fn account(standin: &DataverseStandin, name: &str) -> CustomerRecord {
     }
 }
 
-fn usd(amount: f64) -> Option<Money> {
-    Some(Money {
-        amount,
-        currency: "USD".to_owned(),
-    })
-}
-
 /// A GET straight to the stand-in with a fresh token: what Dataverse answers a query the
 /// connector would never send.
 async fn raw_get(standin: &DataverseStandin, path_and_query: &str) -> (u16, Value) {
     let client = reqwest::Client::new();
-    let token: Value = client
-        .post(format!("{}{}", standin.base_url, standin.token_path()))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", CLIENT_ID),
-            ("client_secret", CLIENT_SECRET),
-            ("scope", &format!("{}/.default", standin.base_url)),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
     let response = client
         .get(format!(
             "{}/api/data/v9.2/{path_and_query}",
             standin.base_url
         ))
-        .bearer_auth(token["access_token"].as_str().unwrap())
+        .bearer_auth(standin.access_token().await)
         .send()
         .await
         .unwrap();
@@ -96,13 +73,7 @@ async fn deals_are_ordered_by_base_value_and_the_base_currency_is_read_once() {
     let bases: Vec<Option<Money>> = deals.iter().map(|d| d.value_base.clone()).collect();
     assert_eq!(
         bases,
-        [
-            usd(425_000.0),
-            usd(130_434.78),
-            usd(101_265.82),
-            usd(65_333.33),
-            None
-        ]
+        [ADATUM_BANK_BASE_VALUES.map(usd).as_slice(), &[None]].concat()
     );
     assert_eq!(deals[3].value.as_ref().unwrap().currency, "JPY");
     assert_eq!(

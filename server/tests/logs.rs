@@ -3,47 +3,9 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
-
 use dealpane_server::Settings;
+use support::logs::captured_logs;
 use support::{settings, Dirs, Failure, FakeSource, Server, CONTOSO};
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().write(bytes)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
-
-/// The global subscriber, installed once for this binary: JSON lines with the request span, so
-/// each test finds its own lines by traceId.
-fn captured_logs() -> &'static Captured {
-    static CAPTURED: OnceLock<Captured> = OnceLock::new();
-    CAPTURED.get_or_init(|| {
-        let captured = Captured::default();
-        let writer = captured.clone();
-        tracing_subscriber::fmt()
-            .json()
-            .with_current_span(true)
-            .with_span_list(true)
-            .with_env_filter("trace")
-            .with_writer(move || writer.clone())
-            .init();
-        captured
-    })
-}
 
 const KEY: &str = "Sup3r-Secret-Key";
 const WRONG: &str = "Wrong-Guess-Key";

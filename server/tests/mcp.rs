@@ -343,12 +343,7 @@ async fn keys_and_origins_are_checked() {
 #[tokio::test]
 async fn the_connector_file_marks_mcp_for_copilot_studio() {
     let (server, _dirs) = start(|s| s.function_keys = vec!["sesame".into()]).await;
-    let doc: Value = server
-        .get("/api/mcp/connector.swagger.json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = server.json("/api/mcp/connector.swagger.json").await;
     let post = &doc["paths"]["/mcp"]["post"];
     assert_eq!(post["x-ms-agentic-protocol"], "mcp-streamable-1.0");
     assert_eq!(doc["host"], server.base.trim_start_matches("http://"));
@@ -423,12 +418,7 @@ async fn tools_run_as_the_signed_in_agent() {
         assert_eq!(deals, [expected], "{}", user.name);
     }
 
-    let doc: Value = server
-        .get("/api/mcp/connector.swagger.json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = server.json("/api/mcp/connector.swagger.json").await;
     let oauth = &doc["securityDefinitions"]["entra"];
     assert_eq!(oauth["type"], "oauth2", "Entra is offered when configured");
     assert!(oauth["authorizationUrl"]

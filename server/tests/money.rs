@@ -15,7 +15,7 @@ use dealpane_server::source::embedded::{EmbeddedOptions, EmbeddedStore};
 use dealpane_server::source::{CustomerRecord, SalesSource};
 use dealpane_server::{build_app, Settings};
 use rusqlite::Connection;
-use support::{count, settings, Dirs, Server};
+use support::{count, settings, usd, Dirs, Server, ADATUM_BANK_BASE_VALUES};
 
 fn open(path: &Path, sample_size: u32) -> EmbeddedStore {
     EmbeddedStore::open(
@@ -35,13 +35,6 @@ fn adatum() -> CustomerRecord {
         name: ADATUM_BANK_NAME.to_owned(),
         kind: CustomerType::Account,
     }
-}
-
-fn usd(amount: f64) -> Option<Money> {
-    Some(Money {
-        amount,
-        currency: "USD".to_owned(),
-    })
 }
 
 #[tokio::test]
@@ -72,15 +65,7 @@ async fn a_mixed_currency_customer_is_ordered_by_base_value_not_raw_amount() {
         ]
     );
     let bases: Vec<Option<Money>> = deals.iter().map(|d| d.value_base.clone()).collect();
-    assert_eq!(
-        bases,
-        [
-            usd(425_000.0),
-            usd(130_434.78),
-            usd(101_265.82),
-            usd(65_333.33)
-        ]
-    );
+    assert_eq!(bases, ADATUM_BANK_BASE_VALUES.map(usd));
     let yen = deals.last().unwrap();
     assert_eq!(yen.id, ADATUM_BANK_YEN_DEAL_ID);
     assert!(
@@ -102,26 +87,23 @@ async fn every_valued_deal_has_a_base_value_in_a_generated_store() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sales.db");
     let store = open(&path, 300);
-    assert_eq!(
-        count(
-            &path,
+    // Rows that break a rule, and the rule.
+    for (breaking, rule) in [
+        (
             "SELECT count(*) FROM opportunity
-             WHERE (estimatedvalue IS NULL) <> (estimatedvalue_base IS NULL)"
+             WHERE (estimatedvalue IS NULL) <> (estimatedvalue_base IS NULL)",
+            "the value and its base value come together",
         ),
-        0,
-        "the value and its base value come together"
-    );
-    assert_eq!(
-        count(
-            &path,
+        (
             "SELECT count(*) FROM opportunity AS o
              JOIN transactioncurrency AS c ON c.transactioncurrencyid = o._transactioncurrencyid_value
              WHERE o.estimatedvalue IS NOT NULL
-               AND abs(o.estimatedvalue / c.exchangerate - o.estimatedvalue_base) > 0.005"
+               AND abs(o.estimatedvalue / c.exchangerate - o.estimatedvalue_base) > 0.005",
+            "base = value / the currency's rate, to the cent",
         ),
-        0,
-        "base = value / the currency's rate, to the cent"
-    );
+    ] {
+        assert_eq!(count(&path, breaking), 0, "{rule}");
+    }
     assert!(
         count(
             &path,

@@ -301,25 +301,7 @@ async fn dataverse_refusals_become_problems_and_release_the_key() {
 async fn the_standin_refuses_unknown_binds_and_columns_as_dataverse_does() {
     let fixture = start().await;
     let http = reqwest::Client::new();
-    let token: Value = http
-        .post(format!(
-            "{}{}",
-            fixture.standin.base_url,
-            fixture.standin.token_path()
-        ))
-        .form(&[
-            ("client_id", support::dataverse::CLIENT_ID),
-            ("client_secret", support::dataverse::CLIENT_SECRET),
-            ("scope", &format!("{}/.default", fixture.standin.base_url)),
-            ("grant_type", "client_credentials"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let bearer = token["access_token"].as_str().unwrap().to_owned();
+    let bearer = fixture.standin.access_token().await;
     let create = |body: Value| {
         http.post(format!("{}{TASKS}", fixture.standin.base_url))
             .bearer_auth(&bearer)

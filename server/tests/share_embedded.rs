@@ -193,19 +193,11 @@ async fn a_repeated_key_answers_the_first_result_and_creates_nothing() {
 
     let lead = json!({"customerId": CONTOSO_PHARMACEUTICALS_ID, "customerType": "account",
                       "topic": "Espresso for the canteen"});
-    let one: LeadCreated = fixture
-        .post("/api/leads", Some("lead-1"), &lead)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let two: LeadCreated = fixture
-        .post("/api/leads", Some("lead-1"), &lead)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(one, two);
+    let send = || async {
+        let answer = fixture.post("/api/leads", Some("lead-1"), &lead).await;
+        answer.json::<LeadCreated>().await.unwrap()
+    };
+    assert_eq!(send().await, send().await);
     assert_eq!(fixture.leads(), 1);
 }
 
@@ -257,31 +249,14 @@ async fn every_bound_is_refused_with_a_problem() {
         detail.contains("message") && detail.contains("2000"),
         "{detail}"
     );
-    problem(
-        fixture
-            .post(&path, None, &json!({"message": " \t\u{7} "}))
-            .await,
-        400,
-    )
-    .await;
-    problem(
-        fixture
-            .post(&path, None, &json!({"text": "no message"}))
-            .await,
-        400,
-    )
-    .await;
-    problem(
-        fixture
-            .post(
-                &path,
-                None,
-                &json!({"message": "x", "caseId": "not-a-guid"}),
-            )
-            .await,
-        400,
-    )
-    .await;
+    // Nothing left after cleaning, no message, a case id that is no GUID.
+    for body in [
+        json!({"message": " \t\u{7} "}),
+        json!({"text": "no message"}),
+        json!({"message": "x", "caseId": "not-a-guid"}),
+    ] {
+        problem(fixture.post(&path, None, &body).await, 400).await;
+    }
     problem(
         fixture
             .post_raw(&path, None, "application/json", "{\"message\":".to_owned())
@@ -443,13 +418,11 @@ async fn a_lead_is_written_for_the_customer_with_its_source_and_value() {
 async fn the_summary_mentions_the_latest_note_after_a_post() {
     let fixture = start(|_| {}).await;
     let path = format!("/api/DealSummary?customerId={CONTOSO_PHARMACEUTICALS_ID}");
-    let before = fixture
-        .server
-        .get_accepting(&path, "text/plain")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let summary_text = || async {
+        let answer = fixture.server.get_accepting(&path, "text/plain").await;
+        answer.text().await.unwrap()
+    };
+    let before = summary_text().await;
     assert!(!before.contains("shared a note"), "{before}");
 
     let sent = fixture
@@ -461,13 +434,7 @@ async fn the_summary_mentions_the_latest_note_after_a_post() {
         .await;
     assert_eq!(sent.status(), 201);
 
-    let after = fixture
-        .server
-        .get_accepting(&path, "text/plain")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let after = summary_text().await;
     assert!(
         after.starts_with(&before),
         "the summary grows by the note:\n{after}"

@@ -7,10 +7,28 @@
 pub mod dataverse;
 mod fake_source;
 pub mod issuer;
+pub mod logs;
 mod server;
 
 pub use fake_source::*;
 pub use server::*;
+
+/// `amount` US dollars, the base currency of the fixtures and of the Dataverse stand-in.
+pub fn usd(amount: f64) -> Option<dealpane_contract::Money> {
+    Some(dealpane_contract::Money {
+        amount,
+        currency: "USD".to_owned(),
+    })
+}
+
+/// Adatum Bank's four open deals (425,000 USD, 120,000 EUR, 80,000 GBP, 9,800,000 JPY) in
+/// USD at the rates both the fixtures and the stand-in use, largest first.
+pub const ADATUM_BANK_BASE_VALUES: [f64; 4] = [425_000.0, 130_434.78, 101_265.82, 65_333.33];
+
+/// Sends `request` and reads its answer as JSON, whatever the status.
+pub async fn send_for_json(request: reqwest::RequestBuilder) -> serde_json::Value {
+    request.send().await.unwrap().json().await.unwrap()
+}
 
 /// The single number `sql` (e.g. a `count(*)`) reads from the SQLite file at `path`.
 pub fn count(path: &std::path::Path, sql: &str) -> i64 {

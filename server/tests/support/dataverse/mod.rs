@@ -121,6 +121,21 @@ impl DataverseStandin {
         format!("/{TENANT}/oauth2/v2.0/token")
     }
 
+    /// A fresh access token, asked for as the connector does (client credentials), for tests
+    /// that call the stand-in directly.
+    pub async fn access_token(&self) -> String {
+        let request = reqwest::Client::new()
+            .post(format!("{}{}", self.base_url, self.token_path()))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", CLIENT_ID),
+                ("client_secret", CLIENT_SECRET),
+                ("scope", &format!("{}/.default", self.base_url)),
+            ]);
+        let token = super::send_for_json(request).await;
+        token["access_token"].as_str().unwrap().to_owned()
+    }
+
     fn with<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
         f(&mut self.state.lock().unwrap())
     }
