@@ -4,16 +4,13 @@
 
 mod support;
 
-use std::sync::Arc;
-
 use dealpane_contract::DealSummaryResponse;
 use dealpane_server::auth::SalesIdentity;
 use dealpane_server::dev_issuer::TestUser;
-use dealpane_server::source::dataverse::DataverseSource;
 use serde_json::Value;
 use support::dataverse::{DataverseStandin, Opportunity};
 use support::issuer::{bearer, Issuer, ALEX, DANA, RILEY};
-use support::{settings, Dirs, Server};
+use support::{Dirs, Server};
 
 struct Setup {
     issuer: Issuer,
@@ -39,13 +36,7 @@ async fn setup_with(identity: SalesIdentity, summaries: bool) -> Setup {
         deal.owner = Some(owner.name.to_owned());
         standin.add_opportunity(deal);
     }
-    let source = DataverseSource::new(standin.config()).expect("a valid configuration");
-    let dirs = Dirs::new();
-    let mut settings = settings(&dirs);
-    issuer.trust(&mut settings);
-    settings.sales_identity = identity;
-    settings.summaries = summaries;
-    let server = Server::start(&settings, Arc::new(source)).await;
+    let (server, dirs) = issuer.server_over(&standin, identity, summaries).await;
     Setup {
         issuer,
         standin,

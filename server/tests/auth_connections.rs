@@ -18,7 +18,14 @@ struct Running {
     _dirs: Dirs,
 }
 
-async fn start(limits: Limits) -> Running {
+/// A server taking at most `max_connections`, closing a connection whose headers or next
+/// request take longer than `patience`.
+async fn start(max_connections: usize, patience: Duration) -> Running {
+    let limits = Limits {
+        max_connections,
+        header_read_timeout: patience,
+        idle_timeout: patience,
+    };
     let dirs = Dirs::new();
     let app = build_app_with_source(&settings(&dirs), FakeSource::new());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -56,12 +63,7 @@ async fn closed_by_server(mut stream: TcpStream) -> Vec<u8> {
 
 #[tokio::test]
 async fn half_open_and_idle_connections_are_closed_while_health_answers() {
-    let limits = Limits {
-        max_connections: 200,
-        header_read_timeout: Duration::from_secs(1),
-        idle_timeout: Duration::from_secs(1),
-    };
-    let server = start(limits).await;
+    let server = start(200, Duration::from_secs(1)).await;
     let mut held = Vec::new();
     for i in 0..120 {
         let mut stream = TcpStream::connect(server.addr).await.unwrap();
@@ -94,12 +96,7 @@ async fn half_open_and_idle_connections_are_closed_while_health_answers() {
 
 #[tokio::test]
 async fn a_kept_alive_connection_is_closed_once_idle() {
-    let limits = Limits {
-        max_connections: 10,
-        header_read_timeout: Duration::from_secs(1),
-        idle_timeout: Duration::from_secs(1),
-    };
-    let server = start(limits).await;
+    let server = start(10, Duration::from_secs(1)).await;
     let mut stream = TcpStream::connect(server.addr).await.unwrap();
     stream
         .write_all(b"GET /api/health HTTP/1.1\r\nHost: test\r\n\r\n")
@@ -113,12 +110,7 @@ async fn a_kept_alive_connection_is_closed_once_idle() {
 
 #[tokio::test]
 async fn past_the_cap_connections_get_503_with_retry_after_until_one_frees() {
-    let limits = Limits {
-        max_connections: 4,
-        header_read_timeout: Duration::from_secs(30),
-        idle_timeout: Duration::from_secs(30),
-    };
-    let server = start(limits).await;
+    let server = start(4, Duration::from_secs(30)).await;
     let mut held = Vec::new();
     for _ in 0..4 {
         held.push(TcpStream::connect(server.addr).await.unwrap());

@@ -139,12 +139,8 @@ impl Local {
 #[tokio::test]
 async fn config_json_carries_the_auth_block_only_with_entra() {
     let local = start(true).await;
-    let config: Value = reqwest::get(format!("{}/config.json", local.base))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let config =
+        send_for_json(reqwest::Client::new().get(format!("{}/config.json", local.base))).await;
     let auth = &config["auth"];
     assert_eq!(
         auth["authority"],
@@ -158,12 +154,8 @@ async fn config_json_carries_the_auth_block_only_with_entra() {
     );
 
     let plain = start(false).await;
-    let config: Value = reqwest::get(format!("{}/config.json", plain.base))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let config =
+        send_for_json(reqwest::Client::new().get(format!("{}/config.json", plain.base))).await;
     assert!(config.get("auth").is_none(), "{config}");
     // And the issuer is not there: its paths are widget files that do not exist.
     let discovery = plain

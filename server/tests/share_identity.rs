@@ -4,16 +4,13 @@
 
 mod support;
 
-use std::sync::Arc;
-
 use dealpane_contract::{Guid, Note};
 use dealpane_server::auth::SalesIdentity;
 use dealpane_server::dev_issuer::TestUser;
-use dealpane_server::source::dataverse::DataverseSource;
 use serde_json::{json, Value};
 use support::dataverse::{DataverseStandin, Opportunity, RecordedRequest};
 use support::issuer::{bearer, Issuer, ALEX, DANA};
-use support::{settings, Dirs, Server};
+use support::{Dirs, Server};
 
 struct Setup {
     issuer: Issuer,
@@ -31,13 +28,7 @@ async fn setup(identity: SalesIdentity) -> Setup {
     let mut deal = Opportunity::new(contoso, "Alex's espresso deal", Some(5000.0));
     deal.owner = Some(ALEX.name.to_owned());
     let deal = standin.add_opportunity(deal);
-    let source = DataverseSource::new(standin.config()).expect("a valid configuration");
-    let dirs = Dirs::new();
-    let mut settings = settings(&dirs);
-    issuer.trust(&mut settings);
-    settings.sales_identity = identity;
-    settings.summaries = false;
-    let server = Server::start(&settings, Arc::new(source)).await;
+    let (server, dirs) = issuer.server_over(&standin, identity, false).await;
     Setup {
         issuer,
         standin,

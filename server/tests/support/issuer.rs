@@ -1,8 +1,13 @@
 //! The local Entra-like issuer on its own port, and settings that trust it.
 
+use dealpane_server::auth::SalesIdentity;
 use dealpane_server::dev_issuer::{self, DevIssuer, TestUser, AUDIENCE, TENANT, TEST_USERS};
+use dealpane_server::source::dataverse::DataverseSource;
 use dealpane_server::{serve_on, Settings};
 use serde_json::Value;
+
+use super::dataverse::DataverseStandin;
+use super::{settings, Dirs, Server};
 
 pub const ALEX: TestUser = TEST_USERS[0];
 pub const DANA: TestUser = TEST_USERS[1];
@@ -40,6 +45,24 @@ impl Issuer {
         settings.entra_authority = self.issuer.base().to_owned();
         settings.entra_tenant_id = Some(TENANT.to_owned());
         settings.entra_audience = Some(AUDIENCE.to_owned());
+    }
+
+    /// A server trusting this issuer, with `standin` as Sales, calling it as `identity`;
+    /// summaries on or off.
+    pub async fn server_over(
+        &self,
+        standin: &DataverseStandin,
+        identity: SalesIdentity,
+        summaries: bool,
+    ) -> (Server, Dirs) {
+        let source = DataverseSource::new(standin.config()).expect("a valid configuration");
+        let dirs = Dirs::new();
+        let mut settings = settings(&dirs);
+        self.trust(&mut settings);
+        settings.sales_identity = identity;
+        settings.summaries = summaries;
+        let server = Server::start(&settings, std::sync::Arc::new(source)).await;
+        (server, dirs)
     }
 
     pub fn token(&self, user: &TestUser) -> String {
