@@ -8,6 +8,8 @@
 //! {"apiBase": "https://deals.contoso.com/api", "requestTimeoutMs": 15000}
 //! ```
 //! Both fields are optional; unknown fields are ignored so older widgets accept newer files.
+//! An `auth` block (`authority`, `clientId`, `scopes`) turns on sign-in (`crate::auth`); a block
+//! the widget cannot use (a field missing or not http(s)) is ignored, like an unknown field.
 
 use serde::Deserialize;
 
@@ -24,6 +26,18 @@ pub struct WidgetConfig {
     pub api_base: String,
     /// How long one API call may take before the pane gives up and offers Retry.
     pub request_timeout_ms: u32,
+    /// Sign in with Entra ID before calling the API; `None`: call it as today.
+    pub auth: Option<AuthConfig>,
+}
+
+/// Where and as whom the widget signs in: `{authority}/oauth2/v2.0/authorize` and `/token`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthConfig {
+    /// `https://login.microsoftonline.com/<tenant>`, without a trailing slash.
+    pub authority: String,
+    pub client_id: String,
+    /// Space-joined, as the `scope` parameter takes them.
+    pub scope: String,
 }
 
 impl Default for WidgetConfig {
@@ -31,6 +45,7 @@ impl Default for WidgetConfig {
         WidgetConfig {
             api_base: DEFAULT_API_BASE.to_owned(),
             request_timeout_ms: DEFAULT_TIMEOUT_MS,
+            auth: None,
         }
     }
 }
@@ -60,6 +75,42 @@ struct RawConfig {
     api_base: Option<String>,
     #[serde(default)]
     request_timeout_ms: Option<i64>,
+    #[serde(default)]
+    auth: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawAuth {
+    authority: String,
+    client_id: String,
+    #[serde(default)]
+    scopes: Vec<String>,
+}
+
+/// The `auth` block, or `None` when the widget cannot use it.
+fn parse_auth(value: serde_json::Value) -> Option<AuthConfig> {
+    let raw: RawAuth = serde_json::from_value(value).ok()?;
+    let authority = raw.authority.trim().trim_end_matches('/');
+    let lower = authority.to_ascii_lowercase();
+    let url_ok = (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !authority.contains(['?', '#', ' '])
+        && authority.len() <= API_BASE_MAX_CHARS;
+    let id_ok =
+        |s: &str| !s.is_empty() && s.len() <= 200 && s.bytes().all(|b| b.is_ascii_graphic());
+    let scopes: Vec<&str> = raw
+        .scopes
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| id_ok(s))
+        .collect();
+    (url_ok && id_ok(&raw.client_id) && !scopes.is_empty() && scopes.len() <= 10).then(|| {
+        AuthConfig {
+            authority: authority.to_owned(),
+            client_id: raw.client_id,
+            scope: scopes.join(" "),
+        }
+    })
 }
 
 /// Parses the config file; missing fields take their defaults.
@@ -86,6 +137,7 @@ pub fn parse_config(json: &str) -> Result<WidgetConfig, WidgetConfigError> {
     if let Some(base) = raw.api_base {
         config.api_base = parse_api_base(&base)?;
     }
+    config.auth = raw.auth.and_then(parse_auth);
     Ok(config)
 }
 
@@ -215,6 +267,33 @@ mod tests {
                 matches!(parse_config(bad), Err(WidgetConfigError::BadJson { reason }) if !reason.is_empty()),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn an_auth_block_turns_sign_in_on_and_a_broken_one_is_ignored() {
+        let config = parse_config(
+            r#"{"auth": {"authority": "https://login.microsoftonline.com/t1/", "tenantId": "t1",
+               "clientId": "c1", "scopes": ["api://dealpane/Deals.Read", "offline_access"]}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            config.auth,
+            Some(AuthConfig {
+                authority: "https://login.microsoftonline.com/t1".to_owned(),
+                client_id: "c1".to_owned(),
+                scope: "api://dealpane/Deals.Read offline_access".to_owned(),
+            })
+        );
+        for broken in [
+            r#"{"auth": {"clientId": "c1", "scopes": ["s"]}}"#,
+            r#"{"auth": {"authority": "javascript:x", "clientId": "c1", "scopes": ["s"]}}"#,
+            r#"{"auth": {"authority": "https://a/t", "clientId": "", "scopes": ["s"]}}"#,
+            r#"{"auth": {"authority": "https://a/t", "clientId": "c1", "scopes": []}}"#,
+            r#"{"auth": 5}"#,
+            r#"{"auth": null}"#,
+        ] {
+            assert_eq!(parse_config(broken).unwrap().auth, None, "{broken}");
         }
     }
 

@@ -3,10 +3,11 @@
 //!
 //! Rooms: `context` (the URL), `config`, `request` (abort, timeout, retry, stale answers),
 //! `api` (the backend's calls and answers), `format`, `i18n` (words), `browser` (browser APIs),
-//! `share` (notes and suggested deals to Sales), `pane` (the state machine), `app` (layout),
+//! `share` (notes and suggested deals to Sales), `auth` (Entra sign-in, the token provider), `pane` (the state machine), `app` (layout),
 //! `components` (view parts), `mount`.
 
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod context;
 pub mod format;

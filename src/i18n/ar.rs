@@ -2,7 +2,7 @@
 //! «المبيعات». Plural forms follow CLDR's six categories (zero|one|two|few|many|other).
 
 use super::strings::arabic;
-use super::{Lang, Plurals, Share, Strings, Templates};
+use super::{Lang, Plurals, Share, SignIn, Strings, Templates};
 
 pub static STRINGS: Strings = Strings {
     lang: Lang::Ar,
@@ -163,5 +163,19 @@ pub static STRINGS: Strings = Strings {
         description: "الوصف",
         estimated_value: "القيمة المقدرة (اختياري)",
         currency: "العملة (مثل USD)",
+    },
+    sign_in: SignIn {
+        title: "سجّل الدخول لرؤية فرص المبيعات",
+        hint: "تطلب مؤسستك تسجيل الدخول بحساب العمل قبل أن يعرض الجزء الفرص.",
+        button: "تسجيل الدخول",
+        signing_in: "جارٍ تسجيل الدخول…",
+        signing_in_hint: "أكمل تسجيل الدخول في النافذة التي فُتحت.",
+        popup_blocked: "تم حظر نافذة تسجيل الدخول",
+        popup_blocked_hint: "اسمح بالنوافذ المنبثقة لمساحة العمل هذه (الرمز في نهاية شريط العنوان)، ثم اختر تسجيل الدخول مرة أخرى.",
+        consent: "إذن قراءة فرص المبيعات مفقود",
+        consent_hint: "يجب أن يمنح المسؤول الجزء إذن (موافقة) قراءة فرص المبيعات نيابةً عنك.",
+        no_sales: "لا وصول إلى فرص المبيعات",
+        no_sales_hint: "لا تعرف Sales حسابك، أو أنه معطّل هناك. اطلب الوصول من مسؤول Sales.",
+        not_kept: "لا يستطيع هذا المتصفح إبقاءك مسجلاً: ستسجّل الدخول مجدداً بعد إعادة التحميل.",
     },
 };

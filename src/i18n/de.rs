@@ -1,7 +1,7 @@
 //! German.
 
 use super::strings::one_is_1;
-use super::{Lang, Plurals, Share, Strings, Templates};
+use super::{Lang, Plurals, Share, SignIn, Strings, Templates};
 
 pub static STRINGS: Strings = Strings {
     lang: Lang::De,
@@ -162,5 +162,19 @@ pub static STRINGS: Strings = Strings {
         description: "Beschreibung",
         estimated_value: "Geschätzter Wert (optional)",
         currency: "Währung (z. B. EUR)",
+    },
+    sign_in: SignIn {
+        title: "Melden Sie sich an, um Verkaufschancen zu sehen",
+        hint: "Ihre Organisation verlangt eine Anmeldung mit Ihrem Geschäftskonto, bevor der Bereich Verkaufschancen zeigt.",
+        button: "Anmelden",
+        signing_in: "Anmeldung läuft…",
+        signing_in_hint: "Schließen Sie die Anmeldung im geöffneten Fenster ab.",
+        popup_blocked: "Das Anmeldefenster wurde blockiert",
+        popup_blocked_hint: "Erlauben Sie Pop-ups für diesen Arbeitsbereich (Symbol am Ende der Adressleiste) und wählen Sie erneut Anmelden.",
+        consent: "Die Berechtigung zum Lesen von Verkaufschancen fehlt",
+        consent_hint: "Ein Administrator muss dem Bereich die Berechtigung (Zustimmung) erteilen, Verkaufschancen für Sie zu lesen.",
+        no_sales: "Kein Zugriff auf Verkaufschancen",
+        no_sales_hint: "Sales kennt Ihr Konto nicht, oder es ist dort deaktiviert. Bitten Sie einen Sales-Administrator um Zugriff.",
+        not_kept: "Dieser Browser kann Sie nicht angemeldet halten: Nach einem Neuladen melden Sie sich erneut an.",
     },
 };

@@ -1,7 +1,7 @@
 //! English.
 
 use super::strings::one_is_1;
-use super::{Lang, Plurals, Share, Strings, Templates};
+use super::{Lang, Plurals, Share, SignIn, Strings, Templates};
 
 pub static STRINGS: Strings = Strings {
     lang: Lang::En,
@@ -162,5 +162,19 @@ pub static STRINGS: Strings = Strings {
         description: "Description",
         estimated_value: "Estimated value (optional)",
         currency: "Currency (e.g. USD)",
+    },
+    sign_in: SignIn {
+        title: "Sign in to see Sales deals",
+        hint: "Your organization asks you to sign in with your work account before the pane shows deals.",
+        button: "Sign in",
+        signing_in: "Signing in…",
+        signing_in_hint: "Finish signing in in the window that opened.",
+        popup_blocked: "The sign-in window was blocked",
+        popup_blocked_hint: "Allow pop-ups for this workspace (the icon at the end of the browser's address bar), then select Sign in again.",
+        consent: "Permission to read Sales deals is missing",
+        consent_hint: "An administrator must grant the pane permission (consent) to read Sales deals for you.",
+        no_sales: "No access to Sales deals",
+        no_sales_hint: "Sales does not know your account, or it is disabled there. Ask a Sales administrator for access.",
+        not_kept: "This browser can't keep you signed in: you'll sign in again after a reload.",
     },
 };

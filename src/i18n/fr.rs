@@ -1,7 +1,7 @@
 //! French.
 
 use super::strings::one_is_0_or_1;
-use super::{Lang, Plurals, Share, Strings, Templates};
+use super::{Lang, Plurals, Share, SignIn, Strings, Templates};
 
 pub static STRINGS: Strings = Strings {
     lang: Lang::Fr,
@@ -162,5 +162,19 @@ pub static STRINGS: Strings = Strings {
         description: "Description de l'opportunité",
         estimated_value: "Valeur estimée (facultatif)",
         currency: "Devise (p. ex. EUR)",
+    },
+    sign_in: SignIn {
+        title: "Connectez-vous pour voir les opportunités",
+        hint: "Votre organisation demande une connexion avec votre compte professionnel avant d’afficher les opportunités.",
+        button: "Se connecter",
+        signing_in: "Connexion…",
+        signing_in_hint: "Terminez la connexion dans la fenêtre qui s’est ouverte.",
+        popup_blocked: "La fenêtre de connexion a été bloquée",
+        popup_blocked_hint: "Autorisez les fenêtres contextuelles pour cet espace de travail (l’icône au bout de la barre d’adresse), puis choisissez à nouveau Se connecter.",
+        consent: "L’autorisation de lire les opportunités manque",
+        consent_hint: "Un administrateur doit accorder au volet l’autorisation (consentement) de lire les opportunités pour vous.",
+        no_sales: "Aucun accès aux opportunités",
+        no_sales_hint: "Sales ne connaît pas votre compte, ou il y est désactivé. Demandez l’accès à un administrateur Sales.",
+        not_kept: "Ce navigateur ne peut pas garder votre connexion : vous vous reconnecterez après un rechargement.",
     },
 };

@@ -2,7 +2,7 @@
 //! Plural forms follow CLDR's categories for Hebrew (one|two|other).
 
 use super::strings::hebrew;
-use super::{Lang, Plurals, Share, Strings, Templates};
+use super::{Lang, Plurals, Share, SignIn, Strings, Templates};
 
 pub static STRINGS: Strings = Strings {
     lang: Lang::He,
@@ -163,5 +163,19 @@ pub static STRINGS: Strings = Strings {
         description: "תיאור",
         estimated_value: "ערך משוער (לא חובה)",
         currency: "מטבע (למשל ILS)",
+    },
+    sign_in: SignIn {
+        title: "היכנס כדי לראות הזדמנויות מכירה",
+        hint: "הארגון שלך מבקש כניסה עם חשבון העבודה לפני שהחלונית מציגה הזדמנויות.",
+        button: "כניסה",
+        signing_in: "מתבצעת כניסה…",
+        signing_in_hint: "סיים את הכניסה בחלון שנפתח.",
+        popup_blocked: "חלון הכניסה נחסם",
+        popup_blocked_hint: "אפשר חלונות קופצים לסביבת עבודה זו (הסמל בסוף שורת הכתובת), ואז בחר שוב כניסה.",
+        consent: "חסרה הרשאה לקרוא הזדמנויות מכירה",
+        consent_hint: "מנהל מערכת צריך להעניק לחלונית הרשאה (הסכמה) לקרוא הזדמנויות מכירה בשמך.",
+        no_sales: "אין גישה להזדמנויות מכירה",
+        no_sales_hint: "Sales לא מכיר את החשבון שלך, או שהוא מושבת שם. בקש גישה ממנהל Sales.",
+        not_kept: "הדפדפן הזה לא יכול לשמור את הכניסה: תיכנס שוב אחרי טעינה מחדש.",
     },
 };

@@ -22,7 +22,7 @@
 pub mod errors;
 mod strings;
 
-pub use strings::{fill, Forms, Plurals, Share, Strings, Templates};
+pub use strings::{fill, Forms, Plurals, Share, SignIn, Strings, Templates};
 
 /// Declares the languages: `Variant => module`. The module is `src/i18n/<module>.rs` and holds
 /// `pub static STRINGS: Strings`; its file name is the ISO 639-1 code.

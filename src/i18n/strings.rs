@@ -131,6 +131,26 @@ pub struct Strings {
     pub plurals: Plurals,
     /// Share with Sales: a note to a deal's owner.
     pub share: Share,
+    /// Sign-in with Entra ID (issue 11), when config.json has an `auth` block.
+    pub sign_in: SignIn,
+}
+
+/// Sign-in (issue 11): each state's title and what to do.
+#[derive(Debug)]
+pub struct SignIn {
+    pub title: &'static str,
+    pub hint: &'static str,
+    pub button: &'static str,
+    pub signing_in: &'static str,
+    pub signing_in_hint: &'static str,
+    pub popup_blocked: &'static str,
+    pub popup_blocked_hint: &'static str,
+    pub consent: &'static str,
+    pub consent_hint: &'static str,
+    pub no_sales: &'static str,
+    pub no_sales_hint: &'static str,
+    /// sessionStorage refused: the next load asks again.
+    pub not_kept: &'static str,
 }
 
 /// Share with Sales (issue 12): the note form on a deal card and what it says.

@@ -3,6 +3,7 @@
 //! the layout, the header and event handlers share. The summaries that arrive after the deals
 //! are `summaries.rs`'s.
 
+mod sign_in;
 mod summaries;
 mod view;
 
@@ -12,10 +13,12 @@ use std::time::Duration;
 use dealpane_contract::{CustomerRef, DealSummaryResponse, Problem};
 use leptos::prelude::*;
 
+pub use sign_in::AuthState;
 pub use summaries::Summaries;
 pub use view::view_pane;
 
 use crate::api::{self, DealsAnswer, FetchError};
+use crate::auth::{self, popup, session, AuthError};
 use crate::browser::{intl, navigator};
 use crate::components::live_region::Announcer;
 use crate::config::{WidgetConfig, WidgetConfigError};
@@ -47,6 +50,8 @@ pub enum Pane {
     Offline {
         browser_offline: bool,
     },
+    /// Sign-in is on and the agent is not signed in, or is and may not see Sales deals.
+    Auth(AuthState),
 }
 
 /// The pane's signals and its one deals request.
@@ -134,11 +139,13 @@ impl PaneState {
     fn configured(self, loaded: Result<WidgetConfig, WidgetConfigError>) {
         match loaded {
             Ok(loaded) => {
+                session::configure(loaded.auth.clone(), &loaded.api_base);
                 self.config.set(Some(loaded));
-                if self.customer.get_untracked().is_some() {
-                    self.load(false);
+                // A kept refresh token: the first call renews it (one token round trip).
+                if session::enabled() && !session::has_session() {
+                    self.auth_state(AuthState::SignIn);
                 } else {
-                    self.pane.set(Pane::Pick);
+                    self.proceed();
                 }
             }
             Err(error) => {
@@ -147,6 +154,39 @@ impl PaneState {
                 self.announcer.urgent(title);
             }
         }
+    }
+
+    /// Signed in (or no sign-in): the deals, or the picker.
+    fn proceed(self) {
+        if self.customer.get_untracked().is_some() {
+            self.load(false);
+        } else {
+            self.pane.set(Pane::Pick);
+        }
+    }
+
+    fn auth_state(self, auth: AuthState) {
+        let t = &self.text.sign_in;
+        let title = match &auth {
+            AuthState::SignIn => t.title,
+            AuthState::SigningIn => t.signing_in,
+            AuthState::PopupBlocked => t.popup_blocked,
+            AuthState::Consent(_) => t.consent,
+            AuthState::NoSales => t.no_sales,
+        };
+        self.announcer.urgent(title);
+        self.pane.set(Pane::Auth(auth));
+    }
+
+    /// The Sign in button: the popup opens inside this click (popup blockers require one).
+    pub fn sign_in(self) {
+        self.auth_state(AuthState::SigningIn);
+        popup::sign_in(move |outcome| match outcome {
+            Ok(()) => self.proceed(),
+            Err(AuthError::PopupBlocked) => self.auth_state(AuthState::PopupBlocked),
+            Err(AuthError::Consent(detail)) => self.auth_state(AuthState::Consent(Some(detail))),
+            Err(_) => self.auth_state(AuthState::SignIn),
+        });
     }
 
     /// Loads the customer's deals. `fresh`: the agent asked (Refresh, Retry, back online), so
@@ -266,6 +306,19 @@ impl PaneState {
                     s.network_error
                 });
                 self.pane.set(Pane::Offline { browser_offline });
+            }
+            // The request path already renewed once: the session is gone.
+            Err(error) if session::enabled() && error.status() == Some(401) => {
+                session::sign_out();
+                self.auth_state(AuthState::SignIn);
+            }
+            Err(FetchError::Problem(problem))
+                if problem.status == 403 && auth::is_no_sales_access(&problem.title) =>
+            {
+                self.auth_state(AuthState::NoSales);
+            }
+            Err(FetchError::Problem(problem)) if session::enabled() && problem.status == 403 => {
+                self.auth_state(AuthState::Consent(problem.detail));
             }
             Err(FetchError::Problem(problem)) if problem.status == 404 => {
                 self.announcer.urgent(s.not_found);

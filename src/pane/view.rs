@@ -3,7 +3,9 @@
 use dealpane_contract::{CustomerType, DealSummaryResponse};
 use leptos::prelude::*;
 
+use super::sign_in::view_sign_in;
 use super::{Pane, PaneState};
+use crate::auth::session;
 use crate::components::deal_card::{deal_list, plain_text_card};
 use crate::components::pipeline_chart::pipeline_chart;
 use crate::components::states::{
@@ -48,6 +50,7 @@ pub fn view_pane(pane: Pane, state: PaneState) -> AnyView {
         Pane::NotFound(problem) => not_found_state(problem),
         Pane::Failed(error) => error_state(&error, retry),
         Pane::Offline { browser_offline } => offline_state(browser_offline, retry),
+        Pane::Auth(auth) => view_sign_in(auth, state, session::kept_across_reloads()),
     }
 }
 

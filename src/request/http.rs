@@ -1,12 +1,16 @@
 //! One GET or one POST: `fetch` with the caller's abort signal and a timeout, whichever fires
 //! first, then the retry policy of [`super::retry_delay_ms`] (a GET) or
 //! [`super::resend_delay_ms`] (a POST, sent again only with its same `Idempotency-Key`).
+//! With sign-in on, every call to the API carries `Authorization: Bearer` from the token
+//! provider (`crate::auth::session`), and a 401 renews the token and tries once more.
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Request, RequestCache, RequestInit, Response};
 
 use dealpane_contract::IDEMPOTENCY_KEY_HEADER;
+
+use crate::auth::session;
 
 use super::{resend_delay_ms, retry_delay_ms, Failure, FetchError};
 
@@ -94,8 +98,19 @@ async fn send(
     cancel: &AbortSignal,
 ) -> Result<Exchange, FetchError> {
     let mut retries_done = 0;
+    let mut renewed = false;
     loop {
-        let outcome = send_once(url, attempt, cancel).await;
+        let bearer = session::bearer_for(url).await;
+        let outcome = send_once(url, attempt, bearer.as_deref(), cancel).await;
+        // A refused token (expired early, keys rotated): renew silently and ask once more.
+        if bearer.is_some() && !renewed && matches!(&outcome, Ok(e) if e.status == 401) {
+            renewed = true;
+            session::drop_access_token();
+            if session::renew().await.is_ok() && !cancel.aborted() {
+                continue;
+            }
+            return outcome;
+        }
         let failure = match &outcome {
             Err(FetchError::Network) => Failure::Network,
             Ok(exchange) if !exchange.is_success() => Failure::Status {
@@ -119,6 +134,7 @@ async fn send(
 async fn send_once(
     url: &str,
     attempt: &Attempt<'_>,
+    bearer: Option<&str>,
     cancel: &AbortSignal,
 ) -> Result<Exchange, FetchError> {
     let timeout_ms = attempt.timeout_ms;
@@ -153,6 +169,9 @@ async fn send_once(
     let headers = request.headers();
     let set = |name, value| headers.set(name, value).map_err(|_| FetchError::Network);
     set("Accept", attempt.accept)?;
+    if let Some(bearer) = bearer {
+        set("Authorization", bearer)?;
+    }
     if let Some(post) = attempt.post {
         set("Content-Type", "application/json")?;
         set(IDEMPOTENCY_KEY_HEADER, post.idempotency_key)?;

@@ -42,6 +42,7 @@ function fixtureFetch(input, init) {
   const signal = (init && init.signal) || (isRequest ? input.signal : null);
   const method = isRequest ? input.method : ((init && init.method) || "GET");
   const record = { url, method, accept: headers.get("accept"), key: headers.get("idempotency-key"),
+    authorization: headers.get("authorization"),
     body: null, aborted: false, at: performance.now() };
   requests.push(record);
   if (isRequest && method !== "GET") input.clone().text().then((text) => { record.body = text; });
@@ -71,7 +72,7 @@ export function fx_reply(pattern, status, contentType, body, delay, extraHeaders
 
 export function fx_requests() {
   return JSON.stringify(requests.map((r) => ({ url: r.url, method: r.method, accept: r.accept,
-    key: r.key, body: r.body, aborted: r.aborted, at: r.at })));
+    key: r.key, body: r.body, aborted: r.aborted, at: r.at, authorization: r.authorization })));
 }
 
 let copied = [];
@@ -97,6 +98,7 @@ export function session_storage_refuse(refuse) {
   }
 }
 export function session_storage_get(key) { return sessionStorage.getItem(key); }
+export function session_storage_set(key, value) { sessionStorage.setItem(key, value); }
 
 export function set_online(online) {
   Object.defineProperty(navigator, "onLine", { configurable: true, get: () => online });
@@ -119,6 +121,22 @@ export function date_in_days(days) {
   const pad = (n) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
+// window.open: null (a blocker), or a stand-in popup that "redirects back" with `code`.
+let opened = [];
+export function popup_install(blocked, code) {
+  opened = [];
+  window.open = () => {
+    if (blocked) return null;
+    const popup = { closed: false, close() { this.closed = true; }, location: {} };
+    Object.defineProperty(popup.location, "href", { set(url) {
+      opened.push(url);
+      const state = new URL(url).searchParams.get("state");
+      setTimeout(() => window.postMessage({ code, state }, location.origin), 20);
+    } });
+    return popup;
+  };
+}
+export function popup_urls() { return JSON.stringify(opened); }
 export function mark_count(name) { return performance.getEntriesByName(name, "mark").length; }
 export function clear_marks(name) { performance.clearMarks(name); }
 export function history_length() { return history.length; }
@@ -153,11 +171,14 @@ extern "C" {
     /// or puts it back.
     pub fn session_storage_refuse(refuse: bool);
     pub fn session_storage_get(key: &str) -> Option<String>;
+    pub fn session_storage_set(key: &str, value: &str);
     fn fire_window_event(name: &str);
     fn key_down(element: &Element, key: &str) -> bool;
     fn type_text(element: &Element, text: &str);
     pub fn iso_seconds_ago(seconds: f64) -> String;
     pub fn date_in_days(days: i32) -> String;
+    pub fn popup_install(blocked: bool, code: &str);
+    fn popup_urls() -> String;
     fn mark_count(name: &str) -> u32;
     fn clear_marks(name: &str);
     fn history_length() -> u32;
@@ -256,6 +277,7 @@ impl Fixture {
                 body: r["body"].as_str().map(str::to_owned),
                 aborted: r["aborted"].as_bool().unwrap_or(false),
                 at_ms: r["at"].as_f64().unwrap_or(0.0),
+                authorization: r["authorization"].as_str().map(str::to_owned),
             })
             .collect()
     }
@@ -296,6 +318,13 @@ pub struct Recorded {
     pub body: Option<String>,
     pub aborted: bool,
     pub at_ms: f64,
+    /// The `Authorization` header, when signed in.
+    pub authorization: Option<String>,
+}
+
+/// The authorize URLs the stand-in popup was sent to.
+pub fn popup_opened() -> Vec<String> {
+    serde_json::from_str(&popup_urls()).unwrap()
 }
 
 pub struct Clipboard;
