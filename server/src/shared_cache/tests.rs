@@ -61,6 +61,19 @@ impl CacheStore for Switchable {
     }
 }
 
+/// `set_if_absent` on a new key wins once: the second claim loses.
+async fn claimed_once(cache: &SharedCache, name: &str) {
+    let key = CacheKey::new("t", &[name]);
+    assert!(
+        cache.set_if_absent(&key, b"1", TTL).await,
+        "the first claim wins"
+    );
+    assert!(
+        !cache.set_if_absent(&key, b"2", TTL).await,
+        "the second loses"
+    );
+}
+
 fn options(probe_ms: u64) -> SharedCacheOptions {
     SharedCacheOptions {
         probe_interval: Duration::from_millis(probe_ms),
@@ -128,16 +141,7 @@ async fn memory_only_is_never_degraded() {
     let key = CacheKey::new("t", &["k"]);
     cache.set_json(&key, &vec![1, 2, 3], TTL).await;
     assert_eq!(cache.get_json::<Vec<u8>>(&key).await, Some(vec![1, 2, 3]));
-    assert!(
-        cache
-            .set_if_absent(&CacheKey::new("t", &["c"]), b"1", TTL)
-            .await
-    );
-    assert!(
-        !cache
-            .set_if_absent(&CacheKey::new("t", &["c"]), b"2", TTL)
-            .await
-    );
+    claimed_once(&cache, "c").await;
     cache.delete(&key).await;
     assert_eq!(cache.get(&key).await, None);
     assert_eq!(
@@ -180,16 +184,7 @@ async fn an_outage_falls_back_to_memory_logs_once_probes_rarely_and_recovers() {
         assert!(cache.get(&key).await.is_some());
     }
     assert_eq!(store.calls.load(Ordering::SeqCst), calls_at_outage);
-    assert!(
-        cache
-            .set_if_absent(&CacheKey::new("t", &["claim"]), b"me", TTL)
-            .await
-    );
-    assert!(
-        !cache
-            .set_if_absent(&CacheKey::new("t", &["claim"]), b"me", TTL)
-            .await
-    );
+    claimed_once(&cache, "claim").await;
 
     // After the interval one call probes (and fails again: still one log line).
     tokio::time::sleep(Duration::from_millis(250)).await;
