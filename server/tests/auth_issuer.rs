@@ -291,3 +291,29 @@ async fn short_lived_access_tokens_for_renewal_tests() {
     let (_, tokens) = local.redeem(&local.code().await, VERIFIER).await;
     assert_eq!(tokens["expires_in"], 1);
 }
+
+#[tokio::test]
+async fn another_tenant_is_entras_invalid_tenant_on_every_endpoint() {
+    let local = start(true).await;
+    let other = format!(
+        "{}/_issuer/00000000-0000-0000-0000-000000000000",
+        local.base
+    );
+    for (method, path) in [
+        ("GET", "v2.0/.well-known/openid-configuration"),
+        ("GET", "discovery/v2.0/keys"),
+        ("GET", "oauth2/v2.0/authorize"),
+        ("POST", "oauth2/v2.0/token"),
+        ("POST", "oauth2/v2.0/revoke"),
+    ] {
+        let url = format!("{other}/{path}");
+        let request = match method {
+            "GET" => local.client.get(&url),
+            _ => local.client.post(&url).form(&[("token", "x")]),
+        };
+        let answer = request.send().await.unwrap();
+        assert_eq!(answer.status(), 400, "{path}");
+        let body: Value = answer.json().await.unwrap();
+        assert_eq!(body["error"], "invalid_tenant", "{path}");
+    }
+}

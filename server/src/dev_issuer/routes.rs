@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -39,10 +40,7 @@ pub fn routes(issuer: DevIssuer) -> Router {
         .with_state(issuer)
 }
 
-async fn discovery(State(issuer): State<DevIssuer>, Path(tenant): Path<String>) -> Response {
-    if tenant != TENANT {
-        return unknown_tenant();
-    }
+async fn discovery(State(issuer): State<DevIssuer>, _: DevTenant) -> Response {
     let base = format!("{}/{TENANT}", issuer.base());
     public_json(json!({
         "issuer": issuer.issuer(),
@@ -59,21 +57,15 @@ async fn discovery(State(issuer): State<DevIssuer>, Path(tenant): Path<String>) 
     }))
 }
 
-async fn keys(State(issuer): State<DevIssuer>, Path(tenant): Path<String>) -> Response {
-    if tenant != TENANT {
-        return unknown_tenant();
-    }
+async fn keys(State(issuer): State<DevIssuer>, _: DevTenant) -> Response {
     public_json(issuer.jwks())
 }
 
 async fn authorize(
     State(issuer): State<DevIssuer>,
-    Path(tenant): Path<String>,
+    _: DevTenant,
     Query(params): Query<Params>,
 ) -> Response {
-    if tenant != TENANT {
-        return unknown_tenant();
-    }
     if params.values().any(|value| value.len() > MAX_PARAM) {
         return page(StatusCode::BAD_REQUEST, "A parameter is too long.");
     }
@@ -144,12 +136,9 @@ async fn authorize(
 
 async fn token(
     State(issuer): State<DevIssuer>,
-    Path(tenant): Path<String>,
+    _: DevTenant,
     Form(params): Form<Params>,
 ) -> Response {
-    if tenant != TENANT {
-        return unknown_tenant();
-    }
     let param = |name: &str| params.get(name).map(String::as_str).unwrap_or_default();
     if params.values().any(|value| value.len() > MAX_PARAM) {
         return token_error("invalid_request", 900144, "A parameter is too long.");
@@ -249,12 +238,9 @@ fn issue(issuer: &DevIssuer, grant: Grant) -> Response {
 /// RFC 7009: always 200, whether the token was known or not.
 async fn revoke(
     State(issuer): State<DevIssuer>,
-    Path(tenant): Path<String>,
+    _: DevTenant,
     Form(params): Form<Params>,
 ) -> Response {
-    if tenant != TENANT {
-        return unknown_tenant();
-    }
     if let Some(token) = params.get("token") {
         let mut state = issuer.state.lock().unwrap();
         if let Some(grant) = state.refresh.remove(token) {
@@ -353,6 +339,25 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+/// The `{tenant}` segment of the tenant's endpoints: only the dev tenant is known, any other
+/// is Entra's `invalid_tenant`, checked once here rather than in each handler.
+struct DevTenant;
+
+impl<S: Send + Sync> FromRequestParts<S> for DevTenant {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let Path(tenant) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        if tenant == TENANT {
+            Ok(DevTenant)
+        } else {
+            Err(unknown_tenant())
+        }
+    }
 }
 
 fn unknown_tenant() -> Response {
