@@ -198,12 +198,17 @@ pub fn summary_copy_text(deal: &Deal) -> Option<String> {
     (!text.is_empty()).then(|| format!("{}\n\n{text}", deal.name))
 }
 
+/// The one test deal builder, shared by this module's tests and `money`'s.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use dealpane_contract::{DealStatus, Guid, Money, Summary};
+pub(crate) mod test_deals {
+    use dealpane_contract::{Deal, DealStatus, Guid, Money, Summary};
 
-    fn deal(value: Option<(f64, &str)>, probability: Option<u8>, stage: Option<&str>) -> Deal {
+    /// An open deal with the given value, probability and stage; everything else empty.
+    pub(crate) fn deal(
+        value: Option<(f64, &str)>,
+        probability: Option<u8>,
+        stage: Option<&str>,
+    ) -> Deal {
         Deal {
             id: Guid::from_u128(0x3f2504e0_4f89_11d3_9a0c_0305e82c3301),
             name: "Espresso machines".into(),
@@ -223,6 +228,13 @@ mod tests {
             modified_on: None,
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_deals::deal;
+    use super::*;
+    use dealpane_contract::Summary;
 
     #[test]
     fn days_from_civil_matches_known_dates() {

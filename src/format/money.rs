@@ -266,28 +266,7 @@ pub fn stage_totals(deals: &[Deal], basis: &Basis) -> Vec<(String, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dealpane_contract::{Guid, Summary};
-
-    fn deal(value: Option<(f64, &str)>, probability: Option<u8>, stage: Option<&str>) -> Deal {
-        Deal {
-            id: Guid::from_u128(0x3f2504e0_4f89_11d3_9a0c_0305e82c3301),
-            name: "Espresso machines".into(),
-            status: DealStatus::Open,
-            stage: stage.map(str::to_owned),
-            value: value.map(|(amount, currency)| Money {
-                amount,
-                currency: currency.into(),
-            }),
-            value_base: None,
-            probability,
-            close_date: None,
-            owner: None,
-            forecast_category: None,
-            summary: Summary::disabled(),
-            link: None,
-            modified_on: None,
-        }
-    }
+    use crate::format::test_deals::deal;
 
     /// `deal` with a base value in USD.
     fn based(value: (f64, &str), base: f64, probability: u8, stage: &str) -> Deal {
