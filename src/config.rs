@@ -79,37 +79,28 @@ struct RawConfig {
     auth: Option<serde_json::Value>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawAuth {
-    authority: String,
-    client_id: String,
-    #[serde(default)]
-    scopes: Vec<String>,
-}
-
 /// The `auth` block, or `None` when the widget cannot use it.
 fn parse_auth(value: serde_json::Value) -> Option<AuthConfig> {
-    let raw: RawAuth = serde_json::from_value(value).ok()?;
-    let authority = raw.authority.trim().trim_end_matches('/');
+    // Read from the `Value` rather than a derived struct: the wasm is smaller.
+    let text = |name: &str| value.get(name).and_then(|v| v.as_str());
+    let authority = text("authority")?.trim().trim_end_matches('/');
+    let client_id = text("clientId")?;
     let lower = authority.to_ascii_lowercase();
     let url_ok = (lower.starts_with("https://") || lower.starts_with("http://"))
         && !authority.contains(['?', '#', ' '])
         && authority.len() <= API_BASE_MAX_CHARS;
     let id_ok =
         |s: &str| !s.is_empty() && s.len() <= 200 && s.bytes().all(|b| b.is_ascii_graphic());
-    let scopes: Vec<&str> = raw
-        .scopes
-        .iter()
-        .map(|s| s.trim())
+    let listed = value.get("scopes").and_then(|v| v.as_array());
+    let scopes: Vec<&str> = (listed.into_iter().flatten())
+        .filter_map(|s| s.as_str())
+        .map(str::trim)
         .filter(|s| id_ok(s))
         .collect();
-    (url_ok && id_ok(&raw.client_id) && !scopes.is_empty() && scopes.len() <= 10).then(|| {
-        AuthConfig {
-            authority: authority.to_owned(),
-            client_id: raw.client_id,
-            scope: scopes.join(" "),
-        }
+    (url_ok && id_ok(client_id) && !scopes.is_empty() && scopes.len() <= 10).then(|| AuthConfig {
+        authority: authority.to_owned(),
+        client_id: client_id.to_owned(),
+        scope: scopes.join(" "),
     })
 }
 

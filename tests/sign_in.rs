@@ -39,6 +39,24 @@ fn problem(status: u16, title: &str, detail: &str) -> String {
     .to_string()
 }
 
+/// The one token request's body (the fixture reads a POST's body shortly after it is sent).
+async fn token_body(fixture: &Fixture) -> String {
+    wait_until(
+        || {
+            fixture
+                .requests_to("/oauth2/v2.0/token")
+                .iter()
+                .any(|r| r.body.is_some())
+        },
+        2_000,
+    )
+    .await;
+    fixture
+        .only_request_to("/oauth2/v2.0/token")
+        .body
+        .unwrap_or_default()
+}
+
 fn keep_refresh_token(client_id: &str, token: &str) {
     session_storage_set(&format!("dealpane:rt:{client_id}"), token);
 }
@@ -88,8 +106,7 @@ async fn the_popup_signs_in_with_pkce_and_every_api_call_carries_the_token_only_
         .unwrap();
     assert_eq!(challenge.len(), 43, "a SHA-256 in base64url");
 
-    let redeem = fixture.only_request_to("/oauth2/v2.0/token");
-    let body = redeem.body.unwrap_or_default();
+    let body = token_body(&fixture).await;
     assert!(body.contains("grant_type=authorization_code") && body.contains("code=code-1"));
     let verifier = body
         .split("code_verifier=")
@@ -128,10 +145,8 @@ async fn a_kept_refresh_token_signs_in_without_a_popup() {
     let pane = mount(QUERY);
     pane.wait_for_text("Espresso machines").await;
     assert!(popup_opened().is_empty());
-    let renew = fixture.only_request_to("/oauth2/v2.0/token");
-    assert!(renew
-        .body
-        .unwrap_or_default()
+    assert!(token_body(&fixture)
+        .await
         .contains("refresh_token=refresh-old"));
     assert_eq!(
         fixture.only_request_to(DEALS).authorization.as_deref(),

@@ -7,7 +7,6 @@
 //! token goes in a URL, a log or the DOM.
 
 use dealpane_contract::percent::encode_component;
-use serde::Deserialize;
 
 use crate::config::AuthConfig;
 
@@ -99,44 +98,28 @@ pub struct Tokens {
     pub expires_in_secs: u32,
 }
 
-#[derive(Deserialize)]
-struct RawTokens {
-    access_token: String,
-    #[serde(default)]
-    refresh_token: Option<String>,
-    #[serde(default)]
-    expires_in: Option<serde_json::Value>,
-}
-
-#[derive(Deserialize)]
-struct RawError {
-    #[serde(default)]
-    error: String,
-    #[serde(default)]
-    error_description: String,
-}
-
 /// Reads the token endpoint's answer: tokens, or why not (Entra's `{error, error_description}`).
+/// Fields are read from a `serde_json::Value` rather than derived structs: the wasm is smaller.
 pub fn parse_token_answer(status: u16, body: &str) -> Result<Tokens, AuthError> {
-    if (200..300).contains(&status) {
-        let raw: RawTokens = serde_json::from_str(body).map_err(|_| AuthError::Failed)?;
-        // Entra sends a number; some proxies a string.
-        let expires_in = match raw.expires_in {
-            Some(serde_json::Value::Number(n)) => n.as_u64(),
-            Some(serde_json::Value::String(s)) => s.parse().ok(),
-            _ => None,
-        };
-        if raw.access_token.is_empty() {
-            return Err(AuthError::Failed);
-        }
-        return Ok(Tokens {
-            access_token: raw.access_token,
-            refresh_token: raw.refresh_token.filter(|t| !t.is_empty()),
-            expires_in_secs: expires_in.unwrap_or(3600).min(86_400) as u32,
-        });
+    let value: serde_json::Value = serde_json::from_str(body).map_err(|_| AuthError::Failed)?;
+    let text = |name: &str| value.get(name).and_then(|v| v.as_str()).unwrap_or_default();
+    if !(200..300).contains(&status) {
+        return Err(classify_error(text("error"), text("error_description")));
     }
-    let raw: RawError = serde_json::from_str(body).map_err(|_| AuthError::Failed)?;
-    Err(classify_error(&raw.error, &raw.error_description))
+    if text("access_token").is_empty() {
+        return Err(AuthError::Failed);
+    }
+    // Entra sends a number; some proxies a string.
+    let expires_in = match value.get("expires_in") {
+        Some(serde_json::Value::Number(n)) => n.as_u64(),
+        Some(serde_json::Value::String(s)) => s.parse().ok(),
+        _ => None,
+    };
+    Ok(Tokens {
+        access_token: text("access_token").to_owned(),
+        refresh_token: Some(text("refresh_token").to_owned()).filter(|t| !t.is_empty()),
+        expires_in_secs: expires_in.unwrap_or(3600).min(86_400) as u32,
+    })
 }
 
 /// An OAuth error (from the token endpoint or the redirect's `error=`), as a state.
