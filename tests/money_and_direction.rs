@@ -7,6 +7,7 @@
 mod support;
 
 use serde_json::{json, Value};
+use support::helpers::*;
 use support::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -131,6 +132,21 @@ fn cards(pane: &Pane) -> Vec<(String, bool)> {
         .collect()
 }
 
+/// Adatum's deals (with base values or without) in a mounted pane, whose one open card must be
+/// `starts_open` (`why`: the rule that picks it).
+async fn open_adatum(with_base: bool, starts_open: &str, why: &str) -> (Fixture, Pane) {
+    let fixture = Fixture::new();
+    fixture.json(DEALS, &adatum(with_base));
+    let pane = mount(ADATUM_QUERY);
+    pane.wait_for("article.dp-card").await;
+    let expanded: Vec<String> = cards(&pane)
+        .into_iter()
+        .filter_map(|(name, open)| open.then_some(name))
+        .collect();
+    assert_eq!(expanded, [starts_open], "{why}");
+    (fixture, pane)
+}
+
 fn card(pane: &Pane, name: &str) -> Element {
     pane.all("article.dp-card")
         .into_iter()
@@ -151,20 +167,8 @@ fn totals(pane: &Pane) -> Vec<(String, String)> {
 
 #[wasm_bindgen_test]
 async fn a_mixed_currency_customer_is_compared_added_and_charted_in_the_base_currency() {
-    let fixture = Fixture::new();
-    fixture.json(DEALS, &adatum(true));
-    let pane = mount(ADATUM_QUERY);
-    pane.wait_for("article.dp-card").await;
-
-    let expanded: Vec<String> = cards(&pane)
-        .into_iter()
-        .filter_map(|(name, open)| open.then_some(name))
-        .collect();
-    assert_eq!(
-        expanded,
-        ["Teller terminals for 40 branches"],
-        "the $425,000 deal starts open, not the ¥9,800,000 one"
-    );
+    let why = "the $425,000 deal starts open, not the ¥9,800,000 one";
+    let (_fixture, pane) = open_adatum(true, "Teller terminals for 40 branches", why).await;
 
     let totals = totals(&pane);
     assert_eq!(totals.len(), 2);
@@ -191,13 +195,8 @@ async fn a_mixed_currency_customer_is_compared_added_and_charted_in_the_base_cur
         "Pipeline by stage. Qualify: $101,266; Develop: $130,435; Propose: $425,000; Close: $65,333.",
         "every valued deal, in USD"
     );
-    let widths: Vec<String> = pane
-        .all(".dp-chart__bar")
-        .iter()
-        .filter_map(|bar| bar.get_attribute("style"))
-        .collect();
     assert_eq!(
-        widths,
+        bar_widths(&pane),
         [
             "width: 23.83%;",
             "width: 30.69%;",
@@ -254,20 +253,8 @@ async fn a_mixed_currency_customer_is_compared_added_and_charted_in_the_base_cur
 
 #[wasm_bindgen_test]
 async fn an_answer_without_base_values_renders_as_before() {
-    let fixture = Fixture::new();
-    fixture.json(DEALS, &adatum(false));
-    let pane = mount(ADATUM_QUERY);
-    pane.wait_for("article.dp-card").await;
-
-    let expanded: Vec<String> = cards(&pane)
-        .into_iter()
-        .filter_map(|(name, open)| open.then_some(name))
-        .collect();
-    assert_eq!(
-        expanded,
-        ["Tokyo branch espresso machines"],
-        "the largest amount as sent"
-    );
+    let why = "the largest amount as sent";
+    let (_fixture, pane) = open_adatum(false, "Tokyo branch espresso machines", why).await;
     let totals = totals(&pane);
     assert_eq!(
         totals[0].1, "¥9,800,000 · $425,000 · €120,000 · £80,000",
@@ -334,10 +321,7 @@ async fn arabic_and_hebrew_panes_show_their_words_right_to_left_and_clip_nothing
     ] {
         let fixture = Fixture::new();
         fixture.json(DEALS, &adatum(true));
-        let pane = mount(&format!("{ADATUM_QUERY}&lang={lang}"));
-        pane.wait_for("article.dp-card").await;
-        assert_eq!(root.get_attribute("lang").as_deref(), Some(lang));
-        assert_eq!(root.get_attribute("dir").as_deref(), Some("rtl"), "{lang}");
+        let pane = mount_in_language(&format!("{ADATUM_QUERY}&lang={lang}"), lang, "rtl").await;
         pane.assert_shows(title);
         pane.assert_shows(deals);
         assert_eq!(
@@ -365,18 +349,11 @@ async fn lang_and_dir_follow_the_words_shown_not_the_language_asked_for() {
     let fixture = Fixture::new();
     fixture.json(DEALS, &adatum(true));
     // Persian: the pane has no Persian words, so it shows English, left to right.
-    let pane = mount(&format!("{ADATUM_QUERY}&lang=fa-IR"));
-    pane.wait_for("article.dp-card").await;
-    assert_eq!(root.get_attribute("lang").as_deref(), Some("en"));
-    assert_eq!(root.get_attribute("dir").as_deref(), Some("ltr"));
+    let pane = mount_in_language(&format!("{ADATUM_QUERY}&lang=fa-IR"), "en", "ltr").await;
     pane.assert_shows("4 open deals");
     drop(pane);
     // `iw`, Hebrew's old code: Hebrew words, right to left.
-    let pane = mount(&format!("{ADATUM_QUERY}&lang=iw"));
-    pane.wait_for("article.dp-card").await;
-    assert_eq!(root.get_attribute("lang").as_deref(), Some("he"));
-    assert_eq!(root.get_attribute("dir").as_deref(), Some("rtl"));
-    drop(pane);
+    drop(mount_in_language(&format!("{ADATUM_QUERY}&lang=iw"), "he", "rtl").await);
     let _ = root.set_attribute("dir", "ltr");
     let _ = root.set_attribute("lang", "en");
 }

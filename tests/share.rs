@@ -6,6 +6,7 @@
 mod support;
 
 use serde_json::json;
+use support::helpers::*;
 use support::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -29,6 +30,11 @@ fn note(id_tail: u32, message: &str, seconds_ago: f64) -> serde_json::Value {
 
 /// Contoso with a large deal (open at start) and a small one (closed), no notes yet.
 fn setup() -> Fixture {
+    setup_with_notes(json!({"notes": []}))
+}
+
+/// Like [`setup`], with `notes` as every card's notes.
+fn setup_with_notes(notes: serde_json::Value) -> Fixture {
     session_storage_clear();
     let fixture = Fixture::new();
     fixture
@@ -36,7 +42,7 @@ fn setup() -> Fixture {
             deal(1, "Espresso machines", 250_000.0, "Propose"),
             deal(2, "Grinders", 9_000.0, "Qualify"),
         ])
-        .json(NOTES, &json!({"notes": []}));
+        .json(NOTES, &notes);
     fixture
 }
 
@@ -57,19 +63,25 @@ fn send_button(pane: &Pane) -> web_sys::HtmlElement {
         .unchecked_into()
 }
 
+/// Opens the form on the first card and types `text` into it, not yet sent.
+async fn draft_note(pane: &Pane, text: &str) -> HtmlTextAreaElement {
+    let field = open_form(pane).await;
+    type_into(&field, text);
+    settle().await;
+    field
+}
+
+/// Drafts `text` and presses Send once.
+async fn send_note(pane: &Pane, text: &str) -> HtmlTextAreaElement {
+    let field = draft_note(pane, text).await;
+    send_button(pane).click();
+    field
+}
+
 #[wasm_bindgen_test]
 async fn notes_show_lazily_as_text_and_the_form_is_labelled_counted_and_closes_on_escape() {
-    session_storage_clear();
-    let fixture = Fixture::new();
-    fixture
-        .contoso(vec![
-            deal(1, "Espresso machines", 250_000.0, "Propose"),
-            deal(2, "Grinders", 9_000.0, "Qualify"),
-        ])
-        .json(
-            NOTES,
-            &json!({"notes": [note(1, "Wants <b>3</b> more", 2.0 * 86_400.0 + 60.0)]}),
-        );
+    let fixture =
+        setup_with_notes(json!({"notes": [note(1, "Wants <b>3</b> more", 2.0 * 86_400.0 + 60.0)]}));
     let pane = mount(&query());
     pane.shows(".dp-note", "Shared with Alex Wu by Dana Seller, 2 days ago")
         .await;
@@ -125,9 +137,7 @@ async fn notes_show_lazily_as_text_and_the_form_is_labelled_counted_and_closes_o
 async fn a_draft_survives_a_remount_with_its_key() {
     let _fixture = setup();
     let pane = mount(&query());
-    let field = open_form(&pane).await;
-    type_into(&field, "Call back about the lease");
-    settle().await;
+    draft_note(&pane, "Call back about the lease").await;
     let storage_key = format!("dealpane:note:{}:{CASE}", deal_id(1));
     let stored = session_storage_get(&storage_key).expect("the draft is kept");
     drop(pane);
@@ -157,9 +167,7 @@ async fn a_double_click_sends_once_and_the_sent_note_shows_at_once() {
         &note(7, "Needs 3 more grinders", 0.0).to_string(),
     );
     let pane = mount(&query());
-    let field = open_form(&pane).await;
-    type_into(&field, "Needs 3 more grinders");
-    settle().await;
+    draft_note(&pane, "Needs 3 more grinders").await;
     let send = send_button(&pane);
     send.click();
     send.click();
@@ -199,19 +207,11 @@ fn posts(fixture: &Fixture) -> Vec<Recorded> {
 #[wasm_bindgen_test]
 async fn a_failed_send_keeps_the_draft_says_why_and_the_retry_uses_the_same_key() {
     let fixture = setup();
-    fixture
-        .reply(
-            POST_NOTES,
-            503,
-            "application/problem+json",
-            &problem(503, "Sales unavailable", "Sales did not answer.", "t-1"),
-        )
+    let unavailable = ("Sales unavailable", "Sales did not answer.", "t-1");
+    reply_problem(&fixture, POST_NOTES, 503, unavailable)
         .json(POST_NOTES, &note(8, "Upsell the service plan", 0.0));
     let pane = mount(&query());
-    let field = open_form(&pane).await;
-    type_into(&field, "Upsell the service plan");
-    settle().await;
-    send_button(&pane).click();
+    let field = send_note(&pane, "Upsell the service plan").await;
     pane.wait_for(".dp-share__status--error").await;
     pane.assert_shows("Sales can't take it right now; try again later. Your draft is kept.");
     assert_eq!(
@@ -242,10 +242,7 @@ async fn a_network_failure_is_sent_again_with_the_same_key_and_a_throttle_says_w
         .fail_network(POST_NOTES)
         .json(POST_NOTES, &note(9, "Renewal in May", 0.0));
     let pane = mount(&query());
-    let field = open_form(&pane).await;
-    type_into(&field, "Renewal in May");
-    settle().await;
-    send_button(&pane).click();
+    send_note(&pane, "Renewal in May").await;
     pane.wait_for_text("Sent to Sales").await;
     let sent = posts(&fixture);
     assert_eq!(sent.len(), 2, "resent once after the network failure");
@@ -253,18 +250,10 @@ async fn a_network_failure_is_sent_again_with_the_same_key_and_a_throttle_says_w
     drop(pane);
 
     let fixture = setup();
-    fixture.reply_with_headers(
-        POST_NOTES,
-        429,
-        "application/problem+json",
-        &problem(429, "Too many requests", "Slow down.", "t-2"),
-        json!({"retry-after": "30"}),
-    );
+    let throttle = ("Too many requests", "Slow down.", "t-2");
+    reply_throttled(&fixture, POST_NOTES, throttle, "30");
     let pane = mount(&query());
-    let field = open_form(&pane).await;
-    type_into(&field, "Renewal in May");
-    settle().await;
-    send_button(&pane).click();
+    send_note(&pane, "Renewal in May").await;
     pane.wait_for(".dp-share__status--error").await;
     pane.assert_shows("Sales is busy. Try again in 30 seconds. Your draft is kept.");
     assert_eq!(posts(&fixture).len(), 1);

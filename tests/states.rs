@@ -5,6 +5,7 @@
 mod support;
 
 use serde_json::json;
+use support::helpers::*;
 use support::*;
 use wasm_bindgen_test::*;
 
@@ -27,18 +28,21 @@ async fn an_unfilled_slug_names_the_parameter_and_sends_nothing() {
 
 #[wasm_bindgen_test]
 async fn an_invalid_guid_sends_nothing() {
+    let words = "customerId is not a valid GUID";
+    says_without_asking("?customerId=not-a-guid", "[data-state=warning]", words, "").await;
+}
+
+/// Mounted at `query`, the pane shows `words` in `selector` and sends nothing to `pattern`.
+async fn says_without_asking(query: &str, selector: &str, words: &str, pattern: &str) {
     let fixture = Fixture::new();
-    let pane = mount("?customerId=not-a-guid");
-    pane.shows("[data-state=warning]", "customerId is not a valid GUID")
-        .await;
-    fixture.assert_nothing_sent_to("", 300).await;
+    let pane = mount(query);
+    pane.shows(selector, words).await;
+    fixture.assert_nothing_sent_to(pattern, 300).await;
 }
 
 #[wasm_bindgen_test]
 async fn a_malformed_config_file_is_explained_not_a_blank_page() {
-    let fixture = Fixture::new();
-    fixture.reply(CONFIG, 200, "application/json", "{\"apiBase\": ");
-    let pane = mount(QUERY);
+    let (fixture, pane) = mount_answered(CONFIG, 200, "application/json", "{\"apiBase\": ");
     pane.shows("[data-state=error]", "configuration file can't be read")
         .await;
     // No API call with a broken config.
@@ -98,16 +102,12 @@ async fn no_open_deals_is_its_own_state() {
 #[wasm_bindgen_test]
 async fn a_404_says_the_customer_was_not_found_in_sales() {
     let fixture = Fixture::new();
-    fixture.reply(
+    let missing = "No account or contact named 'Contoso'.";
+    reply_problem(
+        &fixture,
         DEALS,
         404,
-        "application/problem+json",
-        &problem(
-            404,
-            "Customer not found",
-            "No account or contact named 'Contoso'.",
-            "t-404",
-        ),
+        ("Customer not found", missing, "t-404"),
     );
     let pane = mount(QUERY);
     pane.wait_for("[data-state=warning]").await;
@@ -183,9 +183,8 @@ async fn a_network_failure_is_retried_once_then_waits_for_the_connection() {
 
 #[wasm_bindgen_test]
 async fn a_non_problem_error_page_still_gets_words_and_retry() {
-    let fixture = Fixture::new();
-    fixture.reply(DEALS, 500, "text/html", "<h1>Internal Server Error</h1>");
-    let pane = mount(QUERY);
+    let html = "<h1>Internal Server Error</h1>";
+    let (_fixture, pane) = mount_answered(DEALS, 500, "text/html", html);
     pane.shows("[data-state=error]", "Couldn't load deals")
         .await;
     assert!(
@@ -197,18 +196,13 @@ async fn a_non_problem_error_page_still_gets_words_and_retry() {
 
 #[wasm_bindgen_test]
 async fn an_answer_that_breaks_the_contract_is_reported() {
-    let fixture = Fixture::new();
-    fixture.reply(DEALS, 200, "application/json", "{\"deals\": 3}");
-    let pane = mount(QUERY);
+    let (_fixture, pane) = mount_answered(DEALS, 200, "application/json", "{\"deals\": 3}");
     pane.shows("[data-state=error]", "an answer the pane can't read")
         .await;
 }
 
 #[wasm_bindgen_test]
 async fn without_a_customer_the_pane_offers_a_search_and_sends_no_deal_request() {
-    let fixture = Fixture::new();
-    let pane = mount("");
-    pane.shows("input[role=combobox]", "No customer in this session")
-        .await;
-    fixture.assert_nothing_sent_to(DEALS, 100).await;
+    let words = "No customer in this session";
+    says_without_asking("", "input[role=combobox]", words, DEALS).await;
 }

@@ -5,6 +5,7 @@
 mod support;
 
 use serde_json::{json, Value};
+use support::helpers::*;
 use support::*;
 use wasm_bindgen_test::*;
 use web_sys::Element;
@@ -68,6 +69,18 @@ async fn wait_for_state(pane: &Pane, id_tail: u32, wanted: &str) {
         "deal {id_tail}'s summary never became {wanted}: {}",
         pane.text()
     );
+}
+
+/// Contoso with one deal whose summary is still pending.
+fn one_pending_deal() -> Fixture {
+    let fixture = Fixture::new();
+    fixture.contoso(vec![pending(deal(
+        1,
+        "Espresso machines",
+        90_000.0,
+        "Propose",
+    ))]);
+    fixture
 }
 
 #[wasm_bindgen_test]
@@ -264,20 +277,9 @@ async fn values_the_pane_does_not_know_are_shown_as_unknown_and_the_rest_renders
 
 #[wasm_bindgen_test]
 async fn sales_busy_on_the_long_poll_is_a_note_not_an_error_and_summaries_follow() {
-    let fixture = Fixture::new();
-    fixture.contoso(vec![pending(deal(
-        1,
-        "Espresso machines",
-        90_000.0,
-        "Propose",
-    ))]);
-    fixture.reply_with_headers(
-        SUMMARIES,
-        429,
-        "application/problem+json",
-        &problem(429, "Sales is busy", "Try again later.", "00-busy-01"),
-        json!({"retry-after": "1"}),
-    );
+    let fixture = one_pending_deal();
+    let busy = ("Sales is busy", "Try again later.", "00-busy-01");
+    reply_throttled(&fixture, SUMMARIES, busy, "1");
     fixture.json(
         SUMMARIES,
         &json!({"summaries": [update(1, ready("Four machines."))]}),
@@ -350,13 +352,7 @@ async fn a_long_poll_without_a_connection_gives_up_and_refresh_asks_again() {
 
 #[wasm_bindgen_test]
 async fn unmounting_the_pane_or_refreshing_it_cancels_its_long_poll() {
-    let fixture = Fixture::new();
-    fixture.contoso(vec![pending(deal(
-        1,
-        "Espresso machines",
-        90_000.0,
-        "Propose",
-    ))]);
+    let fixture = one_pending_deal();
     fixture.reply_slowly(
         SUMMARIES,
         5_000,
@@ -385,14 +381,8 @@ async fn unmounting_the_pane_or_refreshing_it_cancels_its_long_poll() {
 
 #[wasm_bindgen_test]
 async fn a_text_only_backend_gets_no_long_poll() {
-    let fixture = Fixture::new();
-    fixture.reply(
-        DEALS,
-        200,
-        "text/plain; charset=utf-8",
-        "Espresso machines: proposal sent.",
-    );
-    let pane = mount(QUERY);
+    let text = "Espresso machines: proposal sent.";
+    let (fixture, pane) = mount_answered(DEALS, 200, "text/plain; charset=utf-8", text);
     pane.wait_for("[data-plain=true]").await;
     fixture.assert_nothing_sent_to(SUMMARIES, 300).await;
 }

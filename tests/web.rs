@@ -5,6 +5,7 @@
 mod support;
 
 use serde_json::json;
+use support::helpers::*;
 use support::*;
 use wasm_bindgen_test::*;
 
@@ -155,13 +156,8 @@ async fn the_pipeline_chart_is_an_image_whose_name_lists_each_stage() {
         chart.query_selector_all(".dp-chart__bar").unwrap().length(),
         2
     );
-    let widths: Vec<String> = pane
-        .all(".dp-chart__bar")
-        .iter()
-        .filter_map(|bar| bar.get_attribute("style"))
-        .collect();
     assert_eq!(
-        widths,
+        bar_widths(&pane),
         ["width: 16%;", "width: 100%;"],
         "each bar's share of the largest stage"
     );
@@ -243,14 +239,7 @@ async fn a_problem_answer_shows_its_title_detail_and_trace_id_and_retry_asks_aga
 #[wasm_bindgen_test]
 async fn a_502_is_retried_once_then_the_deals_show() {
     let fixture = Fixture::new();
-    fixture
-        .reply(
-            DEALS,
-            502,
-            "application/problem+json",
-            &problem(502, "Upstream failed", "", "t1"),
-        )
-        .json(DEALS, &three_deals());
+    reply_problem(&fixture, DEALS, 502, ("Upstream failed", "", "t1")).json(DEALS, &three_deals());
     let pane = mount(QUERY);
     pane.wait_for("article.dp-card").await;
     assert_eq!(fixture.requests_to(DEALS).len(), 2, "one retry");
@@ -259,12 +248,7 @@ async fn a_502_is_retried_once_then_the_deals_show() {
 #[wasm_bindgen_test]
 async fn two_gateway_failures_end_in_the_error_state_after_one_retry() {
     let fixture = Fixture::new();
-    fixture.reply(
-        DEALS,
-        504,
-        "application/problem+json",
-        &problem(504, "", "", "t-504"),
-    );
+    reply_problem(&fixture, DEALS, 504, ("", "", "t-504"));
     let pane = mount(QUERY);
     pane.wait_for("[data-state=error]").await;
     assert_eq!(fixture.requests_to(DEALS).len(), 2);
@@ -442,18 +426,13 @@ async fn language_direction_and_theme_reach_the_root_element() {
     fixture.json(DEALS, &three_deals());
     let root = support::document().document_element().unwrap();
 
-    let pane = mount(&format!("{QUERY}&lang=de-DE&theme=dark"));
-    pane.wait_for("article.dp-card").await;
-    assert_eq!(root.get_attribute("lang").as_deref(), Some("de"));
-    assert_eq!(root.get_attribute("dir").as_deref(), Some("ltr"));
+    let pane = mount_in_language(&format!("{QUERY}&lang=de-DE&theme=dark"), "de", "ltr").await;
     assert_eq!(root.get_attribute("data-theme").as_deref(), Some("dark"));
     assert!(pane.button("Aktualisieren").is_connected());
     pane.assert_shows("3 offene Verkaufschancen");
     drop(pane);
 
-    let pane = mount(&format!("{QUERY}&lang=ar"));
-    pane.wait_for("article.dp-card").await;
-    assert_eq!(root.get_attribute("dir").as_deref(), Some("rtl"));
+    let pane = mount_in_language(&format!("{QUERY}&lang=ar"), "ar", "rtl").await;
     assert_eq!(root.get_attribute("data-theme").as_deref(), Some("auto"));
     drop(pane);
     let _ = root.set_attribute("dir", "ltr");

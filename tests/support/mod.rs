@@ -9,6 +9,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
+pub mod helpers;
+
 #[wasm_bindgen(inline_js = r#"
 let originalFetch = null;
 let routes = [];
