@@ -71,25 +71,32 @@ async fn wait_for_state(pane: &Pane, id_tail: u32, wanted: &str) {
     );
 }
 
-/// Contoso with one deal whose summary is still pending.
-fn one_pending_deal() -> Fixture {
+/// The three deals these tests use, by the tail of their id.
+fn espresso() -> Value {
+    deal(1, "Espresso machines", 90_000.0, "Propose")
+}
+
+fn grinders() -> Value {
+    deal(2, "Grinders", 50_000.0, "Qualify")
+}
+
+fn service_plan() -> Value {
+    deal(3, "Service plan", 10_000.0, "Develop")
+}
+
+/// Contoso with `deals`.
+fn contoso_with(deals: Vec<Value>) -> Fixture {
     let fixture = Fixture::new();
-    fixture.contoso(vec![pending(deal(
-        1,
-        "Espresso machines",
-        90_000.0,
-        "Propose",
-    ))]);
+    fixture.contoso(deals);
     fixture
 }
 
 #[wasm_bindgen_test]
 async fn pending_summaries_fill_in_through_the_long_poll_and_the_pane_says_so_once() {
-    let fixture = Fixture::new();
-    fixture.contoso(vec![
-        deal(1, "Espresso machines", 90_000.0, "Propose"),
-        pending(deal(2, "Grinders", 50_000.0, "Qualify")),
-        pending(deal(3, "Service plan", 10_000.0, "Develop")),
+    let fixture = contoso_with(vec![
+        espresso(),
+        pending(grinders()),
+        pending(service_plan()),
     ]);
     // The server answers every deal asked for: the first time one is still pending.
     let first = summaries(vec![
@@ -184,12 +191,12 @@ async fn pending_summaries_fill_in_through_the_long_poll_and_the_pane_says_so_on
 
 #[wasm_bindgen_test]
 async fn an_unavailable_summary_says_why_on_its_own_deal() {
-    let fixture = Fixture::new();
-    fixture.contoso(vec![
-        pending(deal(1, "Espresso machines", 90_000.0, "Propose")),
-        pending(deal(2, "Grinders", 50_000.0, "Qualify")),
-        pending(deal(3, "Service plan", 10_000.0, "Develop")),
-    ]);
+    let deals = vec![
+        pending(espresso()),
+        pending(grinders()),
+        pending(service_plan()),
+    ];
+    let fixture = contoso_with(deals);
     let answer = summaries(vec![
         update(1, json!({"state": "unavailable", "reason": "throttled"})),
         update(2, json!({"state": "unavailable", "reason": "solar-flare"})),
@@ -225,12 +232,12 @@ async fn an_unavailable_summary_says_why_on_its_own_deal() {
 async fn values_the_pane_does_not_know_are_shown_as_unknown_and_the_rest_renders() {
     capture_console_warnings();
     let fixture = Fixture::new();
-    let mut newer = deal(1, "Espresso machines", 90_000.0, "Propose");
+    let mut newer = espresso();
     newer["summary"] = json!({"state": "drafting", "draft": "…", "progress": 0.4});
     newer["forecastCategory"] = "stretch".into();
     newer["status"] = "paused".into();
     newer["health"] = json!({"score": 3, "trend": "up"});
-    let mut also_newer = deal(2, "Grinders", 50_000.0, "Qualify");
+    let mut also_newer = grinders();
     also_newer["status"] = "paused".into();
     let mut body = answer("Contoso Ltd", vec![newer, also_newer]);
     body["customer"]["matchedBy"] = "email".into();
@@ -277,7 +284,7 @@ async fn values_the_pane_does_not_know_are_shown_as_unknown_and_the_rest_renders
 
 #[wasm_bindgen_test]
 async fn sales_busy_on_the_long_poll_is_a_note_not_an_error_and_summaries_follow() {
-    let fixture = one_pending_deal();
+    let fixture = contoso_with(vec![pending(espresso())]);
     let busy = ("Sales is busy", "Try again later.", "00-busy-01");
     reply_throttled(&fixture, SUMMARIES, busy, "1");
     fixture.json(
@@ -309,11 +316,7 @@ async fn sales_busy_on_the_long_poll_is_a_note_not_an_error_and_summaries_follow
 
 #[wasm_bindgen_test]
 async fn a_long_poll_without_a_connection_gives_up_and_refresh_asks_again() {
-    let fixture = Fixture::new();
-    fixture.contoso(vec![
-        deal(1, "Espresso machines", 90_000.0, "Propose"),
-        pending(deal(2, "Grinders", 50_000.0, "Qualify")),
-    ]);
+    let fixture = contoso_with(vec![espresso(), pending(grinders())]);
     // The first try and the policy's one retry fail; after Refresh, it answers.
     fixture.fail_network(SUMMARIES).fail_network(SUMMARIES);
     fixture.json(
@@ -352,7 +355,7 @@ async fn a_long_poll_without_a_connection_gives_up_and_refresh_asks_again() {
 
 #[wasm_bindgen_test]
 async fn unmounting_the_pane_or_refreshing_it_cancels_its_long_poll() {
-    let fixture = one_pending_deal();
+    let fixture = contoso_with(vec![pending(espresso())]);
     fixture.reply_slowly(
         SUMMARIES,
         5_000,
