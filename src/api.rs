@@ -12,8 +12,7 @@
 mod summaries;
 
 use dealpane_contract::{
-    CustomerList, DealStatus, DealSummaryResponse, MatchedBy, Problem, SummariesResponse, Summary,
-    SummaryState,
+    DealStatus, DealSummaryResponse, MatchedBy, Problem, SummariesResponse, Summary, SummaryState,
 };
 
 pub use self::summaries::{interpret_summaries, summaries_path, SummaryBoard, SUMMARY_WAIT_SECS};
@@ -66,18 +65,8 @@ pub fn interpret_deals(
     }
 }
 
-/// What a finished HTTP exchange means for the customer picker.
-pub fn interpret_customers(
-    status: u16,
-    content_type: Option<&str>,
-    body: &str,
-) -> Result<CustomerList, FetchError> {
-    success_kind(status, content_type, body)?;
-    parse_json(body)
-}
-
 /// What a finished HTTP exchange means for a call whose success is a JSON body of the contract
-/// (Share with Sales's notes and leads).
+/// (the customer picker's list, Share with Sales's notes and leads).
 pub fn interpret_json<T: serde::de::DeserializeOwned>(
     status: u16,
     content_type: Option<&str>,
@@ -175,6 +164,7 @@ mod fetching {
     use super::*;
     use crate::config::{parse_config, WidgetConfig, WidgetConfigError, DEFAULT_TIMEOUT_MS};
     use crate::request::{self, Get};
+    use dealpane_contract::CustomerList;
     use std::sync::atomic::{AtomicBool, Ordering};
     use web_sys::{AbortSignal, RequestCache};
 
@@ -274,7 +264,7 @@ mod fetching {
         let url = config.endpoint(&customers_path(search, top));
         let get = api_get("application/json", config, RequestCache::Default);
         let exchange = request::get(&url, &get, cancel).await?;
-        interpret_customers(
+        interpret_json(
             exchange.status,
             exchange.content_type.as_deref(),
             &exchange.body,
@@ -310,6 +300,7 @@ mod fetching {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dealpane_contract::CustomerList;
 
     #[test]
     fn content_types_pick_the_interpretation() {
@@ -374,7 +365,7 @@ mod tests {
             Err(FetchError::Status(500))
         );
         assert_eq!(
-            interpret_customers(503, Some("application/problem+json"), "not json"),
+            interpret_json::<CustomerList>(503, Some("application/problem+json"), "not json"),
             Err(FetchError::Status(503))
         );
     }
