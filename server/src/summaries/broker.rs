@@ -99,28 +99,6 @@ impl SummaryBroker {
         }
     }
 
-    /// As soon as one of these deals' summaries is finished (now or while waiting), or at
-    /// `timeout`, the current state of each. Starts what is missing, as
-    /// [`SummaryBroker::summaries`] (the long-poll route uses [`SummaryBroker::watch`], which
-    /// never does). Dropping the future stops only the wait.
-    pub async fn wait_for_any(
-        &self,
-        scope: &CallerScope,
-        deals: &[DealVersion],
-        timeout: Duration,
-    ) -> Vec<Summary> {
-        let slots = self.begin(scope, deals, false).await;
-        let mut waits: Vec<_> = slots
-            .iter()
-            .filter_map(Slot::waiting)
-            .map(|outcome| finished(outcome.clone()).boxed())
-            .collect();
-        if waits.len() == slots.len() && !waits.is_empty() {
-            let _ = tokio::time::timeout(timeout, select_all(waits.drain(..))).await;
-        }
-        slots.iter().map(Slot::current).collect()
-    }
-
     /// Waits until every one is finished, or `timeout`: the `text/plain` answer's single top
     /// deal, or a short grace before an answer is sent.
     pub async fn wait_for_all(

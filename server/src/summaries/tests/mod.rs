@@ -228,7 +228,7 @@ async fn a_slow_summary_times_out_alone() {
 }
 
 #[tokio::test]
-async fn wait_for_any_returns_at_the_first_completion_or_the_timeout() {
+async fn the_long_poll_returns_at_the_first_completion_or_the_timeout() {
     let source = FakeSales::new(0);
     let slow = Guid::from_u128(2);
     source.set(slow, Behaviour::Throttle(1, Duration::from_millis(400)));
@@ -236,18 +236,19 @@ async fn wait_for_any_returns_at_the_first_completion_or_the_timeout() {
     let scope = CallerScope::app();
     let deals = [deal(1, "a"), deal(2, "a")];
     let started = tokio::time::Instant::now();
-    let first = broker.wait_for_any(&scope, &deals, LONG).await;
+    broker.summaries(&scope, &deals, false).await;
+    let first = broker.watch(&scope, &deals, LONG).await;
     assert!(started.elapsed() < Duration::from_millis(300));
     assert_eq!(states(&first), [SummaryState::Ready, SummaryState::Pending]);
 
     // Only the slow one asked for: nothing finishes within 50 ms.
     let started = tokio::time::Instant::now();
     let waited = broker
-        .wait_for_any(&scope, &deals[1..], Duration::from_millis(50))
+        .watch(&scope, &deals[1..], Duration::from_millis(50))
         .await;
     assert!(started.elapsed() >= Duration::from_millis(50));
     assert_eq!(states(&waited), [SummaryState::Pending]);
-    let last = broker.wait_for_any(&scope, &deals[1..], LONG).await;
+    let last = broker.watch(&scope, &deals[1..], LONG).await;
     assert_eq!(states(&last), [SummaryState::Ready]);
 }
 
@@ -259,7 +260,10 @@ async fn a_pane_that_goes_away_does_not_cancel_the_generation() {
     let deals = [deal(1, "a")];
     let pane = tokio::spawn({
         let (broker, scope, deals) = (broker.clone(), scope.clone(), deals.clone());
-        async move { broker.wait_for_any(&scope, &deals, LONG).await }
+        async move {
+            broker.summaries(&scope, &deals, false).await;
+            broker.watch(&scope, &deals, LONG).await
+        }
     });
     tokio::time::sleep(Duration::from_millis(20)).await;
     pane.abort();
