@@ -147,17 +147,20 @@ pub(super) async fn as_caller<T>(request: &Parts, work: impl Future<Output = T>)
 /// taking each as it settles; those still pending after [`PENDING_WAIT`] stay marked pending.
 async fn settle_pending(service: &DealService, scope: &CallerScope, deals: &mut [Deal]) {
     let until = Instant::now() + PENDING_WAIT;
-    while deals
-        .iter()
-        .any(|d| d.summary.state == SummaryState::Pending)
-    {
+    loop {
+        // Only the pending ones are watched: the watch returns as soon as any deal it is
+        // given is settled, so a settled one in the list would end every wait at once.
+        let mut pending: Vec<&mut Deal> = deals
+            .iter_mut()
+            .filter(|d| d.summary.state == SummaryState::Pending)
+            .collect();
         let left = until.saturating_duration_since(Instant::now());
-        if left.is_zero() {
+        if pending.is_empty() || left.is_zero() {
             break;
         }
-        let versions: Vec<DealVersion> = deals.iter().map(DealVersion::of).collect();
+        let versions: Vec<DealVersion> = pending.iter().map(|d| DealVersion::of(d)).collect();
         let now = service.watch_summaries(scope, &versions, left).await;
-        for (deal, summary) in deals.iter_mut().zip(now) {
+        for (deal, summary) in pending.iter_mut().zip(now) {
             deal.summary = summary;
         }
     }
