@@ -5,9 +5,11 @@
 use chrono::NaiveDateTime;
 use dealpane_contract::{CustomerType, Guid, Money};
 
+use super::access::ReadDepth;
 use super::generator::{ActivitySpec, Clock, CustomerSpec, DealSpec, DealState, Owner, OWNERS};
 use super::rng::SplitMix64;
 use super::summarizer::ActivityKind;
+use crate::dev_issuer::TEST_USERS;
 
 const fn fixed(n: u128) -> Guid {
     Guid::from_u128(0x0d1a_f1c5_0000_4000_8000_0000_0000_0000 | n)
@@ -99,6 +101,38 @@ pub const ADATUM_BANK_YEN_DEAL_ID: Guid = fixed(0xd0f4);
 pub const NOD_PUBLISHERS_ID: Guid = fixed(0xa010);
 pub const NOD_PUBLISHERS_NAME: &str = "Nod Publishers";
 pub const NOD_PUBLISHERS_OPEN_DEALS: usize = 8;
+
+/// A Sales user (`systemuser`) an agent signed in through the local issuer is matched to, by
+/// Entra object id, in `--sales-identity agent` mode.
+#[derive(Debug, Clone, Copy)]
+pub struct SalesUser {
+    /// `systemuserid`: what `_ownerid_value` holds on the deals they own.
+    pub id: Guid,
+    pub oid: &'static str,
+    pub name: &'static str,
+    pub reads: ReadDepth,
+}
+
+/// Alex Wu is a salesperson who reads only the deals he owns (two of Contoso's six, and his
+/// share of the rest); Dana Seller is a sales manager who reads every deal. Riley Newhire, the
+/// issuer's third user, is not a Sales user: refused.
+pub const SALES_USERS: [SalesUser; 2] = [
+    SalesUser {
+        id: OWNERS[0].id,
+        oid: TEST_USERS[0].oid,
+        name: TEST_USERS[0].name,
+        reads: ReadDepth::User,
+    },
+    SalesUser {
+        id: fixed(0x5e11_000d),
+        oid: TEST_USERS[1].oid,
+        name: TEST_USERS[1].name,
+        reads: ReadDepth::Organization,
+    },
+];
+/// The Contoso deals Alex Wu owns, in the store's order.
+pub const CONTOSO_DEALS_OF_ALEX_WU: [&str; 2] =
+    [CONTOSO_OPEN_DEAL_NAMES[0], CONTOSO_OPEN_DEAL_NAMES[3]];
 
 /// How many customers the fixtures add (every store holds at least these).
 pub const FIXED_CUSTOMERS: usize = 16;

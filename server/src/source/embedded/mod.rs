@@ -5,6 +5,7 @@
 //! Reads run on tokio's blocking threads through a small pool of connections (one per core, WAL
 //! mode, `query_only`), so concurrent requests read in parallel and never block the runtime.
 
+pub mod access;
 pub mod currencies;
 pub mod fixtures;
 mod generator;
@@ -26,6 +27,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::writes::{CreatedTask, NewLead, NewTask, SalesWriter, TaskRow, WriteError};
 use super::{CustomerRecord, SalesSource, SourceError, SourceStats};
+use access::Sees;
 use generator::Clock;
 use queries::LinkTarget;
 pub use queries::StoredSummary;
@@ -204,13 +206,21 @@ fn ensure_filled(
     // IMMEDIATE takes the write lock first, so a concurrent opener waits here and then finds
     // the store filled instead of generating it twice.
     let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let mut version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
     let tables: i64 = tx.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))?;
     let foreign = |found| StoreError::Foreign {
         path: path.to_owned(),
         found,
         expected: schema::SCHEMA_VERSION,
     };
+    if version == 3 && has_store_meta(&tx)? {
+        // Version 4 added the Sales users (`access`); a version 3 store keeps the notes and
+        // leads agents wrote and gains the users.
+        access::create(&tx)?;
+        tx.pragma_update(None, "user_version", schema::SCHEMA_VERSION)?;
+        tracing::info!(path = %path.display(), "added the Sales users to the embedded store");
+        version = schema::SCHEMA_VERSION;
+    }
     if version == schema::SCHEMA_VERSION {
         let created: Option<String> = tx
             .query_row(
@@ -256,6 +266,7 @@ fn ensure_filled(
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
     let started = std::time::Instant::now();
     tx.execute_batch(schema::CREATE)?;
+    access::create(&tx)?;
     generator::generate(&tx, Clock { today }, options.seed, options.sample_size)?;
     let mut meta = tx.prepare("INSERT INTO store_meta (key, value) VALUES (?1, ?2)")?;
     for (key, value) in [
@@ -380,10 +391,8 @@ impl SalesSource for EmbeddedStore {
         id: Guid,
         kind: Option<CustomerType>,
     ) -> Result<Option<CustomerRecord>, SourceError> {
-        Ok(self
-            .pool
-            .run(move |conn| queries::customer_by_id(conn, id, kind))
-            .await?)
+        self.read(move |conn, _| queries::customer_by_id(conn, id, kind))
+            .await
     }
 
     async fn customer_by_name(
@@ -392,10 +401,8 @@ impl SalesSource for EmbeddedStore {
         kind: Option<CustomerType>,
     ) -> Result<Option<CustomerRecord>, SourceError> {
         let name = name.to_owned();
-        Ok(self
-            .pool
-            .run(move |conn| queries::customer_by_name(conn, &name, kind))
-            .await?)
+        self.read(move |conn, _| queries::customer_by_name(conn, &name, kind))
+            .await
     }
 
     async fn open_deals(
@@ -404,17 +411,26 @@ impl SalesSource for EmbeddedStore {
         top: u8,
     ) -> Result<Vec<Deal>, SourceError> {
         let (id, link, base) = (customer.id, self.link.clone(), self.base_currency.clone());
-        Ok(self
-            .pool
-            .run(move |conn| queries::open_deals(conn, id, top, &link, base.as_deref()))
-            .await?)
+        self.read(move |conn, sees| {
+            queries::open_deals(conn, id, sees.owner(), top, &link, base.as_deref())
+        })
+        .await
     }
 
     async fn deal_summary(&self, deal_id: Guid) -> Result<String, SourceError> {
-        let latest = self
-            .pool
-            .run(move |conn| writes::latest_note(conn, deal_id))
+        let (visible, latest) = self
+            .read(move |conn, sees| {
+                Ok((
+                    access::visible(conn, deal_id, sees)?,
+                    writes::latest_note(conn, deal_id)?,
+                ))
+            })
             .await?;
+        if !visible {
+            return Err(SourceError::Upstream(format!(
+                "opportunity {deal_id} does not exist or the caller cannot read it"
+            )));
+        }
         let with_note = |text: String| match &latest {
             Some((subject, owner, created_on)) => {
                 let note = summarizer::shared_note(subject, owner.as_deref(), created_on);
@@ -437,10 +453,8 @@ impl SalesSource for EmbeddedStore {
         top: u8,
     ) -> Result<Vec<CustomerRef>, SourceError> {
         let prefix = prefix.to_owned();
-        Ok(self
-            .pool
-            .run(move |conn| queries::search_customers(conn, &prefix, top))
-            .await?)
+        self.read(move |conn, sees| queries::search_customers(conn, &prefix, sees.owner(), top))
+            .await
     }
 
     async fn base_currency(&self) -> Option<String> {
@@ -460,6 +474,23 @@ impl SalesSource for EmbeddedStore {
 }
 
 impl EmbeddedStore {
+    /// Runs `query` on a reader as the current caller ([`access`]): an agent Sales refuses gets
+    /// [`SourceError::NoAccess`], the others' queries see what their role lets them see.
+    async fn read<T, F>(&self, query: F) -> Result<T, SourceError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection, &Sees) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let caller = crate::auth::acting_for();
+        self.pool
+            .run(move |conn| match access::sees(conn, caller.as_deref())? {
+                Ok(sees) => query(conn, &sees).map(Ok),
+                Err(refusal) => Ok(Err(refusal)),
+            })
+            .await?
+            .map_err(SourceError::NoAccess)
+    }
+
     /// Runs `write` on the writer connection, off the async runtime.
     async fn write<T, F>(&self, write: F) -> Result<T, WriteError>
     where
@@ -479,21 +510,38 @@ impl EmbeddedStore {
 #[async_trait]
 impl SalesWriter for EmbeddedStore {
     async fn create_task(&self, task: &NewTask) -> Result<CreatedTask, WriteError> {
-        let task = task.clone();
-        self.write(move |conn| writes::create_task(conn, &task))
-            .await
+        let (task, caller) = (task.clone(), crate::auth::acting_for());
+        self.write(move |conn| {
+            let sees = sees_for_write(conn, caller.as_deref())?;
+            writes::create_task(conn, &task, &sees)
+        })
+        .await
     }
 
     async fn dealpane_tasks(&self, deal_id: Guid, top: usize) -> Result<Vec<TaskRow>, WriteError> {
+        let caller = crate::auth::acting_for();
         self.pool
-            .run(move |conn| Ok(writes::dealpane_tasks(conn, deal_id, top)))
+            .run(move |conn| {
+                Ok(sees_for_write(conn, caller.as_deref())
+                    .and_then(|sees| writes::dealpane_tasks(conn, deal_id, &sees, top)))
+            })
             .await
             .map_err(|error| WriteError::Source(error.into()))?
     }
 
     async fn create_lead(&self, lead: &NewLead) -> Result<Guid, WriteError> {
-        let lead = lead.clone();
-        self.write(move |conn| writes::create_lead(conn, &lead))
-            .await
+        let (lead, caller) = (lead.clone(), crate::auth::acting_for());
+        self.write(move |conn| {
+            sees_for_write(conn, caller.as_deref())?;
+            writes::create_lead(conn, &lead)
+        })
+        .await
     }
+}
+
+/// [`access::sees`] for a write: a refused agent is [`SourceError::NoAccess`].
+fn sees_for_write(conn: &Connection, caller: Option<&str>) -> Result<Sees, WriteError> {
+    access::sees(conn, caller)
+        .map_err(|error| WriteError::Source(StoreError::from(error).into()))?
+        .map_err(|refusal| WriteError::Source(SourceError::NoAccess(refusal)))
 }

@@ -88,11 +88,12 @@ pub fn customer_by_name(
 }
 
 /// Highest base value first, then earliest close date; nulls last in both (the contract's
-/// order, [`dealpane_contract::compare_deals`]). `base_currency` labels the base values; without
-/// it they are left out rather than guessed.
+/// order, [`dealpane_contract::compare_deals`]); only `owner`'s when given (`access`).
+/// `base_currency` labels the base values; without it they are left out rather than guessed.
 pub fn open_deals(
     conn: &Connection,
     customer: Guid,
+    owner: Option<&str>,
     top: u8,
     link: &LinkTarget,
     base_currency: Option<&str>,
@@ -105,11 +106,12 @@ pub fn open_deals(
          LEFT JOIN transactioncurrency AS c
                 ON c.transactioncurrencyid = o._transactioncurrencyid_value
          WHERE o._customerid_value = ?1 AND o.statecode = 0
+               AND (?3 IS NULL OR o._ownerid_value = ?3)
          ORDER BY o.estimatedvalue_base DESC NULLS LAST, o.estimatedclosedate ASC NULLS LAST,
                   o.opportunityid
          LIMIT ?2",
     )?;
-    let rows = statement.query_map(params![customer.to_string(), top], |row| {
+    let rows = statement.query_map(params![customer.to_string(), top, owner], |row| {
         let id = guid(row, 0)?;
         let amount: Option<f64> = row.get(3)?;
         let currency: Option<String> = row.get(4)?;
@@ -181,10 +183,12 @@ pub fn deal_summary(conn: &Connection, deal: Guid) -> rusqlite::Result<Option<St
     .optional()
 }
 
-/// Customers whose name starts with `prefix` (case-insensitive), by name, with open deal counts.
+/// Customers whose name starts with `prefix` (case-insensitive), by name, with open deal counts
+/// (of `owner`'s deals only, when given).
 pub fn search_customers(
     conn: &Connection,
     prefix: &str,
+    owner: Option<&str>,
     top: u8,
 ) -> rusqlite::Result<Vec<CustomerRef>> {
     let low = name_key(prefix);
@@ -199,7 +203,8 @@ pub fn search_customers(
     let mut statement = conn.prepare_cached(&format!(
         "SELECT c.id, c.name, c.kind,
                 (SELECT count(*) FROM opportunity o
-                 WHERE o._customerid_value = c.id AND o.statecode = 0)
+                 WHERE o._customerid_value = c.id AND o.statecode = 0
+                       AND (?4 IS NULL OR o._ownerid_value = ?4))
          FROM (
              SELECT accountid AS id, name, name_key, 'account' AS kind FROM account
              WHERE {range}
@@ -212,7 +217,7 @@ pub fn search_customers(
          -- Counted after the limit, so an empty prefix counts `top` customers, not all.
          ORDER BY c.name_key, c.name, c.kind, c.id"
     ))?;
-    let rows = statement.query_map(params![low, high, top], |row| {
+    let rows = statement.query_map(params![low, high, top, owner], |row| {
         let kind: String = row.get(2)?;
         let count: i64 = row.get(3)?;
         Ok(CustomerRef {

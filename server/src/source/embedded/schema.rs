@@ -4,8 +4,9 @@
 //! timestamps as RFC 3339 UTC (`2026-11-18T10:00:00Z`), which sort correctly as text.
 
 /// Bumped when the tables change; an existing file with another version is refused rather than
-/// silently misread. 3: the task and lead tables (issue 12).
-pub const SCHEMA_VERSION: i64 = 3;
+/// silently misread. 3: the task and lead tables (issue 12). 4: the Sales users
+/// (`systemuser`, see `access`), added to a version 3 store when it is opened.
+pub const SCHEMA_VERSION: i64 = 4;
 
 pub const CREATE: &str = r#"
 CREATE TABLE store_meta (

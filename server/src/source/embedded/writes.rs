@@ -5,6 +5,7 @@ use chrono::{SecondsFormat, Utc};
 use dealpane_contract::{CustomerType, Guid};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::access::Sees;
 use crate::source::writes::{
     CreatedTask, NewLead, NewTask, TaskRow, WriteError, TASK_CATEGORY, TASK_SUBCATEGORY,
 };
@@ -19,15 +20,20 @@ fn new_id() -> Guid {
     Guid::parse(&uuid::Uuid::new_v4().to_string()).expect("a UUID is a GUID")
 }
 
-/// The deal's owner (`_ownerid_value`, its name), or `None` when the deal does not exist.
+/// The deal's owner (`_ownerid_value`, its name), or `None` when the deal does not exist or
+/// the caller cannot read it.
 fn deal_owner(
     conn: &Connection,
     deal_id: Guid,
+    sees: &Sees,
 ) -> rusqlite::Result<Option<(Option<String>, Option<String>)>> {
     conn.prepare_cached(
-        "SELECT _ownerid_value, owneridname FROM opportunity WHERE opportunityid = ?1",
+        "SELECT _ownerid_value, owneridname FROM opportunity
+         WHERE opportunityid = ?1 AND (?2 IS NULL OR _ownerid_value = ?2)",
     )?
-    .query_row([deal_id.to_string()], |row| Ok((row.get(0)?, row.get(1)?)))
+    .query_row(params![deal_id.to_string(), sees.owner()], |row| {
+        Ok((row.get(0)?, row.get(1)?))
+    })
     .optional()
 }
 
@@ -35,8 +41,12 @@ fn not_found(deal_id: Guid) -> WriteError {
     WriteError::NotFound(format!("opportunity {deal_id}"))
 }
 
-pub fn create_task(conn: &Connection, task: &NewTask) -> Result<CreatedTask, WriteError> {
-    let (owner_id, owner) = deal_owner(conn, task.deal_id)
+pub fn create_task(
+    conn: &Connection,
+    task: &NewTask,
+    sees: &Sees,
+) -> Result<CreatedTask, WriteError> {
+    let (owner_id, owner) = deal_owner(conn, task.deal_id, sees)
         .map_err(store_error)?
         .ok_or_else(|| not_found(task.deal_id))?;
     let id = new_id();
@@ -72,9 +82,13 @@ pub fn create_task(conn: &Connection, task: &NewTask) -> Result<CreatedTask, Wri
 pub fn dealpane_tasks(
     conn: &Connection,
     deal_id: Guid,
+    sees: &Sees,
     top: usize,
 ) -> Result<Vec<TaskRow>, WriteError> {
-    if deal_owner(conn, deal_id).map_err(store_error)?.is_none() {
+    if deal_owner(conn, deal_id, sees)
+        .map_err(store_error)?
+        .is_none()
+    {
         return Err(not_found(deal_id));
     }
     let mut query = conn
