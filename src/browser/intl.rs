@@ -1,6 +1,8 @@
 //! Locale-aware wording through the browser's `Intl`. Every function falls back to a plain
 //! rendering instead of throwing when the browser refuses a locale or currency.
 
+use std::cell::RefCell;
+
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -25,10 +27,45 @@ fn set(options: &Object, key: &str, value: impl Into<JsValue>) {
     let _ = Reflect::set(options, &key.into(), &value.into());
 }
 
-/// `new Intl.<name>([locale], options)`, caught: an invalid locale or option is `None`.
-fn formatter(name: &str, locale: &str, options: &Object) -> Option<Object> {
+thread_local! {
+    /// Formatters made so far, by `kind|locale|options`. Building an `Intl` formatter costs far
+    /// more than using one (measured: most of the script time between the deals arriving and
+    /// the first card, when each card built its own), and a pane uses a handful.
+    static FORMATTERS: RefCell<Vec<(String, Option<Object>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `new Intl.<kind>([locale], options)` with `options` as `(name, value)` pairs, made once per
+/// pane and kept; an invalid locale or option is `None` (also kept).
+fn formatter(kind: &str, locale: &str, options: &[(&str, JsValue)]) -> Option<Object> {
+    let mut key = format!("{kind}|{locale}");
+    for (name, value) in options {
+        key.push('|');
+        key.push_str(name);
+        key.push('=');
+        key.push_str(
+            &value
+                .as_string()
+                .unwrap_or_else(|| plain_number(value.as_f64().unwrap_or(0.0))),
+        );
+    }
+    if let Some(made) =
+        FORMATTERS.with_borrow(|made| made.iter().find(|(k, _)| *k == key).map(|(_, f)| f.clone()))
+    {
+        return made;
+    }
+    let object = Object::new();
+    for (name, value) in options {
+        set(&object, name, value.clone());
+    }
+    let made = construct(kind, locale, &object);
+    FORMATTERS.with_borrow_mut(|made_so_far| made_so_far.push((key, made.clone())));
+    made
+}
+
+/// `new Intl.<kind>([locale], options)`, caught.
+fn construct(kind: &str, locale: &str, options: &Object) -> Option<Object> {
     let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-    let constructor: Function = Reflect::get(&intl, &name.into()).ok()?.dyn_into().ok()?;
+    let constructor: Function = Reflect::get(&intl, &kind.into()).ok()?.dyn_into().ok()?;
     let args = Array::of2(&Array::of1(&locale.into()), options);
     Reflect::construct(&constructor, &args)
         .ok()?
@@ -64,16 +101,16 @@ fn is_currency_code(code: &str) -> bool {
 
 /// `250000, "USD", "en-US"` → `$250,000` (no cents for whole amounts).
 pub fn format_money(amount: f64, currency: &str, locale: &str) -> String {
-    let options = Object::new();
+    let mut options: Vec<(&str, JsValue)> = Vec::new();
     if is_currency_code(currency) {
-        set(&options, "style", "currency");
-        set(&options, "currency", currency);
-        set(&options, "currencyDisplay", "symbol");
+        options.push(("style", "currency".into()));
+        options.push(("currency", currency.into()));
+        options.push(("currencyDisplay", "symbol".into()));
     }
     if amount.fract() == 0.0 {
         // Both bounds: older engines refuse a maximum below the currency's default minimum.
-        set(&options, "minimumFractionDigits", 0);
-        set(&options, "maximumFractionDigits", 0);
+        options.push(("minimumFractionDigits", 0.into()));
+        options.push(("maximumFractionDigits", 0.into()));
     }
     let formatted =
         formatter("NumberFormat", locale, &options).and_then(|f| call_format(&f, &[amount.into()]));
@@ -84,24 +121,9 @@ pub fn format_money(amount: f64, currency: &str, locale: &str) -> String {
     }
 }
 
-/// A compact amount for chart labels: `250000, "USD"` → `$250K`.
-pub fn format_money_compact(amount: f64, currency: &str, locale: &str) -> String {
-    let options = Object::new();
-    set(&options, "notation", "compact");
-    if is_currency_code(currency) {
-        set(&options, "style", "currency");
-        set(&options, "currency", currency);
-    }
-    formatter("NumberFormat", locale, &options)
-        .and_then(|f| call_format(&f, &[amount.into()]))
-        .unwrap_or_else(|| format!("{} {currency}", plain_number(amount)))
-}
-
 /// A probability 0-100 → `70%` / `70 %`.
 pub fn format_percent(probability: u8, locale: &str) -> String {
-    let options = Object::new();
-    set(&options, "style", "percent");
-    formatter("NumberFormat", locale, &options)
+    formatter("NumberFormat", locale, &[("style", "percent".into())])
         .and_then(|f| call_format(&f, &[(f64::from(probability) / 100.0).into()]))
         .unwrap_or_else(|| format!("{probability}%"))
 }
@@ -113,18 +135,7 @@ pub fn format_date(iso: &str, locale: &str) -> String {
     };
     // Local midnight of that civil date, formatted in the local zone: the same date back.
     let date = js_sys::Date::new_with_year_month_day(year as u32, month as i32 - 1, day as i32);
-    let options = Object::new();
-    set(&options, "dateStyle", "medium");
-    formatter("DateTimeFormat", locale, &options)
+    formatter("DateTimeFormat", locale, &[("dateStyle", "medium".into())])
         .and_then(|f| call_format(&f, &[date.into()]))
         .unwrap_or_else(|| iso.to_owned())
-}
-
-/// `12` → `in 12 days`, `-3` → `3 days ago`, `0` → `today` (Intl's own words).
-/// `None` if the browser lacks `Intl.RelativeTimeFormat`: then use `Strings::close_timing`.
-pub fn format_relative_days(days: i64, locale: &str) -> Option<String> {
-    let options = Object::new();
-    set(&options, "numeric", "auto");
-    let formatter = formatter("RelativeTimeFormat", locale, &options)?;
-    call_format(&formatter, &[(days as f64).into(), "day".into()])
 }
