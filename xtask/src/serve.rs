@@ -19,7 +19,8 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 300)]
     pub sample_size: u32,
     /// Sign in through the server's local Entra-like issuer (test users, no passwords): the
-    /// API then takes bearer tokens, as with Entra ID in production.
+    /// API then takes bearer tokens, as with Entra ID in production, and reads Sales as the
+    /// signed-in agent (`--sales-identity agent`), so each test user sees what their role allows.
     #[arg(long)]
     pub local_issuer: bool,
 }
@@ -38,7 +39,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
     ));
     let mut command = widget::server_command(&server, args.port, args.sample_size, &store);
     if args.local_issuer {
-        command.arg("--local-issuer");
+        command.args(["--local-issuer", "--sales-identity", "agent"]);
     }
     let mut child = widget::spawn_server(&mut command)?;
     if let Err(error) = wait_until_healthy(args.port, &mut child) {
@@ -48,8 +49,9 @@ pub fn run(args: ServeArgs) -> Result<()> {
     print_urls(args.port);
     if args.local_issuer {
         println!(
-            "  sign-in              local issuer at http://127.0.0.1:{}/_issuer (test users: \
-             Alex Wu, Dana Seller, Riley Newhire; /config.json's `auth` points the widget there)",
+            "  sign-in              local issuer at http://127.0.0.1:{}/_issuer (/config.json's \
+             `auth` points the widget there); Sales is read as the agent: Alex Wu sees the deals \
+             he owns, Dana Seller every deal, Riley Newhire is not a Sales user (no access)",
             args.port
         );
     }
