@@ -9,6 +9,7 @@
 //! in a field it can do without (`summary.state`, `matchedBy`, `status`; a `forecastCategory`
 //! reads as `other`) is shown as unknown. The pane says so once per session in the console.
 
+pub mod json;
 mod summaries;
 
 use dealpane_contract::{
@@ -91,7 +92,7 @@ fn success_kind(
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, FetchError> {
-    serde_json::from_str(body).map_err(|e| FetchError::Malformed(e.to_string()))
+    json::decode(body).map_err(FetchError::Malformed)
 }
 
 /// An error status's problem body, when it has a readable one (some servers label it plain JSON).
@@ -100,11 +101,11 @@ fn problem_of(status: u16, kind: BodyKind, body: &str) -> FetchError {
         return FetchError::Status(status);
     }
     // The HTTP status is the truth; a body may omit or misstate it.
-    let Ok(serde_json::Value::Object(mut fields)) = serde_json::from_str(body) else {
+    let Some(mut fields) = json::Json::parse(body).ok().filter(json::Json::is_object) else {
         return FetchError::Status(status);
     };
-    fields.insert("status".to_owned(), status.into());
-    match serde_json::from_value::<Problem>(fields.into()) {
+    fields.set_number("status", status.into());
+    match fields.decode::<Problem>() {
         Ok(problem) => FetchError::Problem(Box::new(problem)),
         Err(_) => FetchError::Status(status),
     }
@@ -301,6 +302,9 @@ mod fetching {
 mod tests {
     use super::*;
     use dealpane_contract::CustomerList;
+    // These run natively and, through the browser's JSON, in `cargo xtask test --suite browser`.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn content_types_pick_the_interpretation() {
@@ -372,18 +376,22 @@ mod tests {
 
     #[test]
     fn unknown_values_are_named_once_each() {
-        let mut answer: DealSummaryResponse = serde_json::from_str(ANSWER).unwrap();
+        let mut answer: DealSummaryResponse = json::decode(ANSWER).unwrap();
         assert!(unknown_values(&answer).is_empty());
-        let deal = serde_json::json!({"id": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d", "name": "n",
-            "status": "paused", "forecastCategory": "stretch", "summary": {"state": "drafting"}});
-        let deal: dealpane_contract::Deal = serde_json::from_value(deal).unwrap();
+        let deal = r#"{"id": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d", "name": "n",
+            "status": "paused", "forecastCategory": "stretch", "summary": {"state": "drafting"}}"#;
+        let deal: dealpane_contract::Deal = json::decode(deal).unwrap();
+        assert_eq!(
+            deal.forecast_category,
+            Some(dealpane_contract::ForecastCategory::Other)
+        );
         answer.deals = vec![deal.clone(), deal];
         answer.customer.matched_by = MatchedBy::Unknown;
         assert_eq!(
             unknown_values(&answer),
             ["matchedBy", "status", "summary.state"]
         );
-        let polled: SummariesResponse = serde_json::from_str(
+        let polled: SummariesResponse = json::decode(
             r#"{"summaries": [{"dealId": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d",
                 "summary": {"state": "drafting"}}]}"#,
         )

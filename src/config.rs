@@ -11,7 +11,7 @@
 //! An `auth` block (`authority`, `clientId`, `scopes`) turns on sign-in (`crate::auth`); a block
 //! the widget cannot use (a field missing or not http(s)) is ignored, like an unknown field.
 
-use serde::Deserialize;
+use crate::api::json::Json;
 
 pub const DEFAULT_API_BASE: &str = "/api";
 pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
@@ -60,7 +60,7 @@ impl WidgetConfig {
 /// Why the config file cannot be used. Data only: `i18n` words it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WidgetConfigError {
-    /// Not JSON, or a field of the wrong type (`reason` is serde_json's message).
+    /// Not a JSON object, or a field of the wrong type (`reason` says which).
     BadJson { reason: String },
     /// `requestTimeoutMs` outside `min..=max`.
     TimeoutOutOfRange { value: i64, min: u32, max: u32 },
@@ -68,22 +68,11 @@ pub enum WidgetConfigError {
     BadApiBase { value: String },
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawConfig {
-    #[serde(default)]
-    api_base: Option<String>,
-    #[serde(default)]
-    request_timeout_ms: Option<i64>,
-    #[serde(default)]
-    auth: Option<serde_json::Value>,
-}
-
 /// The `auth` block, or `None` when the widget cannot use it.
-fn parse_auth(value: serde_json::Value) -> Option<AuthConfig> {
-    // Read from the `Value` rather than a derived struct: the wasm is smaller.
+fn parse_auth(value: &Json) -> Option<AuthConfig> {
     let text = |name: &str| value.get(name).and_then(|v| v.as_str());
-    let authority = text("authority")?.trim().trim_end_matches('/');
+    let authority = text("authority")?;
+    let authority = authority.trim().trim_end_matches('/');
     let client_id = text("clientId")?;
     let lower = authority.to_ascii_lowercase();
     let url_ok = (lower.starts_with("https://") || lower.starts_with("http://"))
@@ -91,31 +80,32 @@ fn parse_auth(value: serde_json::Value) -> Option<AuthConfig> {
         && authority.len() <= API_BASE_MAX_CHARS;
     let id_ok =
         |s: &str| !s.is_empty() && s.len() <= 200 && s.bytes().all(|b| b.is_ascii_graphic());
-    let listed = value.get("scopes").and_then(|v| v.as_array());
-    let scopes: Vec<&str> = (listed.into_iter().flatten())
+    let listed = value.get("scopes").map(|v| v.items()).unwrap_or_default();
+    let scopes: Vec<String> = (listed.iter())
         .filter_map(|s| s.as_str())
-        .map(str::trim)
+        .map(|s| s.trim().to_owned())
         .filter(|s| id_ok(s))
         .collect();
-    (url_ok && id_ok(client_id) && !scopes.is_empty() && scopes.len() <= 10).then(|| AuthConfig {
+    (url_ok && id_ok(&client_id) && !scopes.is_empty() && scopes.len() <= 10).then(|| AuthConfig {
         authority: authority.to_owned(),
-        client_id: client_id.to_owned(),
+        client_id,
         scope: scopes.join(" "),
     })
 }
 
-/// Parses the config file; missing fields take their defaults.
+/// Parses the config file; missing fields (or `null`) take their defaults.
 pub fn parse_config(json: &str) -> Result<WidgetConfig, WidgetConfigError> {
-    let bad_json = |e: serde_json::Error| WidgetConfigError::BadJson {
-        reason: e.to_string(),
-    };
-    // serde would also read a struct from an array; the file must be an object.
-    let value: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(json).map_err(bad_json)?;
-    let raw: RawConfig =
-        serde_json::from_value(serde_json::Value::Object(value)).map_err(bad_json)?;
+    let bad_json = |reason: String| WidgetConfigError::BadJson { reason };
+    let file = Json::parse(json).map_err(bad_json)?;
+    if !file.is_object() {
+        return Err(bad_json("the file is not a JSON object".to_owned()));
+    }
+    let field = |name: &str| file.get(name).filter(|v| !v.is_null());
     let mut config = WidgetConfig::default();
-    if let Some(value) = raw.request_timeout_ms {
+    if let Some(value) = field("requestTimeoutMs") {
+        let value = value.as_whole().ok_or_else(|| {
+            bad_json("requestTimeoutMs is not a whole number of milliseconds".to_owned())
+        })?;
         if !(i64::from(TIMEOUT_MIN_MS)..=i64::from(TIMEOUT_MAX_MS)).contains(&value) {
             return Err(WidgetConfigError::TimeoutOutOfRange {
                 value,
@@ -125,10 +115,12 @@ pub fn parse_config(json: &str) -> Result<WidgetConfig, WidgetConfigError> {
         }
         config.request_timeout_ms = value as u32;
     }
-    if let Some(base) = raw.api_base {
+    if let Some(value) = field("apiBase") {
+        let base =
+            (value.as_str()).ok_or_else(|| bad_json("apiBase is not a string".to_owned()))?;
         config.api_base = parse_api_base(&base)?;
     }
-    config.auth = raw.auth.and_then(parse_auth);
+    config.auth = field("auth").and_then(|auth| parse_auth(&auth));
     Ok(config)
 }
 
@@ -165,10 +157,15 @@ fn parse_api_base(value: &str) -> Result<String, WidgetConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // These run natively and, through the browser's JSON, in `cargo xtask test --suite browser`.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn empty_object_gives_defaults() {
         assert_eq!(parse_config("{}").unwrap(), WidgetConfig::default());
+        let nulls = r#"{"apiBase": null, "requestTimeoutMs": null, "auth": null}"#;
+        assert_eq!(parse_config(nulls).unwrap(), WidgetConfig::default());
         assert_eq!(WidgetConfig::default().api_base, "/api");
         assert_eq!(WidgetConfig::default().request_timeout_ms, 15_000);
     }
@@ -252,7 +249,9 @@ mod tests {
             "not json",
             "[]",
             r#"{"requestTimeoutMs": "fast"}"#,
+            r#"{"requestTimeoutMs": 1500.5}"#,
             r#"{"apiBase": 5}"#,
+            r#"{"apiBase": ["/api"]}"#,
         ] {
             assert!(
                 matches!(parse_config(bad), Err(WidgetConfigError::BadJson { reason }) if !reason.is_empty()),

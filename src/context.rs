@@ -119,7 +119,7 @@ pub enum ContextError {
     NameTooLong { max: usize },
     /// `customerType` is neither `account` nor `contact`.
     InvalidType { value: String },
-    /// `data` looked like JSON but is not valid JSON (`reason` is serde_json's message).
+    /// `data` looked like JSON but is not valid JSON (`reason` is the JSON parser's message).
     BadData { reason: String },
 }
 

@@ -150,6 +150,9 @@ impl SummaryBoard {
 mod tests {
     use super::*;
     use dealpane_contract::{DealStatus, DealSummaryUpdate};
+    // These run natively and, through the browser's JSON, in `cargo xtask test --suite browser`.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn deal(tail: u128, summary: Summary) -> Deal {
         Deal {

@@ -8,6 +8,7 @@
 
 use dealpane_contract::percent::encode_component;
 
+use crate::api::json::Json;
 use crate::config::AuthConfig;
 
 #[cfg(target_arch = "wasm32")]
@@ -99,25 +100,25 @@ pub struct Tokens {
 }
 
 /// Reads the token endpoint's answer: tokens, or why not (Entra's `{error, error_description}`).
-/// Fields are read from a `serde_json::Value` rather than derived structs: the wasm is smaller.
 pub fn parse_token_answer(status: u16, body: &str) -> Result<Tokens, AuthError> {
-    let value: serde_json::Value = serde_json::from_str(body).map_err(|_| AuthError::Failed)?;
-    let text = |name: &str| value.get(name).and_then(|v| v.as_str()).unwrap_or_default();
+    let answer = Json::parse(body).map_err(|_| AuthError::Failed)?;
+    let field = |name: &str| answer.get(name);
+    let text = |name: &str| field(name).and_then(|v| v.as_str()).unwrap_or_default();
     if !(200..300).contains(&status) {
-        return Err(classify_error(text("error"), text("error_description")));
+        return Err(classify_error(&text("error"), &text("error_description")));
     }
-    if text("access_token").is_empty() {
+    let access_token = text("access_token");
+    if access_token.is_empty() {
         return Err(AuthError::Failed);
     }
     // Entra sends a number; some proxies a string.
-    let expires_in = match value.get("expires_in") {
-        Some(serde_json::Value::Number(n)) => n.as_u64(),
-        Some(serde_json::Value::String(s)) => s.parse().ok(),
-        _ => None,
-    };
+    let expires_in = field("expires_in").and_then(|v| match v.as_str() {
+        Some(s) => s.parse::<u64>().ok(),
+        None => v.as_whole().and_then(|n| u64::try_from(n).ok()),
+    });
     Ok(Tokens {
-        access_token: text("access_token").to_owned(),
-        refresh_token: Some(text("refresh_token").to_owned()).filter(|t| !t.is_empty()),
+        access_token,
+        refresh_token: Some(text("refresh_token")).filter(|t| !t.is_empty()),
         expires_in_secs: expires_in.unwrap_or(3600).min(86_400) as u32,
     })
 }
@@ -167,6 +168,9 @@ pub fn is_no_sales_access(title: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // These run natively and, through the browser's JSON, in `cargo xtask test --suite browser`.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn auth() -> AuthConfig {
         AuthConfig {
@@ -244,6 +248,13 @@ mod tests {
             parse_token_answer(200, r#"{"access_token":""}"#),
             Err(AuthError::Failed)
         );
+        let proxied = parse_token_answer(200, r#"{"access_token":"a","expires_in":"120"}"#);
+        assert_eq!(
+            proxied.map(|t| (t.expires_in_secs, t.refresh_token)),
+            Ok((120, None))
+        );
+        let odd = parse_token_answer(200, r#"{"access_token":"a","expires_in":-5}"#);
+        assert_eq!(odd.map(|t| t.expires_in_secs), Ok(3600));
         assert_eq!(classify_error("access_denied", ""), AuthError::Cancelled);
         assert!(is_no_sales_access("No access to Sales deals"));
         assert!(!is_no_sales_access("Not allowed"));

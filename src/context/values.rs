@@ -4,6 +4,8 @@
 use dealpane_contract::percent::decode_lenient;
 use dealpane_contract::Guid;
 
+use crate::api::json::Json;
+
 use super::{ContextError, CASE_ID, CUSTOMER_ID, CUSTOMER_TYPE, DATA, KNOWN, LANG, THEME};
 /// A parameter's value and the parameter an admin should look at when it is wrong.
 #[derive(Debug)]
@@ -93,25 +95,19 @@ impl Values {
     }
 
     fn add_json(&mut self, text: &str) -> Result<(), ContextError> {
-        let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
-            .map_err(|e| ContextError::BadData {
-                reason: e.to_string(),
-            })?;
-        for (key, value) in object {
+        let object = Json::parse(text).map_err(|reason| ContextError::BadData { reason })?;
+        for (key, value) in object.entries() {
             let Some(name) = canonical_name(&key) else {
                 continue;
             };
-            let text = match value {
-                serde_json::Value::String(s) => s,
-                // Whole numbers only (an id or name is never a fraction): printing a float
-                // would bring Rust's float formatting into the bundle.
-                serde_json::Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-                    (Some(whole), _) => whole.to_string(),
-                    (None, Some(whole)) => whole.to_string(),
-                    _ => continue,
-                },
-                serde_json::Value::Bool(b) => b.to_string(),
-                _ => continue, // null and nested values carry nothing we use
+            // Whole numbers only (an id or name is never a fraction): printing a float would
+            // bring Rust's float formatting into the bundle. Null and nested values carry
+            // nothing we use.
+            let text = match (value.as_str(), value.as_whole(), value.as_bool()) {
+                (Some(text), _, _) => text,
+                (_, Some(whole), _) => whole.to_string(),
+                (_, _, Some(flag)) => flag.to_string(),
+                _ => continue,
             };
             self.insert(name, text, name)?;
         }
