@@ -13,8 +13,9 @@ use crate::components::header::customer_header;
 use crate::components::live_region::{live_region, Announcer};
 use crate::components::Ui;
 use crate::context::{parse_context, preferences, Theme};
-use crate::i18n::{choose_locale, Locale};
+use crate::i18n::{self, choose_locale, Locale, Strings};
 use crate::pane::{view_pane, PaneState};
+use crate::request::RequestSlot;
 
 #[component]
 pub fn App(
@@ -23,9 +24,28 @@ pub fn App(
     query: String,
 ) -> impl IntoView {
     let (lang, theme) = preferences(&query);
-    let locale = choose_locale(lang.as_deref(), &navigator::languages());
-    apply_to_document(&locale, theme);
-    let text = locale.strings();
+    let asked = choose_locale(lang.as_deref(), &navigator::languages());
+    apply_to_document(&asked, theme);
+    // The pane renders once its words are in, never English first. English is in the wasm;
+    // another language's file is fetched now, while config.json (preloaded by index.html) comes
+    // in; if the file fails, the pane shows English and says so in `lang` and `dir`.
+    let words = RwSignal::new(i18n::loaded(asked.lang));
+    if words.get_untracked().is_none() {
+        let lang = asked.lang;
+        RequestSlot::new().start(
+            move |cancel| i18n::load(lang, cancel),
+            move |loaded| words.set(Some(loaded)),
+        );
+    }
+    move || match words.get() {
+        Some(text) => untrack(|| pane(&query, &asked.showing(text), theme, text)),
+        None => waiting(),
+    }
+}
+
+/// The pane in `locale` with its words.
+fn pane(query: &str, locale: &Locale, theme: Theme, text: &'static Strings) -> AnyView {
+    apply_to_document(locale, theme);
     let announcer = Announcer::new();
     provide_context(Ui {
         text,
@@ -35,7 +55,7 @@ pub fn App(
         first_deal_marked: Arc::new(AtomicBool::new(false)),
     });
 
-    let context = parse_context(&query);
+    let context = parse_context(query);
     let standalone = matches!(&context, Ok(ctx) if ctx.customer.is_none());
     let state = PaneState::new(&context, text, announcer);
     state.start();
@@ -77,6 +97,25 @@ pub fn App(
             {live_region(announcer)}
         </div>
     }
+    .into_any()
+}
+
+/// While the words come: the loading cards, without words.
+fn waiting() -> AnyView {
+    view! {
+        <div class="dp">
+            <main class="dp-main" aria-busy="true">
+                <div class="dp-skeleton" data-state="loading">
+                    <div class="dp-skeleton__grid" aria-hidden="true">
+                        <div class="dp-skeleton__card"></div>
+                        <div class="dp-skeleton__card"></div>
+                        <div class="dp-skeleton__card"></div>
+                    </div>
+                </div>
+            </main>
+        </div>
+    }
+    .into_any()
 }
 
 /// `lang`, `dir` and `data-theme` on `<html>`: tokens.css and the browser key on them.

@@ -7,29 +7,42 @@
 //!   `{placeholder}` templates and `one|other` plural forms that its methods fill;
 //! - `errors.rs`: the rules, the same in every language, for which words a failure gets (an HTTP
 //!   status, a timeout, an unusable URL or config file);
-//! - one file per language (`en.rs`, `de.rs`, …): a `pub static STRINGS: Strings`, data only.
+//! - `en.rs`: English, a `pub static STRINGS: Strings` compiled into the widget: the default,
+//!   and the words of any key another language's file lacks;
+//! - every other language is a JSON file, `static/i18n/<code>.json` (trunk copies it to
+//!   `dist/i18n/`), fetched only by a pane that shows that language, so the wasm carries one
+//!   language instead of five (`files.rs` reads it; its tests read every file).
 //!
-//! **Adding a language** is one new file (copy `en.rs`, translate, set `lang`, `rtl` and the
-//! plural `rule`) plus one line in the `languages!` list below.
+//! **Adding a language** is one new JSON file (copy another, translate every text) plus one line
+//! in the `languages!` list below (its code, direction and plural rule). **Adding a text** is one
+//! field in `strings.rs`, its English in `en.rs`, and its key in every JSON file (a native test
+//! fails while a file lacks a key or has one `Strings` does not know).
 //!
-//! Use: `let locale = choose_locale(ctx_lang.as_deref(), &navigator_languages);` then
-//! `let s = locale.strings();` and `s.title`, `s.open_deals(3)`, `s.close_timing(t)`,
-//! `s.context_error(&e)` → `(title, what to do)`. Set `<html lang={locale.lang.code()}
-//! dir={locale.dir()}>` and hand `locale.tag` to `browser::intl` for numbers and dates.
-//! `lang` and `dir` follow the words shown, never only the language asked for: a pane asked for
-//! Persian (no words of its own) shows English, left to right, with Persian number formats.
+//! Use: `let locale = choose_locale(ctx_lang.as_deref(), &navigator_languages);`, then the
+//! words: `loaded(locale.lang)` (English, or a file already read) or `load(locale.lang, …)`
+//! (wasm32: fetches the file; English when it fails), then `locale.showing(words)`, and
+//! `s.title`, `s.open_deals(3)`, `s.close_timing(t)`, `s.context_error(&e)` → `(title, what to
+//! do)`. Set `<html lang={locale.lang.code()} dir={locale.dir()}>` and hand `locale.tag` to
+//! `browser::intl` for numbers and dates. `lang` and `dir` follow the words shown, never only
+//! the language asked for: a pane asked for Persian (no words of its own) shows English, left to
+//! right, with Persian number formats; a German pane whose file could not be fetched shows
+//! English with `lang="en"`.
 
+mod en;
 pub mod errors;
+mod files;
 mod strings;
 
-pub use strings::{fill, Forms, Plurals, Share, SignIn, Strings, Templates};
+#[cfg(target_arch = "wasm32")]
+pub use files::load;
+pub use files::loaded;
+pub use strings::{fill, Forms, Plurals, Share, SignIn, Strings, Templates, WordFile};
 
-/// Declares the languages: `Variant => module`. The module is `src/i18n/<module>.rs` and holds
-/// `pub static STRINGS: Strings`; its file name is the ISO 639-1 code.
+/// Declares the languages: `Variant => code, direction, plural rule;`. The code is ISO 639-1
+/// and names the language's file, `static/i18n/<code>.json` (English's is `en.rs`); the rule is
+/// one of `strings.rs`'s CLDR rules.
 macro_rules! languages {
-    ($($variant:ident => $module:ident),+ $(,)?) => {
-        $(mod $module;)+
-
+    ($($variant:ident => $code:ident, $dir:ident, $rule:ident;)+) => {
         /// The languages the pane has words for.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum Lang {
@@ -40,29 +53,48 @@ macro_rules! languages {
             /// Every language, the default (English) first.
             pub const ALL: &'static [Lang] = &[$(Lang::$variant),+];
 
-            /// The ISO 639-1 code, for `<html lang>`.
+            /// The ISO 639-1 code, for `<html lang>` and the name of its file.
             pub fn code(self) -> &'static str {
                 match self {
-                    $(Lang::$variant => stringify!($module)),+
+                    $(Lang::$variant => stringify!($code)),+
+                }
+            }
+
+            /// The language is written right to left.
+            pub fn rtl(self) -> bool {
+                match self {
+                    $(Lang::$variant => languages!(@rtl $dir)),+
+                }
+            }
+
+            /// Which of a text's plural forms a number takes.
+            pub fn plural_rule(self) -> fn(u64) -> usize {
+                match self {
+                    $(Lang::$variant => strings::$rule),+
                 }
             }
         }
-
-        /// The words for `lang`.
-        pub fn strings(lang: Lang) -> &'static Strings {
-            match lang {
-                $(Lang::$variant => &$module::STRINGS),+
-            }
-        }
     };
+    (@rtl rtl) => { true };
+    (@rtl ltr) => { false };
 }
 
 languages! {
-    En => en,
-    De => de,
-    Fr => fr,
-    Ar => ar,
-    He => he,
+    En => en, ltr, one_is_1;
+    De => de, ltr, one_is_1;
+    Fr => fr, ltr, one_is_0_or_1;
+    // In Dynamics 365's Arabic terms: an opportunity is «فرصة» (plural «فرص»), Sales is
+    // «المبيعات». Plural forms follow CLDR's six categories (zero|one|two|few|many|other).
+    Ar => ar, rtl, arabic;
+    // In Dynamics 365's Hebrew terms: an opportunity is «הזדמנות» (plural «הזדמנויות»). Plural
+    // forms follow CLDR's categories for Hebrew (one|two|other).
+    He => he, rtl, hebrew;
+}
+
+/// The words for `lang` when the pane has them (English always, another language once its
+/// file is read), else English's.
+pub fn strings(lang: Lang) -> &'static Strings {
+    loaded(lang).unwrap_or(&en::STRINGS)
 }
 
 impl Lang {
@@ -93,6 +125,16 @@ pub struct Locale {
 impl Locale {
     pub fn strings(&self) -> &'static Strings {
         strings(self.lang)
+    }
+
+    /// This locale showing `words`: `lang` and `dir` become the words' own (English, left to
+    /// right, when a language's file could not be read); the formats stay `tag`'s.
+    pub fn showing(&self, words: &Strings) -> Locale {
+        Locale {
+            lang: words.lang,
+            tag: self.tag.clone(),
+            rtl: words.rtl,
+        }
     }
 
     /// The `dir` attribute: `rtl` or `ltr`.
@@ -170,7 +212,7 @@ pub fn choose_locale(param: Option<&str>, browser: &[String]) -> Locale {
     Locale {
         lang,
         tag: first.clone(),
-        rtl: strings(lang).rtl,
+        rtl: lang.rtl(),
     }
 }
 

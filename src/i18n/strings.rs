@@ -1,255 +1,98 @@
-//! The `Strings` type: what every language file fills in.
+//! The `Strings` type: what every language file fills in. Each field is declared once, in
+//! `words!` below, which also writes how a language file is read into it: `en.rs` fills it in
+//! Rust (English is compiled in), every other language is a JSON file,
+//! `static/i18n/<code>.json`, with the same keys (nested objects for `templates`, `plurals`,
+//! `share` and `sign_in`), read at run time by [`Strings::read`].
 
 use dealpane_contract::{CustomerType, ForecastCategory};
 
 use super::Lang;
 use crate::format::{Age, CloseTiming};
 
-/// The words of one language. Fixed texts are fields; texts with numbers or names are methods
-/// that fill the language's [`Templates`] and [`Plurals`].
-#[derive(Debug)]
-pub struct Strings {
-    pub lang: Lang,
-    /// The language is written right to left: the pane mirrors its layout.
-    pub rtl: bool,
-    // The header.
-    pub title: &'static str,
-    pub open_value: &'static str,
-    pub weighted_value: &'static str,
-    /// Tooltip of the weighted value.
-    pub weighted_value_hint: &'static str,
-    pub refresh: &'static str,
-    pub refreshing: &'static str,
-    /// Shown when the customer was found by name because the ids differ between environments.
-    pub matched_by_name: &'static str,
-    /// A badge when the server answers from its embedded sample store.
-    pub sample_data: &'static str,
-    // States of the list.
-    pub deals_label: &'static str,
-    pub loading: &'static str,
-    pub empty: &'static str,
-    pub empty_hint: &'static str,
-    pub not_found: &'static str,
-    pub not_found_hint: &'static str,
-    pub no_customer: &'static str,
-    pub no_customer_hint: &'static str,
-    // One deal.
-    pub label_value: &'static str,
-    pub label_stage: &'static str,
-    pub label_probability: &'static str,
-    pub label_close_date: &'static str,
-    pub label_owner: &'static str,
-    pub label_forecast: &'static str,
-    pub no_stage: &'static str,
-    pub no_value: &'static str,
-    pub no_close_date: &'static str,
-    pub summary_label: &'static str,
-    pub ai_disclaimer: &'static str,
-    pub summary_unavailable: &'static str,
-    pub summary_disabled: &'static str,
-    /// A summary still being generated; it fills in when it arrives.
-    pub summary_pending: &'static str,
-    /// Why an unavailable summary is missing, by the contract's `reason`; others get
-    /// `summary_unavailable`.
-    pub summary_throttled: &'static str,
-    pub summary_timeout: &'static str,
-    pub summary_failed: &'static str,
-    /// A summary in a state this pane does not know (a newer server's).
-    pub summary_not_available: &'static str,
-    /// Above the deals while Sales answers the summaries long-poll with 429 or 503.
-    pub summaries_busy: &'static str,
-    /// Announced once, when every pending summary is in.
-    pub summaries_ready: &'static str,
-    /// Announced when the pane stops asking with summaries still pending (they show as
-    /// unavailable).
-    pub summaries_stopped: &'static str,
-    pub show_more: &'static str,
-    pub show_less: &'static str,
-    pub open_in_sales: &'static str,
-    /// Appended to a link's accessible name.
-    pub opens_in_new_tab: &'static str,
-    pub copy_summary: &'static str,
-    pub copy_deal_link: &'static str,
-    pub copied: &'static str,
-    /// The Clipboard API was refused; the text is now selected instead.
-    pub copy_fallback: &'static str,
-    // Forecast categories (Dataverse's `msdyn_forecastcategory`).
-    pub forecast_pipeline: &'static str,
-    pub forecast_best_case: &'static str,
-    pub forecast_committed: &'static str,
-    pub forecast_omitted: &'static str,
-    pub forecast_won: &'static str,
-    pub forecast_lost: &'static str,
-    pub forecast_other: &'static str,
-    // The pipeline chart.
-    pub chart_title: &'static str,
-    /// The chart's text alternative when there is nothing to chart.
-    pub chart_empty: &'static str,
-    // The search box.
-    pub search_label: &'static str,
-    pub search_placeholder: &'static str,
-    pub search_hint: &'static str,
-    pub search_clear: &'static str,
-    // Errors.
-    pub error_title: &'static str,
-    pub retry: &'static str,
-    pub retry_hint: &'static str,
-    pub trace_id: &'static str,
-    pub copy_trace_id: &'static str,
-    pub offline_title: &'static str,
-    pub offline_hint: &'static str,
-    pub network_error: &'static str,
-    pub network_error_hint: &'static str,
-    pub bad_response: &'static str,
-    pub bad_response_hint: &'static str,
-    /// 400: the server refused the request.
-    pub refused: &'static str,
-    pub refused_hint: &'static str,
-    /// 401 and 403: the pane may not call the service.
-    pub not_allowed: &'static str,
-    pub not_allowed_hint: &'static str,
-    /// 429 with no usable `Retry-After`.
-    pub busy: &'static str,
-    pub busy_hint: &'static str,
-    /// 502: Sales answered wrongly.
-    pub upstream_failed: &'static str,
-    /// 504: Sales was too slow.
-    pub upstream_timed_out: &'static str,
-    // The plain-text answer of an unchanged sample function.
-    pub plain_text_title: &'static str,
-    pub plain_text_hint: &'static str,
-    pub customer_search_label: &'static str,
-    pub customer_search_placeholder: &'static str,
-    pub customer_search_hint: &'static str,
-    pub customer_search_failed: &'static str,
-    pub customer_search_start: &'static str,
-    pub customer_account: &'static str,
-    pub customer_contact: &'static str,
-    /// Texts with names or numbers in them, as templates.
-    pub templates: Templates,
-    /// Texts whose words change with a number, and the language's rule for choosing.
-    pub plurals: Plurals,
-    /// Share with Sales: a note to a deal's owner.
-    pub share: Share,
-    /// Sign-in with Entra ID (issue 11), when config.json has an `auth` block.
-    pub sign_in: SignIn,
+/// A language file as [`Strings::read`] sees it: texts by key, and nested groups of texts.
+pub trait WordFile: Sized {
+    /// The text under `key`, kept for the page's lifetime (a language is read once).
+    fn text(&self, key: &str) -> Option<&'static str>;
+    /// The group of texts under `key`.
+    fn group(&self, key: &str) -> Option<Self>;
 }
 
-/// Sign-in (issue 11): each state's title and what to do.
-#[derive(Debug)]
-pub struct SignIn {
-    pub title: &'static str,
-    pub hint: &'static str,
-    pub button: &'static str,
-    pub signing_in: &'static str,
-    pub signing_in_hint: &'static str,
-    pub popup_blocked: &'static str,
-    pub popup_blocked_hint: &'static str,
-    pub consent: &'static str,
-    pub consent_hint: &'static str,
-    pub no_sales: &'static str,
-    pub no_sales_hint: &'static str,
-    /// sessionStorage refused: the next load asks again.
-    pub not_kept: &'static str,
+/// Declares the structs of words, each field once with its kind: `text` (`&'static str`),
+/// `forms` ([`Forms`]), a nested struct of words (its JSON key is the field's name), or what
+/// the language itself says rather than its file: `lang`, `rtl` (its direction) and `rule` (its
+/// plural rule), from the `languages!` list. For each struct it writes `read`, which takes every
+/// text from a language file and, for a key the file lacks, English's; and `keys`, every key a
+/// file has (`templates.timed_out`), for the test that keeps the files complete.
+macro_rules! words {
+    ($(
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$fmeta:meta])* $field:ident: $kind:ident, )*
+        }
+    )*) => {
+        $(
+            $(#[$meta])*
+            #[derive(Debug)]
+            pub struct $name {
+                $( $(#[$fmeta])* pub $field: words!(@type $kind), )*
+            }
+
+            impl $name {
+                /// `lang`'s words from its `file` (absent: all English); English's for a key
+                /// the file lacks. (`lang` is unused by a struct of texts only.)
+                #[allow(unused_variables)]
+                pub fn read<F: WordFile>(lang: Lang, file: Option<&F>, english: &$name) -> $name {
+                    $name {
+                        $( $field: words!(@read $kind, lang, file, $field, english), )*
+                    }
+                }
+
+                /// Every key of a language file, each as `prefix` + its dotted path.
+                pub fn keys(prefix: &str, out: &mut Vec<String>) {
+                    $( words!(@key $kind, prefix, $field, out); )*
+                }
+            }
+        )*
+    };
+    (@type text) => { &'static str };
+    (@type forms) => { Forms };
+    (@type lang) => { Lang };
+    (@type rtl) => { bool };
+    (@type rule) => { fn(u64) -> usize };
+    (@type $nested:ident) => { $nested };
+    (@read lang, $lang:ident, $file:ident, $field:ident, $en:ident) => { $lang };
+    (@read rtl, $lang:ident, $file:ident, $field:ident, $en:ident) => { $lang.rtl() };
+    (@read rule, $lang:ident, $file:ident, $field:ident, $en:ident) => { $lang.plural_rule() };
+    (@read text, $lang:ident, $file:ident, $field:ident, $en:ident) => {
+        text_of($file, stringify!($field), $en.$field)
+    };
+    (@read forms, $lang:ident, $file:ident, $field:ident, $en:ident) => {
+        text_of($file, stringify!($field), $en.$field)
+    };
+    (@read $nested:ident, $lang:ident, $file:ident, $field:ident, $en:ident) => {
+        $nested::read(
+            $lang,
+            $file.and_then(|f| f.group(stringify!($field))).as_ref(),
+            &$en.$field,
+        )
+    };
+    (@key lang, $prefix:ident, $field:ident, $out:ident) => {};
+    (@key rtl, $prefix:ident, $field:ident, $out:ident) => {};
+    (@key rule, $prefix:ident, $field:ident, $out:ident) => {};
+    (@key text, $prefix:ident, $field:ident, $out:ident) => {
+        $out.push(format!("{}{}", $prefix, stringify!($field)))
+    };
+    (@key forms, $prefix:ident, $field:ident, $out:ident) => {
+        $out.push(format!("{}{}", $prefix, stringify!($field)))
+    };
+    (@key $nested:ident, $prefix:ident, $field:ident, $out:ident) => {
+        $nested::keys(&format!("{}{}.", $prefix, stringify!($field)), $out)
+    };
 }
 
-/// Share with Sales (issue 12): the note form on a deal card and what it says.
-#[derive(Debug)]
-pub struct Share {
-    /// The disclosure that opens the note form.
-    pub tell_owner: &'static str,
-    /// The message field's label.
-    pub message: &'static str,
-    /// Before the case id the note carries.
-    pub case: &'static str,
-    pub send: &'static str,
-    /// Announced and shown when Sales has the note.
-    pub sent: &'static str,
-    /// `{owner}`, `{agent}`, `{ago}`: one note sent through dealpane.
-    pub shared: &'static str,
-    /// Storage refused: the form still works, the draft lives in memory only.
-    pub draft_not_kept: &'static str,
-    /// After every failed send.
-    pub draft_kept: &'static str,
-    /// 401, 403.
-    pub no_access: &'static str,
-    /// 502, 503, 504, 501, a network failure.
-    pub sales_down: &'static str,
-    /// 429 (with `templates.try_again_in` when Retry-After says).
-    pub throttled: &'static str,
-    /// 400, 413, 422: followed by the server's detail, as text.
-    pub invalid: &'static str,
-    /// The disclosure that opens the lead form, and its fields.
-    pub suggest_deal: &'static str,
-    pub topic: &'static str,
-    pub description: &'static str,
-    pub estimated_value: &'static str,
-    /// An ISO 4217 code's field.
-    pub currency: &'static str,
-}
-
-/// Texts with `{name}` placeholders, filled by [`fill`]. A language orders the placeholders
-/// as its grammar wants; a `{…}` that is not a placeholder stays as written.
-#[derive(Debug)]
-pub struct Templates {
-    /// `{shown}`, `{total}`: "3 of 7 deals", the search box's live count.
-    pub filtered_count: &'static str,
-    /// `{name}`, `{new_tab}`: the accessible name of a deal's "Open in Sales" link.
-    pub open_in_sales_label: &'static str,
-    /// `{currency}`: under the chart when deals in other currencies are left out of it.
-    pub chart_currency_note: &'static str,
-    /// `{currency}`: under the chart when it adds deals priced in several currencies in the
-    /// organization's base currency.
-    pub chart_base_note: &'static str,
-    /// `{query}`: "No customer matches “x”".
-    pub no_customers: &'static str,
-    /// `{query}`: "No deals match “espresso”".
-    pub no_search_results: &'static str,
-    /// `{seconds}`: the title when the pane's own request timed out.
-    pub timed_out: &'static str,
-    /// `{seconds}`: a 429's "Try again in 30 seconds."
-    pub try_again_in: &'static str,
-    // Why a GUID was refused, as a clause; `{n}` a count, `{c}` a character.
-    pub guid_empty: &'static str,
-    pub guid_too_long: &'static str,
-    pub guid_bad_encoding: &'static str,
-    pub guid_unbalanced_braces: &'static str,
-    pub guid_wrong_digit_count: &'static str,
-    pub guid_invalid_character: &'static str,
-    pub guid_misplaced_hyphens: &'static str,
-    // An unusable URL, for an admin: (title, what to do). `{check_data}` is the next field.
-    pub check_data: &'static str,
-    /// `{length}`, `{max}` (bytes).
-    pub url_too_long: &'static str,
-    pub url_too_long_hint: &'static str,
-    /// `{parameter}`, `{slug}`.
-    pub unfilled: &'static str,
-    pub unfilled_hint: &'static str,
-    /// `{parameter}`, `{reason}` (a GUID reason).
-    pub invalid_guid: &'static str,
-    pub invalid_guid_hint: &'static str,
-    /// `{parameter}`.
-    pub conflict: &'static str,
-    pub conflict_hint: &'static str,
-    /// `{max}` (characters).
-    pub name_too_long: &'static str,
-    pub name_too_long_hint: &'static str,
-    /// `{value}`.
-    pub invalid_type: &'static str,
-    pub invalid_type_hint: &'static str,
-    /// `{reason}` (the JSON parser's words).
-    pub bad_data: &'static str,
-    pub bad_data_hint: &'static str,
-    // An unusable config.json, for an admin: (title, what to do).
-    /// `{reason}`.
-    pub config_bad_json: &'static str,
-    pub config_bad_json_hint: &'static str,
-    /// `{value}`, `{min}`, `{max}` (milliseconds).
-    pub config_timeout: &'static str,
-    pub config_timeout_hint: &'static str,
-    /// `{value}`.
-    pub config_api_base: &'static str,
-    pub config_api_base_hint: &'static str,
+/// The text under `key` in `file`, else `english`.
+fn text_of<F: WordFile>(file: Option<&F>, key: &str, english: &'static str) -> &'static str {
+    file.and_then(|f| f.text(key)).unwrap_or(english)
 }
 
 /// One text's forms by plural category, separated by `|`, in the order the language's
@@ -259,27 +102,271 @@ pub struct Templates {
 /// every number.
 pub type Forms = &'static str;
 
-/// A language's texts whose words change with a number.
-#[derive(Debug)]
-pub struct Plurals {
-    /// Which form a number takes: an index into each of the language's [`Forms`].
-    pub rule: fn(u64) -> usize,
-    /// "1 open deal", "3 open deals".
-    pub open_deals: Forms,
-    /// "3 customers found".
-    pub customers_found: Forms,
-    /// "just now", "2 min ago", "3 h ago", "3 days ago".
-    pub just_now: &'static str,
-    pub minutes_ago: Forms,
-    pub hours_ago: Forms,
-    pub days_ago: Forms,
-    /// `{ago}`: "Updated 2 min ago"; and "Updated just now", which some languages word apart.
-    pub updated: &'static str,
-    pub updated_just_now: &'static str,
-    /// Next to the close date: "today", "in 12 days", "overdue by 3 days".
-    pub today: &'static str,
-    pub in_days: Forms,
-    pub overdue: Forms,
+words! {
+    /// The words of one language. Fixed texts are fields; texts with numbers or names are methods
+    /// that fill the language's [`Templates`] and [`Plurals`].
+    pub struct Strings {
+        lang: lang,
+        /// The language is written right to left: the pane mirrors its layout.
+        rtl: rtl,
+        // The header.
+        title: text,
+        open_value: text,
+        weighted_value: text,
+        /// Tooltip of the weighted value.
+        weighted_value_hint: text,
+        refresh: text,
+        refreshing: text,
+        /// Shown when the customer was found by name because the ids differ between environments.
+        matched_by_name: text,
+        /// A badge when the server answers from its embedded sample store.
+        sample_data: text,
+        // States of the list.
+        deals_label: text,
+        loading: text,
+        empty: text,
+        empty_hint: text,
+        not_found: text,
+        not_found_hint: text,
+        no_customer: text,
+        no_customer_hint: text,
+        // One deal.
+        label_value: text,
+        label_stage: text,
+        label_probability: text,
+        label_close_date: text,
+        label_owner: text,
+        label_forecast: text,
+        no_stage: text,
+        no_value: text,
+        no_close_date: text,
+        summary_label: text,
+        ai_disclaimer: text,
+        summary_unavailable: text,
+        summary_disabled: text,
+        /// A summary still being generated; it fills in when it arrives.
+        summary_pending: text,
+        /// Why an unavailable summary is missing, by the contract's `reason`; others get
+        /// `summary_unavailable`.
+        summary_throttled: text,
+        summary_timeout: text,
+        summary_failed: text,
+        /// A summary in a state this pane does not know (a newer server's).
+        summary_not_available: text,
+        /// Above the deals while Sales answers the summaries long-poll with 429 or 503.
+        summaries_busy: text,
+        /// Announced once, when every pending summary is in.
+        summaries_ready: text,
+        /// Announced when the pane stops asking with summaries still pending (they show as
+        /// unavailable).
+        summaries_stopped: text,
+        show_more: text,
+        show_less: text,
+        open_in_sales: text,
+        /// Appended to a link's accessible name.
+        opens_in_new_tab: text,
+        copy_summary: text,
+        copy_deal_link: text,
+        copied: text,
+        /// The Clipboard API was refused; the text is now selected instead.
+        copy_fallback: text,
+        // Forecast categories (Dataverse's `msdyn_forecastcategory`).
+        forecast_pipeline: text,
+        forecast_best_case: text,
+        forecast_committed: text,
+        forecast_omitted: text,
+        forecast_won: text,
+        forecast_lost: text,
+        forecast_other: text,
+        // The pipeline chart.
+        chart_title: text,
+        /// The chart's text alternative when there is nothing to chart.
+        chart_empty: text,
+        // The search box.
+        search_label: text,
+        search_placeholder: text,
+        search_hint: text,
+        search_clear: text,
+        // Errors.
+        error_title: text,
+        retry: text,
+        retry_hint: text,
+        trace_id: text,
+        copy_trace_id: text,
+        offline_title: text,
+        offline_hint: text,
+        network_error: text,
+        network_error_hint: text,
+        bad_response: text,
+        bad_response_hint: text,
+        /// 400: the server refused the request.
+        refused: text,
+        refused_hint: text,
+        /// 401 and 403: the pane may not call the service.
+        not_allowed: text,
+        not_allowed_hint: text,
+        /// 429 with no usable `Retry-After`.
+        busy: text,
+        busy_hint: text,
+        /// 502: Sales answered wrongly.
+        upstream_failed: text,
+        /// 504: Sales was too slow.
+        upstream_timed_out: text,
+        // The plain-text answer of an unchanged sample function.
+        plain_text_title: text,
+        plain_text_hint: text,
+        customer_search_label: text,
+        customer_search_placeholder: text,
+        customer_search_hint: text,
+        customer_search_failed: text,
+        customer_search_start: text,
+        customer_account: text,
+        customer_contact: text,
+        /// Texts with names or numbers in them, as templates.
+        templates: Templates,
+        /// Texts whose words change with a number, and the language's rule for choosing.
+        plurals: Plurals,
+        /// Share with Sales: a note to a deal's owner.
+        share: Share,
+        /// Sign-in with Entra ID (issue 11), when config.json has an `auth` block.
+        sign_in: SignIn,
+    }
+
+    /// Sign-in (issue 11): each state's title and what to do.
+    pub struct SignIn {
+        title: text,
+        hint: text,
+        button: text,
+        signing_in: text,
+        signing_in_hint: text,
+        popup_blocked: text,
+        popup_blocked_hint: text,
+        consent: text,
+        consent_hint: text,
+        no_sales: text,
+        no_sales_hint: text,
+        /// sessionStorage refused: the next load asks again.
+        not_kept: text,
+    }
+
+    /// Share with Sales (issue 12): the note form on a deal card and what it says.
+    pub struct Share {
+        /// The disclosure that opens the note form.
+        tell_owner: text,
+        /// The message field's label.
+        message: text,
+        /// Before the case id the note carries.
+        case: text,
+        send: text,
+        /// Announced and shown when Sales has the note.
+        sent: text,
+        /// `{owner}`, `{agent}`, `{ago}`: one note sent through dealpane.
+        shared: text,
+        /// Storage refused: the form still works, the draft lives in memory only.
+        draft_not_kept: text,
+        /// After every failed send.
+        draft_kept: text,
+        /// 401, 403.
+        no_access: text,
+        /// 502, 503, 504, 501, a network failure.
+        sales_down: text,
+        /// 429 (with `templates.try_again_in` when Retry-After says).
+        throttled: text,
+        /// 400, 413, 422: followed by the server's detail, as text.
+        invalid: text,
+        /// The disclosure that opens the lead form, and its fields.
+        suggest_deal: text,
+        topic: text,
+        description: text,
+        estimated_value: text,
+        /// An ISO 4217 code's field.
+        currency: text,
+    }
+
+    /// Texts with `{name}` placeholders, filled by [`fill`]. A language orders the placeholders
+    /// as its grammar wants; a `{…}` that is not a placeholder stays as written.
+    pub struct Templates {
+        /// `{shown}`, `{total}`: "3 of 7 deals", the search box's live count.
+        filtered_count: text,
+        /// `{name}`, `{new_tab}`: the accessible name of a deal's "Open in Sales" link.
+        open_in_sales_label: text,
+        /// `{currency}`: under the chart when deals in other currencies are left out of it.
+        chart_currency_note: text,
+        /// `{currency}`: under the chart when it adds deals priced in several currencies in the
+        /// organization's base currency.
+        chart_base_note: text,
+        /// `{query}`: "No customer matches “x”".
+        no_customers: text,
+        /// `{query}`: "No deals match “espresso”".
+        no_search_results: text,
+        /// `{seconds}`: the title when the pane's own request timed out.
+        timed_out: text,
+        /// `{seconds}`: a 429's "Try again in 30 seconds."
+        try_again_in: text,
+        // Why a GUID was refused, as a clause; `{n}` a count, `{c}` a character.
+        guid_empty: text,
+        guid_too_long: text,
+        guid_bad_encoding: text,
+        guid_unbalanced_braces: text,
+        guid_wrong_digit_count: text,
+        guid_invalid_character: text,
+        guid_misplaced_hyphens: text,
+        // An unusable URL, for an admin: (title, what to do). `{check_data}` is the next field.
+        check_data: text,
+        /// `{length}`, `{max}` (bytes).
+        url_too_long: text,
+        url_too_long_hint: text,
+        /// `{parameter}`, `{slug}`.
+        unfilled: text,
+        unfilled_hint: text,
+        /// `{parameter}`, `{reason}` (a GUID reason).
+        invalid_guid: text,
+        invalid_guid_hint: text,
+        /// `{parameter}`.
+        conflict: text,
+        conflict_hint: text,
+        /// `{max}` (characters).
+        name_too_long: text,
+        name_too_long_hint: text,
+        /// `{value}`.
+        invalid_type: text,
+        invalid_type_hint: text,
+        /// `{reason}` (the JSON parser's words).
+        bad_data: text,
+        bad_data_hint: text,
+        // An unusable config.json, for an admin: (title, what to do).
+        /// `{reason}`.
+        config_bad_json: text,
+        config_bad_json_hint: text,
+        /// `{value}`, `{min}`, `{max}` (milliseconds).
+        config_timeout: text,
+        config_timeout_hint: text,
+        /// `{value}`.
+        config_api_base: text,
+        config_api_base_hint: text,
+    }
+
+    /// A language's texts whose words change with a number.
+    pub struct Plurals {
+        /// Which form a number takes: an index into each of the language's [`Forms`].
+        rule: rule,
+        /// "1 open deal", "3 open deals".
+        open_deals: forms,
+        /// "3 customers found".
+        customers_found: forms,
+        /// "just now", "2 min ago", "3 h ago", "3 days ago".
+        just_now: text,
+        minutes_ago: forms,
+        hours_ago: forms,
+        days_ago: forms,
+        /// `{ago}`: "Updated 2 min ago"; and "Updated just now", which some languages word apart.
+        updated: text,
+        updated_just_now: text,
+        /// Next to the close date: "today", "in 12 days", "overdue by 3 days".
+        today: text,
+        in_days: forms,
+        overdue: forms,
+    }
 }
 
 /// CLDR's plural rule of English, German, Dutch, …: one form for 1, another for the rest.

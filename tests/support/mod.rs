@@ -72,6 +72,10 @@ export function fx_reply(pattern, status, contentType, body, delay, extraHeaders
   route.replies.push({ status, headers, body, delay, network });
 }
 
+export function fx_forget(pattern) {
+  routes = routes.filter((r) => r.pattern !== pattern);
+}
+
 export function fx_requests() {
   return JSON.stringify(requests.map((r) => ({ url: r.url, method: r.method, accept: r.accept,
     key: r.key, body: r.body, aborted: r.aborted, at: r.at, authorization: r.authorization })));
@@ -155,6 +159,7 @@ export function console_warnings() { return JSON.stringify(warnings || []); }
 "#)]
 extern "C" {
     fn fx_install();
+    fn fx_forget(pattern: &str);
     fn fx_reply(
         pattern: &str,
         status: u16,
@@ -190,6 +195,13 @@ extern "C" {
 }
 
 pub const DEALS: &str = "/api/DealSummary?";
+/// The language files `dist/i18n/` holds (English is compiled in).
+pub const LANGUAGE_FILES: [(&str, &str); 4] = [
+    ("de", include_str!("../../static/i18n/de.json")),
+    ("fr", include_str!("../../static/i18n/fr.json")),
+    ("ar", include_str!("../../static/i18n/ar.json")),
+    ("he", include_str!("../../static/i18n/he.json")),
+];
 pub const CUSTOMERS: &str = "/api/customers?";
 pub const SUMMARIES: &str = "/api/summaries?";
 pub const CONFIG: &str = "config.json";
@@ -197,15 +209,26 @@ pub const CUSTOMER_ID: &str = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
 pub const QUERY: &str =
     "?customerId=%7B3F2504E0-4F89-11D3-9A0C-0305E82C3301%7D&customerName=Contoso";
 
-/// The page's `fetch`, replaced by a fixture with no routes (everything answers 404, so
-/// `config.json` is absent and the defaults apply).
+/// The page's `fetch`, replaced by a fixture with no routes but the language files (everything
+/// else answers 404, so `config.json` is absent and the defaults apply).
 pub struct Fixture;
 
 impl Fixture {
     pub fn new() -> Fixture {
         fx_install();
         set_online(true);
+        // A pane in another language than English fetches its words, as trunk ships them.
+        for (code, words) in LANGUAGE_FILES {
+            let pattern = format!("i18n/{code}.json");
+            fx_reply(&pattern, 200, "application/json", words, 0, "", false);
+        }
         Fixture
+    }
+
+    /// Drops the routes for `pattern` (a language file, to answer it otherwise).
+    pub fn forget(&self, pattern: &str) -> &Self {
+        fx_forget(pattern);
+        self
     }
 
     /// Queues an answer for URLs containing `pattern` (`"POST /path"`: that method only); the
