@@ -144,6 +144,36 @@ async fn gzip_and_brotli_change_only_the_encoding() {
     }
 }
 
+/// A language file (trunk copies `static/i18n/` into `dist/i18n/`): JSON, revalidated on each
+/// load like every unhashed file (its name does not change when its words do), compressed.
+#[tokio::test]
+async fn language_files_are_json_revalidated_and_compressed() {
+    let (server, dirs) = start(None).await;
+    let german = include_str!("../../static/i18n/de.json");
+    std::fs::create_dir_all(dirs.dist().join("i18n")).unwrap();
+    std::fs::write(dirs.dist().join("i18n/de.json"), german).unwrap();
+
+    let response = server.get("/i18n/de.json").await;
+    assert_eq!(served(&response), (200, "application/json", "no-cache"));
+    let modified = header(&response, "last-modified").to_owned();
+    assert_eq!(response.text().await.unwrap(), german);
+
+    let again = server
+        .get_with("/i18n/de.json", &[("if-modified-since", modified.as_str())])
+        .await;
+    assert_eq!(again.status(), 304);
+    assert_eq!(header(&again, "cache-control"), "no-cache");
+
+    let zipped = server
+        .get_with("/i18n/de.json", &[("accept-encoding", "gzip")])
+        .await;
+    assert_eq!(header(&zipped, "content-encoding"), "gzip");
+    assert_eq!(gunzip(&zipped.bytes().await.unwrap()), german.as_bytes());
+
+    let missing = server.get("/i18n/xx.json").await;
+    assert_eq!(missing.status(), 404);
+}
+
 #[tokio::test]
 async fn config_json_comes_from_settings() {
     let (server, _dirs) = start(None).await;
