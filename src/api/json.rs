@@ -1,6 +1,7 @@
 //! The widget's one way into JSON. In the browser the text is parsed by the browser's own
-//! `JSON.parse`, and the contract's derived types are read from the parsed value by
-//! `serde-wasm-bindgen`: no JSON parser, float parser or `Value` type of our own in the wasm.
+//! `JSON.parse`, and the contract's derived types are read from the parsed value by a small
+//! serde `Deserializer` over JS values (`js.rs`): no JSON parser, float parser or float
+//! formatting, and no `Value` type of our own in the wasm.
 //! Natively (the unit tests) `serde_json` does both. The same derived types, with the contract's
 //! tolerant rules (unknown fields ignored, unknown values as `Unknown`, defaults), read both ways.
 //!
@@ -11,6 +12,10 @@
 //! message for text that is not JSON, serde's message for JSON that is not the type.
 
 use serde::de::DeserializeOwned;
+
+// Its tests are the browser suite's (`cargo xtask test --suite browser`).
+#[cfg(target_arch = "wasm32")]
+mod js;
 
 /// Reads JSON text as a contract type.
 pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, String> {
@@ -105,7 +110,7 @@ mod imp {
     }
 
     pub fn decode<T: DeserializeOwned>(value: Value) -> Result<T, String> {
-        serde_wasm_bindgen::from_value(value).map_err(|e| message(e.into()))
+        T::deserialize(super::js::Deserializer(value)).map_err(|e| e.0)
     }
 
     fn object(value: &Value) -> Option<&Object> {
