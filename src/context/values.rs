@@ -159,3 +159,43 @@ pub(super) fn collect(query: &str) -> Result<Values, ContextError> {
     }
     Ok(values)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dealpane_contract::percent::encode_component;
+    // These run natively and, through the browser's JSON, in `cargo xtask test --suite browser`.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn data(json: &str) -> Result<Values, ContextError> {
+        collect(&format!("data={}", encode_component(json)))
+    }
+
+    #[test]
+    fn a_json_data_object_gives_its_known_members_as_text() {
+        let values = data(
+            r#"{"CustomerName": " Contoso ", "customerId": 42, "theme": true, "lang": 1.5,
+                "caseId": null, "customerType": {"kind": "account"}, "other": "x"}"#,
+        )
+        .unwrap();
+        let text = |name| values.get(name).map(|v| (v.text.as_str(), v.origin));
+        assert_eq!(
+            text(super::super::CUSTOMER_NAME),
+            Some(("Contoso", "customerName"))
+        );
+        assert_eq!(text(CUSTOMER_ID), Some(("42", CUSTOMER_ID)));
+        assert_eq!(text(THEME), Some(("true", THEME)));
+        for left_out in [LANG, CASE_ID, CUSTOMER_TYPE] {
+            assert!(values.get(left_out).is_none(), "{left_out}");
+        }
+    }
+
+    #[test]
+    fn a_broken_json_data_object_says_why() {
+        let Err(ContextError::BadData { reason }) = data(r#"{"customerId": }"#) else {
+            panic!("not BadData")
+        };
+        assert!(!reason.is_empty());
+    }
+}
