@@ -13,8 +13,8 @@ use crate::components::header::customer_header;
 use crate::components::live_region::{live_region, Announcer};
 use crate::components::Ui;
 use crate::context::{parse_context, preferences, Theme};
-use crate::i18n::{self, choose_locale, Locale, Strings};
-use crate::pane::{view_pane, PaneState};
+use crate::i18n::{self, choose_locale, Locale};
+use crate::pane::{view_pane, PaneState, Words};
 use crate::request::RequestSlot;
 
 #[component]
@@ -26,40 +26,43 @@ pub fn App(
     let (lang, theme) = preferences(&query);
     let asked = choose_locale(lang.as_deref(), &navigator::languages());
     apply_to_document(&asked, theme);
-    // The pane renders once its words are in, never English first. English is in the wasm;
-    // another language's file is fetched now, while config.json (preloaded by index.html) comes
-    // in; if the file fails, the pane shows English and says so in `lang` and `dir`.
-    let words = RwSignal::new(i18n::loaded(asked.lang));
-    if words.get_untracked().is_none() {
+    // The pane starts at once: config.json, then the deals. Its words: English is in the wasm;
+    // another language's file is fetched now, alongside (index.html cannot preload it: the
+    // language is known only here). The pane renders, and says anything, once the words are in,
+    // never English first; if the file fails, English, and `lang` and `dir` say so.
+    let known = i18n::loaded(asked.lang);
+    let words = Words::new(known);
+    if known.is_none() {
         let lang = asked.lang;
         RequestSlot::new().start(
             move |cancel| i18n::load(lang, cancel),
-            move |loaded| words.set(Some(loaded)),
+            move |loaded| words.arrive(loaded),
         );
     }
+    let announcer = Announcer::new();
+    let context = parse_context(&query);
+    let standalone = matches!(&context, Ok(ctx) if ctx.customer.is_none());
+    let state = PaneState::new(&context, words, announcer);
+    state.start();
+    let id_prefix: Arc<str> = Arc::from(next_pane_prefix().as_str());
     move || match words.get() {
-        Some(text) => untrack(|| pane(&query, &asked.showing(text), theme, text)),
+        Some(text) => {
+            apply_to_document(&asked.showing(text), theme);
+            provide_context(Ui {
+                text,
+                locale_tag: Arc::from(asked.tag.as_str()),
+                announcer,
+                id_prefix: id_prefix.clone(),
+                first_deal_marked: Arc::new(AtomicBool::new(false)),
+            });
+            untrack(|| layout(state, standalone, announcer))
+        }
         None => waiting(),
     }
 }
 
-/// The pane in `locale` with its words.
-fn pane(query: &str, locale: &Locale, theme: Theme, text: &'static Strings) -> AnyView {
-    apply_to_document(locale, theme);
-    let announcer = Announcer::new();
-    provide_context(Ui {
-        text,
-        locale_tag: Arc::from(locale.tag.as_str()),
-        announcer,
-        id_prefix: Arc::from(next_pane_prefix().as_str()),
-        first_deal_marked: Arc::new(AtomicBool::new(false)),
-    });
-
-    let context = parse_context(query);
-    let standalone = matches!(&context, Ok(ctx) if ctx.customer.is_none());
-    let state = PaneState::new(&context, text, announcer);
-    state.start();
-
+/// The header, the main area and the live region, once the words are in.
+fn layout(state: PaneState, standalone: bool, announcer: Announcer) -> AnyView {
     let choose = move |picked| state.choose(picked);
     let header = move || {
         (standalone || state.has_customer.get()).then(|| {

@@ -38,16 +38,28 @@ async fn a_german_pane_waits_for_its_words_and_never_shows_english() {
     );
     let pane = mount(&format!("{QUERY}&lang=de-DE"));
 
-    // The file is asked for at once; until it is in, the loading cards without words.
+    // The file is asked for at once, and config.json and the deals do not wait for it; until
+    // it is in, the loading cards without words (and nothing said in the live region).
     assert!(wait_until(|| !fixture.requests_to("i18n/de.json").is_empty(), 300).await);
-    sleep(150).await;
+    assert!(wait_until(|| !fixture.requests_to(DEALS).is_empty(), 300).await);
+    sleep(100).await;
     assert!(pane.find(".dp-skeleton").is_some(), "{}", pane.text());
     assert_eq!(pane.text().trim(), "", "no English while German comes");
     assert!(pane.find("article.dp-card").is_none());
+    let words_at = fixture.only_request_to("i18n/de.json").at_ms;
+    let config_at = fixture.only_request_to(CONFIG).at_ms;
+    assert!(
+        words_at <= config_at,
+        "the words first: {words_at} {config_at}"
+    );
 
     pane.wait_for("article.dp-card").await;
     pane.assert_shows("2 offene Verkaufschancen");
-    assert!(!pane.text().contains("Open deals"), "{}", pane.text());
+    let text = pane.text().to_lowercase();
+    assert!(
+        !text.contains("open deal") && !text.contains("loading"),
+        "{text}"
+    );
     assert_eq!(
         root_lang_and_dir(),
         (Some("de".to_owned()), Some("ltr".to_owned()))

@@ -1,11 +1,13 @@
 //! The pane's state machine: what the main area shows ([`Pane`]), which customer, the
 //! configuration, and the load that moves between them. One `Copy` handle, [`PaneState`], that
 //! the layout, the header and event handlers share. The summaries that arrive after the deals
-//! are `summaries.rs`'s.
+//! are `summaries.rs`'s. Its requests start at once; what it shows and says waits for the
+//! pane's [`Words`] (`words.rs`), which may still be coming.
 
 mod sign_in;
 mod summaries;
 mod view;
+mod words;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +18,7 @@ use leptos::prelude::*;
 pub use sign_in::AuthState;
 pub use summaries::Summaries;
 pub use view::view_pane;
+pub use words::Words;
 
 use crate::api::{self, DealsAnswer, FetchError};
 use crate::auth::{self, popup, session, AuthError};
@@ -72,7 +75,7 @@ pub struct PaneState {
     /// The summaries still to come, and the long-poll that brings them.
     pub summaries: Summaries,
     deals: RequestSlot,
-    text: &'static Strings,
+    words: Words,
     announcer: Announcer,
 }
 
@@ -80,7 +83,7 @@ impl PaneState {
     /// The state for a parsed URL; [`PaneState::start`] sets it going.
     pub fn new(
         context: &Result<SessionContext, ContextError>,
-        text: &'static Strings,
+        words: Words,
         announcer: Announcer,
     ) -> PaneState {
         let customer = context.as_ref().ok().and_then(|c| c.customer.clone());
@@ -101,9 +104,9 @@ impl PaneState {
             known_name: RwSignal::new(None),
             updated_at: RwSignal::new(None),
             now: RwSignal::new(intl::now_unix_seconds()),
-            summaries: Summaries::new(config, text, announcer),
+            summaries: Summaries::new(config, words, announcer),
             deals: RequestSlot::new(),
-            text,
+            words,
             announcer,
         }
     }
@@ -111,9 +114,10 @@ impl PaneState {
     /// Reads `config.json` then loads the deals (a usable URL), or announces the URL's error;
     /// reloads when the browser is back online; ticks the clock.
     pub fn start(self) {
-        let s = self.text;
-        match &self.pane.get_untracked() {
-            Pane::BadContext(error) => self.announcer.urgent(s.context_error(error).0),
+        match self.pane.get_untracked() {
+            Pane::BadContext(error) => self
+                .words
+                .then(move |s| self.announcer.urgent(s.context_error(&error).0)),
             _ => RequestSlot::new().start(
                 |cancel| async move { api::fetch_config(&cancel).await },
                 move |loaded| self.configured(loaded),
@@ -148,11 +152,11 @@ impl PaneState {
                     self.proceed();
                 }
             }
-            Err(error) => {
-                let (title, _) = self.text.config_error(&error);
+            Err(error) => self.words.then(move |s| {
+                let (title, _) = s.config_error(&error);
                 self.pane.set(Pane::BadConfig(error));
                 self.announcer.urgent(title);
-            }
+            }),
         }
     }
 
@@ -161,21 +165,23 @@ impl PaneState {
         if self.customer.get_untracked().is_some() {
             self.load(false);
         } else {
-            self.pane.set(Pane::Pick);
+            self.words.then(move |_| self.pane.set(Pane::Pick));
         }
     }
 
     fn auth_state(self, auth: AuthState) {
-        let t = &self.text.sign_in;
-        let title = match &auth {
-            AuthState::SignIn => t.title,
-            AuthState::SigningIn => t.signing_in,
-            AuthState::PopupBlocked => t.popup_blocked,
-            AuthState::Consent(_) => t.consent,
-            AuthState::NoSales => t.no_sales,
-        };
-        self.announcer.urgent(title);
-        self.pane.set(Pane::Auth(auth));
+        self.words.then(move |s| {
+            let t = &s.sign_in;
+            let title = match &auth {
+                AuthState::SignIn => t.title,
+                AuthState::SigningIn => t.signing_in,
+                AuthState::PopupBlocked => t.popup_blocked,
+                AuthState::Consent(_) => t.consent,
+                AuthState::NoSales => t.no_sales,
+            };
+            self.announcer.urgent(title);
+            self.pane.set(Pane::Auth(auth));
+        });
     }
 
     /// The Sign in button: the popup opens inside this click (popup blockers require one).
@@ -197,23 +203,26 @@ impl PaneState {
         else {
             return;
         };
-        let s = self.text;
         self.deals.cancel();
         self.summaries.stop();
         if !navigator::online() {
-            self.pane.set(Pane::Offline {
-                browser_offline: true,
+            self.words.then(move |s| {
+                self.pane.set(Pane::Offline {
+                    browser_offline: true,
+                });
+                self.announcer.urgent(s.offline_title);
             });
-            self.announcer.urgent(s.offline_title);
             return;
         }
-        self.pane.set(Pane::Loading);
-        self.announcer.polite(s.loading);
+        self.words.then(move |s| {
+            self.pane.set(Pane::Loading);
+            self.announcer.polite(s.loading);
+        });
         self.deals.start(
             move |cancel| async move {
                 api::fetch_deals(&config, &key.api_query(), fresh, &cancel).await
             },
-            move |answer| self.show(answer),
+            move |answer| self.words.then(move |s| self.show(answer, s)),
         );
     }
 
@@ -268,8 +277,7 @@ impl PaneState {
     }
 
     /// Shows an answer (or its failure) and says so in the live region.
-    fn show(self, answer: Result<DealsAnswer, FetchError>) {
-        let s = self.text;
+    fn show(self, answer: Result<DealsAnswer, FetchError>, s: &'static Strings) {
         let received = intl::now_unix_seconds();
         match answer {
             Ok(DealsAnswer::Deals(answer)) => {

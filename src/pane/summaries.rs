@@ -15,9 +15,10 @@ use leptos::prelude::*;
 use crate::api::{self, SummariesAnswer, SummaryBoard};
 use crate::components::live_region::Announcer;
 use crate::config::WidgetConfig;
-use crate::i18n::Strings;
 use crate::request::poll::{Next, PollBudget, Round};
 use crate::request::RequestSlot;
+
+use super::Words;
 
 /// What the long-poll knows, apart from what the view reads.
 #[derive(Default)]
@@ -36,14 +37,14 @@ pub struct Summaries {
     pub busy: RwSignal<bool>,
     config: RwSignal<Option<WidgetConfig>>,
     slot: RequestSlot,
-    text: &'static Strings,
+    words: Words,
     announcer: Announcer,
 }
 
 impl Summaries {
     pub fn new(
         config: RwSignal<Option<WidgetConfig>>,
-        text: &'static Strings,
+        words: Words,
         announcer: Announcer,
     ) -> Summaries {
         Summaries {
@@ -51,7 +52,7 @@ impl Summaries {
             busy: RwSignal::new(false),
             config,
             slot: RequestSlot::new(),
-            text,
+            words,
             announcer,
         }
     }
@@ -118,7 +119,8 @@ impl Summaries {
     }
 
     fn answered(self, answer: SummariesAnswer) {
-        let s = self.text;
+        // The long-poll starts from a shown answer, which waited for the words.
+        let s = self.words.now();
         let round = match &answer.result {
             Ok(summaries) => Round::Answered {
                 progress: self.settle(Some(summaries)),
