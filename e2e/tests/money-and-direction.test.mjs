@@ -1,7 +1,8 @@
 // Issue 9 against the real server's embedded store: a customer whose deals are priced in four
 // currencies (the largest deal, the totals and the chart in the base currency), panes in Arabic
-// and Hebrew (their words, lang and dir, nothing cut off from 280 to 1400 px), and a widget load
-// that asks for nothing the server does not have (no /favicon.ico).
+// and Hebrew (their words, lang and dir, nothing cut off from 280 to 1400 px), each language's
+// words fetched only by a pane in that language, and a widget load that asks for nothing the
+// server does not have (no /favicon.ico).
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -142,6 +143,32 @@ test("left to right as well: nothing cut off from 280 to 1400 px", async () => {
     }
   }
   assert.deepEqual(problems, []);
+});
+
+test("a pane fetches its own language's words only, served as JSON and revalidated", async () => {
+  for (const lang of ["de", "en"]) {
+    const page = await newPage(browser);
+    const files = [];
+    page.on("response", (response) => {
+      const url = new URL(response.url());
+      if (url.pathname.startsWith("/i18n/")) files.push({ path: url.pathname, response });
+    });
+    await page.goto(`${server.origin}/?customerId=${ADATUM.id}&lang=${lang}`);
+    await waitForCards(page, ADATUM.openDealNames.length);
+    assert.equal(await page.locator("html").getAttribute("lang"), lang);
+    if (lang === "en") {
+      assert.deepEqual(files.map((f) => f.path), [], "English is in the wasm");
+    } else {
+      assert.deepEqual(files.map((f) => f.path), ["/i18n/de.json"]);
+      const headers = files[0].response.headers();
+      assert.equal(files[0].response.status(), 200);
+      assert.match(headers["content-type"], /^application\/json/);
+      assert.equal(headers["cache-control"], "no-cache");
+      assert.equal(await page.locator(".dp-deals h2").textContent(), "Offene Verkaufschancen");
+    }
+    assert.deepEqual(page.problems, [], lang);
+    await page.context().close();
+  }
 });
 
 test("a language without words of its own shows English, left to right", async () => {
