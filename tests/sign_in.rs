@@ -135,6 +135,20 @@ async fn the_popup_signs_in_with_pkce_and_every_api_call_carries_the_token_only_
 }
 
 #[wasm_bindgen_test]
+async fn a_code_posted_as_the_popup_closes_still_signs_in() {
+    let fixture = setup("c-late");
+    fixture
+        .contoso(vec![deal(1, "Espresso machines", 250_000.0, "Propose")])
+        .json(TOKEN, &tokens("access-1", "refresh-1"));
+    popup_install_closing_first("code-late");
+    let pane = mount(QUERY);
+    pane.wait_for("[data-auth=sign-in]").await;
+    click(&pane.button("Sign in"));
+    pane.wait_for_text("Espresso machines").await;
+    assert!(token_body(&fixture).await.contains("code=code-late"));
+}
+
+#[wasm_bindgen_test]
 async fn a_kept_refresh_token_signs_in_without_a_popup() {
     let fixture = setup("c-reload");
     keep_refresh_token("c-reload", "refresh-old");

@@ -82,7 +82,10 @@ async fn run(
             break Some(message);
         }
         if popup.closed().unwrap_or(true) || js_sys::Date::now() - started > POPUP_MAX_MS {
-            break None;
+            // The redirect page posts, then closes: its message can still be queued when the
+            // close is seen (a busy machine), so it gets one more tick.
+            gloo_timers::future::TimeoutFuture::new(150).await;
+            break answer.borrow_mut().take();
         }
     };
     listener.remove();

@@ -142,6 +142,21 @@ export function popup_install(blocked, code) {
     return popup;
   };
 }
+// A popup whose close the pane sees before the code's message, as on a busy machine: the
+// redirect page posts, then closes, and the message is still queued.
+export function popup_install_closing_first(code) {
+  opened = [];
+  window.open = () => {
+    const popup = { closed: false, close() {}, location: {} };
+    Object.defineProperty(popup.location, "href", { set(url) {
+      opened.push(url);
+      popup.closed = true;
+      const state = new URL(url).searchParams.get("state");
+      setTimeout(() => window.postMessage({ code, state }, location.origin), 200);
+    } });
+    return popup;
+  };
+}
 export function popup_urls() { return JSON.stringify(opened); }
 export function mark_count(name) { return performance.getEntriesByName(name, "mark").length; }
 export function clear_marks(name) { performance.clearMarks(name); }
@@ -185,6 +200,7 @@ extern "C" {
     pub fn iso_seconds_ago(seconds: f64) -> String;
     pub fn date_in_days(days: i32) -> String;
     pub fn popup_install(blocked: bool, code: &str);
+    pub fn popup_install_closing_first(code: &str);
     fn popup_urls() -> String;
     fn mark_count(name: &str) -> u32;
     fn clear_marks(name: &str);
