@@ -15,6 +15,8 @@ export const CONTOSO = {
     "Warehouse barcode scanners",
     "Tablet pilot for field reps",
   ],
+  /** Those Alex Wu owns: all he reads as a Sales user (`--sales-identity agent`). */
+  alexWuDealNames: ["Espresso machines for 4 sites", "Visitor check-in kiosks"],
 };
 /** All deals won or lost: no open deal. */
 export const FABRIKAM = { id: fixed(0xa002), name: "Fabrikam Residences", type: "account" };

@@ -2,22 +2,27 @@
 // configures Entra to point at it, so every data route requires a bearer token): Sign in →
 // popup → pick a user → deals; a reload signs in from sessionStorage without a popup; an
 // expired access token is renewed silently; revoked refresh tokens lead back to "Sign in"; a
-// blocked popup says so.
+// blocked popup says so. With `--sales-identity agent` (a second server), two agents see
+// different deals, and an agent Sales does not know sees "no access".
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { newPage } from "../lib/browser.mjs";
 import { CONTOSO } from "../lib/fixtures.mjs";
-import { waitForCards } from "../lib/pane.mjs";
+import { cardNames, waitForCards } from "../lib/pane.mjs";
+import { DealpaneServer } from "../lib/server.mjs";
 import { startServerAndBrowser } from "../lib/setup.mjs";
 
 const { server, browser } = await startServerAndBrowser({ args: ["--local-issuer"] });
 
+// The local issuer's test users (server/src/dev_issuer/mod.rs).
 const ALEX = "a11ce000-0000-4000-8000-00000000a1ec";
+const DANA = "da7a0000-0000-4000-8000-00000000da7a";
+const RILEY = "0e1e0000-0000-4000-8000-00000000e1e0";
 
-function paneUrl() {
-  return `${server.origin}/?customerId=${CONTOSO.id}&customerName=${encodeURIComponent(CONTOSO.name)}`;
+function paneUrl(origin = server.origin) {
+  return `${origin}/?customerId=${CONTOSO.id}&customerName=${encodeURIComponent(CONTOSO.name)}`;
 }
 
 async function admin(path) {
@@ -101,4 +106,45 @@ test("a blocked popup says how to allow it", async () => {
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.locator("[data-auth=popup-blocked]").waitFor();
   assert.match(await page.locator("[data-auth=popup-blocked]").innerText(), /Allow pop-ups/);
+});
+
+test("two agents see different deals with --sales-identity agent", async (t) => {
+  const agents = await new DealpaneServer({ args: ["--local-issuer", "--sales-identity", "agent"] }).start();
+  t.after(() => agents.dispose());
+  // Each agent in their own browser context: nothing shared but the server.
+  const signedIn = async (oid) => {
+    const page = await newPage(browser);
+    await page.goto(paneUrl(agents.origin));
+    await signIn(page, oid);
+    return page;
+  };
+
+  // Alex Wu reads only the deals he owns.
+  const alex = await signedIn(ALEX);
+  await waitForCards(alex, CONTOSO.alexWuDealNames.length);
+  assert.deepEqual(await cardNames(alex), CONTOSO.alexWuDealNames);
+
+  // Dana Seller reads the whole organization's, the same customer a moment later.
+  const dana = await signedIn(DANA);
+  await waitForCards(dana, CONTOSO.openDealNames.length);
+  assert.deepEqual(await cardNames(dana), CONTOSO.openDealNames);
+
+  // Alex's Refresh, after Dana's answer was made, still gets his own.
+  const [refreshed] = await Promise.all([
+    alex.waitForResponse((response) => new URL(response.url()).pathname.endsWith("/DealSummary")),
+    alex.getByRole("button", { name: "Refresh" }).first().click(),
+  ]);
+  assert.ok([200, 304].includes(refreshed.status()), `Refresh answered ${refreshed.status()}`);
+  await waitForCards(alex, CONTOSO.alexWuDealNames.length);
+  assert.deepEqual(await cardNames(alex), CONTOSO.alexWuDealNames);
+
+  // Riley Newhire signs in to Entra but is not a Sales user.
+  const riley = await signedIn(RILEY);
+  await riley.locator("[data-auth=no-sales-access]").waitFor();
+  assert.equal(await riley.locator("article.dp-card").count(), 0);
+
+  for (const page of [alex, dana, riley]) {
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  }
 });
