@@ -64,7 +64,7 @@ pub async fn load(lang: Lang, cancel: web_sys::AbortSignal) -> &'static Strings 
         cache: web_sys::RequestCache::Default,
         retry: true,
     };
-    let url = format!("i18n/{}.json", lang.code());
+    let url = ["i18n/", lang.code(), ".json"].concat();
     let file = match request::get(&url, &get, &cancel).await {
         Ok(exchange) if exchange.is_success() => js_sys::JSON::parse(&exchange.body)
             .ok()

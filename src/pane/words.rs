@@ -41,11 +41,15 @@ impl Words {
     /// Runs `then` with the words: at once when they are in, else when they come, after
     /// whatever waited before it.
     pub fn then(self, then: impl FnOnce(&'static Strings) + 'static) {
+        self.then_boxed(Box::new(then));
+    }
+
+    /// One body for every caller (a generic one would hold each closure twice: called at
+    /// once, and boxed to wait).
+    fn then_boxed(self, then: Box<dyn FnOnce(&'static Strings)>) {
         match self.text.get_untracked() {
             Some(text) => then(text),
-            None => self
-                .waiting
-                .update_value(|waiting| waiting.push(Box::new(then))),
+            None => self.waiting.update_value(|waiting| waiting.push(then)),
         }
     }
 
