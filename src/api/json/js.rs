@@ -6,6 +6,7 @@
 //! float: serde's own wording of an unexpected float would bring Rust's float formatting
 //! (~10 KB) into the wasm for a message nobody needs the digits of.
 
+use std::cell::RefCell;
 use std::fmt;
 
 use js_sys::{Array, Object, Reflect};
@@ -370,6 +371,29 @@ impl<'de> de::MapAccess<'de> for Entries {
     }
 }
 
+thread_local! {
+    /// Each field name as a JS string, made once: a 50-deal answer reads over a thousand
+    /// fields, and making the name anew each time doubled the decoding time (0.37 against
+    /// 0.69 ms for 38 KB in headless Chromium, where serde_json in the wasm took 0.16 ms).
+    static NAMES: RefCell<Vec<(FieldName, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A `&'static str` by address and length: the derive's field lists are constants.
+type FieldName = (usize, usize);
+
+fn js_name(name: &'static str) -> JsValue {
+    let id = (name.as_ptr() as usize, name.len());
+    NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        if let Some((_, value)) = names.iter().find(|(known, _)| *known == id) {
+            return value.clone();
+        }
+        let value = JsValue::from_str(name);
+        names.push((id, value.clone()));
+        value
+    })
+}
+
 /// A struct's named fields, those the object has.
 struct Fields {
     object: Object,
@@ -385,7 +409,7 @@ impl<'de> de::MapAccess<'de> for Fields {
         seed: K,
     ) -> Result<Option<K::Value>, Error> {
         for name in self.names.by_ref() {
-            let key = JsValue::from_str(name);
+            let key = js_name(name);
             if Object::has_own(&self.object, &key) {
                 self.value = Reflect::get(&self.object, &key).ok();
                 let name: de::value::StrDeserializer<Error> = name.into_deserializer();
