@@ -194,6 +194,7 @@ mod fetching {
         if let Ok(DealsAnswer::Deals(deals)) = &answer {
             log_unknown_once(&unknown_values(deals));
         }
+        warn_if_unreadable(&url, &answer);
         answer
     }
 
@@ -229,6 +230,7 @@ mod fetching {
                 if let Ok(answer) = &result {
                     log_unknown_once(&unknown_summary_values(answer));
                 }
+                warn_if_unreadable(&url, &result);
                 SummariesAnswer {
                     result,
                     retry_after: exchange.retry_after,
@@ -238,6 +240,17 @@ mod fetching {
                 result: Err(error),
                 retry_after: None,
             },
+        }
+    }
+
+    /// The pane shows "can't read the answer"; the console says why, for whoever debugs it
+    /// (the path only: the query holds the customer).
+    fn warn_if_unreadable<T>(url: &str, result: &Result<T, FetchError>) {
+        if let Err(FetchError::Malformed(reason)) = result {
+            let path = url.split('?').next().unwrap_or_default();
+            leptos::logging::warn!(
+                "dealpane: {path} sent an answer this pane can't read: {reason}"
+            );
         }
     }
 
@@ -265,11 +278,13 @@ mod fetching {
         let url = config.endpoint(&customers_path(search, top));
         let get = api_get("application/json", config, RequestCache::Default);
         let exchange = request::get(&url, &get, cancel).await?;
-        interpret_json(
+        let answer = interpret_json(
             exchange.status,
             exchange.content_type.as_deref(),
             &exchange.body,
-        )
+        );
+        warn_if_unreadable(&url, &answer);
+        answer
     }
 
     /// `config.json` beside the page (relative to the document). None there (a 404, any other

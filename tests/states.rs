@@ -196,9 +196,18 @@ async fn a_non_problem_error_page_still_gets_words_and_retry() {
 
 #[wasm_bindgen_test]
 async fn an_answer_that_breaks_the_contract_is_reported() {
+    capture_console_warnings();
     let (_fixture, pane) = mount_answered(DEALS, 200, "application/json", "{\"deals\": 3}");
     pane.shows("[data-state=error]", "an answer the pane can't read")
         .await;
+    // The console says why, for whoever debugs it, without the query (it names the customer).
+    let logged: Vec<String> = console_warnings_logged()
+        .into_iter()
+        .filter(|line| line.contains("can't read"))
+        .collect();
+    assert_eq!(logged.len(), 1, "{logged:?}");
+    assert!(logged[0].contains("/DealSummary sent"), "{}", logged[0]);
+    assert!(!logged[0].contains('?'), "{}", logged[0]);
 }
 
 #[wasm_bindgen_test]
