@@ -20,9 +20,9 @@ pub trait WordFile: Sized {
 /// Declares the structs of words, each field once with its kind: `text` (`&'static str`),
 /// `forms` ([`Forms`]), a nested struct of words (its JSON key is the field's name), or what
 /// the language itself says rather than its file: `lang`, `rtl` (its direction) and `rule` (its
-/// plural rule), from the `languages!` list. For each struct it writes `read`, which takes every
-/// text from a language file and, for a key the file lacks, English's; and `keys`, every key a
-/// file has (`templates.timed_out`), for the test that keeps the files complete.
+/// plural rule), from the `languages!` list. For each struct it writes `fill`, which takes
+/// every text a language file has, and `keys`, every key a file has (`templates.timed_out`),
+/// for the test that keeps the files complete.
 macro_rules! words {
     ($(
         $(#[$meta:meta])*
@@ -32,19 +32,15 @@ macro_rules! words {
     )*) => {
         $(
             $(#[$meta])*
-            #[derive(Debug)]
+            #[derive(Debug, Clone, Copy)]
             pub struct $name {
                 $( $(#[$fmeta])* pub $field: words!(@type $kind), )*
             }
 
             impl $name {
-                /// `lang`'s words from its `file` (absent: all English); English's for a key
-                /// the file lacks. (`lang` is unused by a struct of texts only.)
-                #[allow(unused_variables)]
-                pub fn read<F: WordFile>(lang: Lang, file: Option<&F>, english: &$name) -> $name {
-                    $name {
-                        $( $field: words!(@read $kind, lang, file, $field, english), )*
-                    }
+                /// Replaces each text that `file` has; the others stay as they are.
+                pub fn fill<F: WordFile>(&mut self, file: &F) {
+                    $( words!(@fill $kind, self, file, $field); )*
                 }
 
                 /// Every key of a language file, each as `prefix` + its dotted path.
@@ -60,21 +56,19 @@ macro_rules! words {
     (@type rtl) => { bool };
     (@type rule) => { fn(u64) -> usize };
     (@type $nested:ident) => { $nested };
-    (@read lang, $lang:ident, $file:ident, $field:ident, $en:ident) => { $lang };
-    (@read rtl, $lang:ident, $file:ident, $field:ident, $en:ident) => { $lang.rtl() };
-    (@read rule, $lang:ident, $file:ident, $field:ident, $en:ident) => { $lang.plural_rule() };
-    (@read text, $lang:ident, $file:ident, $field:ident, $en:ident) => {
-        text_of($file, stringify!($field), $en.$field)
+    (@fill lang, $words:ident, $file:ident, $field:ident) => {};
+    (@fill rtl, $words:ident, $file:ident, $field:ident) => {};
+    (@fill rule, $words:ident, $file:ident, $field:ident) => {};
+    (@fill text, $words:ident, $file:ident, $field:ident) => {
+        fill_text($file, stringify!($field), &mut $words.$field)
     };
-    (@read forms, $lang:ident, $file:ident, $field:ident, $en:ident) => {
-        text_of($file, stringify!($field), $en.$field)
+    (@fill forms, $words:ident, $file:ident, $field:ident) => {
+        fill_text($file, stringify!($field), &mut $words.$field)
     };
-    (@read $nested:ident, $lang:ident, $file:ident, $field:ident, $en:ident) => {
-        $nested::read(
-            $lang,
-            $file.and_then(|f| f.group(stringify!($field))).as_ref(),
-            &$en.$field,
-        )
+    (@fill $nested:ident, $words:ident, $file:ident, $field:ident) => {
+        if let Some(group) = $file.group(stringify!($field)) {
+            $words.$field.fill(&group);
+        }
     };
     (@key lang, $prefix:ident, $field:ident, $out:ident) => {};
     (@key rtl, $prefix:ident, $field:ident, $out:ident) => {};
@@ -90,9 +84,13 @@ macro_rules! words {
     };
 }
 
-/// The text under `key` in `file`, else `english`.
-fn text_of<F: WordFile>(file: Option<&F>, key: &str, english: &'static str) -> &'static str {
-    file.and_then(|f| f.text(key)).unwrap_or(english)
+/// Sets `slot` to the text under `key` in `file`, if it has one. Not inlined: the reader is a
+/// short call per text rather than a copy of this.
+#[inline(never)]
+fn fill_text<F: WordFile>(file: &F, key: &str, slot: &mut &'static str) {
+    if let Some(text) = file.text(key) {
+        *slot = text;
+    }
 }
 
 /// One text's forms by plural category, separated by `|`, in the order the language's
@@ -429,6 +427,20 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
 }
 
 impl Strings {
+    /// `lang`'s words from its `file` (none: English's words in `lang`'s direction and plural
+    /// rule): a copy of `english`, the language's own properties, then every text the file has.
+    /// A key the file lacks keeps English's text.
+    pub fn read<F: WordFile>(lang: Lang, file: Option<&F>, english: &Strings) -> Strings {
+        let mut words = *english;
+        words.lang = lang;
+        words.rtl = lang.rtl();
+        words.plurals.rule = lang.plural_rule();
+        if let Some(file) = file {
+            words.fill(file);
+        }
+        words
+    }
+
     /// `forms` for the number `n`, `{n}` filled.
     fn counted(&self, forms: Forms, n: u64) -> String {
         let index = (self.plurals.rule)(n);
