@@ -8,12 +8,13 @@ use std::rc::Rc;
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::html;
 use leptos::prelude::*;
+use web_sys::RequestCache;
 
 use super::SendFailure;
-use crate::api::FetchError;
+use crate::api::{interpret_json, FetchError};
 use crate::browser::storage;
 use crate::components::use_ui;
-use crate::request::{self, Post, RequestSlot};
+use crate::request::{self, Exchange, Post, RequestSlot};
 
 /// One field of a form.
 pub struct Field {
@@ -52,6 +53,62 @@ pub struct Form {
     /// Whether the form is open (it opens by itself when a draft is waiting); the caller may
     /// watch it.
     pub open: RwSignal<bool>,
+}
+
+/// A share request's answer: the exchange, or why there was none.
+pub type Answer = Result<Exchange, FetchError>;
+
+/// What a POST sends: the JSON body and the draft's idempotency key.
+pub struct Posted {
+    pub body: String,
+    pub idempotency_key: String,
+}
+
+/// Runs one share request in `slot`, a GET of `url` or the POST `post`, and hands the answer to
+/// `deliver`. Both forms' sends and the notes list go through here, non-generic, so the
+/// request's future and the slot's task are compiled once rather than once per call site.
+pub fn request_in(
+    slot: RequestSlot,
+    url: String,
+    post: Option<Posted>,
+    timeout_ms: u32,
+    deliver: Box<dyn FnOnce(Answer)>,
+) {
+    slot.start(
+        move |cancel| async move {
+            match &post {
+                Some(posted) => {
+                    let post = Post {
+                        body: &posted.body,
+                        idempotency_key: &posted.idempotency_key,
+                        timeout_ms,
+                    };
+                    request::post(&url, &post, &cancel).await
+                }
+                None => {
+                    let get = request::Get {
+                        accept: "application/json",
+                        timeout_ms,
+                        cache: RequestCache::NoCache,
+                        retry: true,
+                    };
+                    request::get(&url, &get, &cancel).await
+                }
+            }
+        },
+        deliver,
+    );
+}
+
+/// What a POST's answer means: `sent`'s reading of a 201, else the error it is.
+fn written(exchange: &Exchange, sent: &Sent) -> Result<Option<String>, FetchError> {
+    if exchange.is_success() {
+        return sent(&exchange.body);
+    }
+    let (status, content_type) = (exchange.status, exchange.content_type.as_deref());
+    Err(interpret_json::<()>(status, content_type, &exchange.body)
+        .err()
+        .unwrap_or(FetchError::Status(status)))
 }
 
 /// What the status line says.
@@ -158,54 +215,38 @@ pub fn share_form(form: Form) -> AnyView {
         let sent = sent.clone();
         sending.set(true);
         status.set(Status::None);
-        slot.start(
-            move |cancel| async move {
-                let post = Post {
-                    body: &json,
-                    idempotency_key: &idempotency_key,
-                    timeout_ms: request_timeout_ms,
-                };
-                match request::post(&url, &post, &cancel).await {
-                    Ok(exchange) if exchange.is_success() => (sent(&exchange.body), None),
-                    Ok(exchange) => (
-                        Err(crate::api::interpret_json::<()>(
-                            exchange.status,
-                            exchange.content_type.as_deref(),
-                            &exchange.body,
-                        )
-                        .err()
-                        .unwrap_or(FetchError::Status(exchange.status))),
-                        exchange.retry_after,
-                    ),
-                    Err(error) => (Err(error), None),
+        let post = Posted {
+            body: json,
+            idempotency_key,
+        };
+        let deliver = move |answer: Answer| {
+            let retry_after = answer.as_ref().ok().and_then(|e| e.retry_after.clone());
+            let result = answer.and_then(|exchange| written(&exchange, &sent));
+            sending.set(false);
+            match result {
+                Ok(extra) => {
+                    values.with_value(|v| v.iter().for_each(|v| v.set(String::new())));
+                    key.set_value(None);
+                    persist();
+                    let said = match extra {
+                        Some(extra) => format!("{} {extra}", t.sent),
+                        None => t.sent.to_owned(),
+                    };
+                    announcer.polite(said.clone());
+                    status.set(Status::Sent(said));
                 }
-            },
-            move |(result, retry_after): (Result<Option<String>, FetchError>, Option<String>)| {
-                sending.set(false);
-                match result {
-                    Ok(extra) => {
-                        values.with_value(|v| v.iter().for_each(|v| v.set(String::new())));
-                        key.set_value(None);
-                        persist();
-                        let said = match extra {
-                            Some(extra) => format!("{} {extra}", t.sent),
-                            None => t.sent.to_owned(),
-                        };
-                        announcer.polite(said.clone());
-                        status.set(Status::Sent(said));
-                    }
-                    Err(error) => {
-                        let Some(failure) = SendFailure::of(&error, retry_after.as_deref()) else {
-                            return;
-                        };
-                        let said = failure.message(s);
-                        announcer.urgent(said.clone());
-                        status.set(Status::Failed(said));
-                    }
+                Err(error) => {
+                    let Some(failure) = SendFailure::of(&error, retry_after.as_deref()) else {
+                        return;
+                    };
+                    let said = failure.message(s);
+                    announcer.urgent(said.clone());
+                    status.set(Status::Failed(said));
                 }
-                focus_status();
-            },
-        );
+            }
+            focus_status();
+        };
+        request_in(slot, url, Some(post), request_timeout_ms, Box::new(deliver));
     };
     // Escape closes the form; the draft stays, and focus goes back to what opened it.
     let on_keydown = move |ev: KeyboardEvent| {

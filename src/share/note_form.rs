@@ -10,16 +10,15 @@ use std::rc::Rc;
 
 use dealpane_contract::{Guid, Note, NoteList, NOTE_MAX_CHARS};
 use leptos::prelude::*;
-use web_sys::{AbortSignal, RequestCache};
 
-use super::form::{share_form, Field, Form};
+use super::form::{request_in, share_form, Answer, Field, Form};
 use super::{note_storage_key, notes_path};
 use crate::api::{interpret_json, FetchError};
 use crate::browser::{intl, storage};
 use crate::components::{isolated, use_ui};
 use crate::config::WidgetConfig;
 use crate::format;
-use crate::request::{self, RequestSlot};
+use crate::request::{Exchange, RequestSlot};
 
 /// What every card's form needs from the pane: where the API is and the session's case.
 #[derive(Clone, Copy)]
@@ -43,20 +42,24 @@ pub fn share_note(deal_id: Guid, deal_owner: Option<String>, card_open: RwSignal
     let notes = RwSignal::new(Vec::<Note>::new());
     let lister = RequestSlot::new();
 
-    let list_config = config.clone();
+    let notes_url = config.endpoint(&notes_path(deal_id));
+    let timeout_ms = config.request_timeout_ms;
     Effect::new(move |asked: Option<bool>| {
         if asked == Some(true) || !(card_open.get() || open.get()) {
             return asked.unwrap_or(false);
         }
-        let config = list_config.clone();
-        lister.start(
-            move |cancel| async move { fetch_notes(&config, deal_id, &cancel).await },
-            // A list that fails to load leaves the form as it is: sending still works.
-            move |list: Result<NoteList, FetchError>| {
-                if let Ok(list) = list {
-                    notes.update(|shown| add_listed(shown, list.notes));
-                }
-            },
+        // A list that fails to load leaves the form as it is: sending still works.
+        let deliver = move |answer: Answer| {
+            if let Ok(list) = answer.and_then(|exchange| read_list(&exchange)) {
+                notes.update(|shown| add_listed(shown, list.notes));
+            }
+        };
+        request_in(
+            lister,
+            notes_url.clone(),
+            None,
+            timeout_ms,
+            Box::new(deliver),
         );
         true
     });
@@ -134,22 +137,8 @@ fn add_listed(shown: &mut Vec<Note>, listed: Vec<Note>) {
     }
 }
 
-/// `GET {apiBase}/deals/{id}/notes`, retried by the GET policy.
-async fn fetch_notes(
-    config: &WidgetConfig,
-    deal: Guid,
-    cancel: &AbortSignal,
-) -> Result<NoteList, FetchError> {
-    let get = request::Get {
-        accept: "application/json",
-        timeout_ms: config.request_timeout_ms,
-        cache: RequestCache::NoCache,
-        retry: true,
-    };
-    let exchange = request::get(&config.endpoint(&notes_path(deal)), &get, cancel).await?;
-    interpret_json(
-        exchange.status,
-        exchange.content_type.as_deref(),
-        &exchange.body,
-    )
+/// The answer to `GET {apiBase}/deals/{id}/notes` (retried by the GET policy).
+fn read_list(exchange: &Exchange) -> Result<NoteList, FetchError> {
+    let content_type = exchange.content_type.as_deref();
+    interpret_json(exchange.status, content_type, &exchange.body)
 }
