@@ -1,5 +1,5 @@
 //! Browser tests of sign-in (issue 11), with an `auth` block in config.json: each state
-//! (sign in, signing in, popup blocked, consent missing, no access to Sales), the popup's PKCE
+//! (sign in, signing in, popup blocked, consent missing, no access to Sales, sign-in failed), the popup's PKCE
 //! flow with the token on every API call and nowhere else, a tab reload that renews from
 //! sessionStorage without a popup, and the one silent retry after a 401.
 #![cfg(target_arch = "wasm32")]
@@ -227,6 +227,24 @@ async fn a_blocked_popup_says_how_to_allow_it() {
         "Allow pop-ups for this workspace",
     )
     .await;
+    pane.button("Sign in");
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_token_endpoint_says_so_and_offers_sign_in_again() {
+    let fixture = setup("c-unreachable");
+    fixture.fail_network(TOKEN);
+    popup_install(false, "code-u");
+    let pane = mount(QUERY);
+    pane.wait_for("[data-auth=sign-in]").await;
+    click(&pane.button("Sign in"));
+    pane.shows(
+        "[data-auth=sign-in-failed]",
+        "Microsoft sign-in couldn't be reached",
+    )
+    .await;
+    assert_eq!(pane.announced(), "Sign-in didn't finish");
+    fixture.assert_nothing_sent_to(DEALS, 100).await;
     pane.button("Sign in");
 }
 

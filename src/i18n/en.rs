@@ -175,6 +175,8 @@ pub static STRINGS: Strings = Strings {
         consent_hint: "An administrator must grant the pane permission (consent) to read Sales deals for you.",
         no_sales: "No access to Sales deals",
         no_sales_hint: "Sales does not know your account, or it is disabled there. Ask a Sales administrator for access.",
+        failed: "Sign-in didn't finish",
+        failed_hint: "Microsoft sign-in couldn't be reached. Check your connection, then select Sign in again.",
         not_kept: "This browser can't keep you signed in: you'll sign in again after a reload.",
     },
 };

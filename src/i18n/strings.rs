@@ -243,6 +243,9 @@ words! {
         consent_hint: text,
         no_sales: text,
         no_sales_hint: text,
+        /// The sign-in could not finish: the token endpoint did not answer, or not usably.
+        failed: text,
+        failed_hint: text,
         /// sessionStorage refused: the next load asks again.
         not_kept: text,
     }

@@ -178,6 +178,7 @@ impl PaneState {
                 AuthState::PopupBlocked => t.popup_blocked,
                 AuthState::Consent(_) => t.consent,
                 AuthState::NoSales => t.no_sales,
+                AuthState::Failed => t.failed,
             };
             self.announcer.urgent(title);
             self.pane.set(Pane::Auth(auth));
@@ -191,6 +192,7 @@ impl PaneState {
             Ok(()) => self.proceed(),
             Err(AuthError::PopupBlocked) => self.auth_state(AuthState::PopupBlocked),
             Err(AuthError::Consent(detail)) => self.auth_state(AuthState::Consent(Some(detail))),
+            Err(AuthError::Failed) => self.auth_state(AuthState::Failed),
             Err(_) => self.auth_state(AuthState::SignIn),
         });
     }

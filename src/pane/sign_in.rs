@@ -20,6 +20,9 @@ pub enum AuthState {
     Consent(Option<String>),
     /// The API's 403 "no access to Sales deals".
     NoSales,
+    /// The sign-in did not finish: the token endpoint could not be reached or answered
+    /// nonsense. The button tries again.
+    Failed,
 }
 
 impl AuthState {
@@ -30,6 +33,7 @@ impl AuthState {
             AuthState::PopupBlocked => "popup-blocked",
             AuthState::Consent(_) => "consent",
             AuthState::NoSales => "no-sales-access",
+            AuthState::Failed => "sign-in-failed",
         }
     }
 }
@@ -50,6 +54,7 @@ pub fn view_sign_in(auth: AuthState, state: PaneState, kept: bool) -> AnyView {
             (Tone::Error, t.consent, t.consent_hint, detail.clone(), true)
         }
         AuthState::NoSales => (Tone::Error, t.no_sales, t.no_sales_hint, None, false),
+        AuthState::Failed => (Tone::Error, t.failed, t.failed_hint, None, true),
     };
     let actions = view! {
         {button.then(|| view! {
