@@ -4,9 +4,7 @@
 
 use std::rc::Rc;
 
-use dealpane_contract::{
-    CustomerType, Guid, LeadCreated, LEAD_DESCRIPTION_MAX_CHARS, LEAD_TOPIC_MAX_CHARS,
-};
+use dealpane_contract::{CustomerType, Guid, LEAD_DESCRIPTION_MAX_CHARS, LEAD_TOPIC_MAX_CHARS};
 use js_sys::{Object, Reflect};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
@@ -14,7 +12,8 @@ use wasm_bindgen::JsValue;
 use super::form::{share_form, Field, Form};
 use super::lead_storage_key;
 use super::note_form::ShareContext;
-use crate::api::interpret_json;
+use crate::api::json::Json;
+use crate::api::FetchError;
 use crate::components::use_ui;
 
 /// An ISO 4217 code.
@@ -76,9 +75,14 @@ pub fn suggest_deal(customer: Guid, kind: CustomerType) -> AnyView {
         ],
         extra: None,
         body: Box::new(move |values| lead_body(customer, kind, case_id, values)),
+        // LeadCreated's one field, read without a derived Deserialize for it.
         sent: Rc::new(|body| {
-            let created: LeadCreated = interpret_json(201, Some("application/json"), body)?;
-            Ok(Some(created.id.to_string()))
+            let id = Json::parse(body)
+                .ok()
+                .and_then(|created| created.get("id")?.as_str());
+            let id = id.and_then(|id| Guid::parse(&id).ok());
+            let id = id.ok_or_else(|| FetchError::Malformed("not a lead".into()))?;
+            Ok(Some(id.to_string()))
         }),
         open: RwSignal::new(false),
     });

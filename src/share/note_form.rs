@@ -8,12 +8,13 @@
 
 use std::rc::Rc;
 
-use dealpane_contract::{Guid, Note, NoteList, NOTE_MAX_CHARS};
+use dealpane_contract::{Guid, Note, NOTE_MAX_CHARS};
 use leptos::prelude::*;
 
 use super::form::{request_in, share_form, Answer, Field, Form};
 use super::{note_storage_key, notes_path};
-use crate::api::{interpret_json, FetchError};
+use crate::api::json::Json;
+use crate::api::FetchError;
 use crate::browser::{intl, storage};
 use crate::components::{isolated, use_ui};
 use crate::config::WidgetConfig;
@@ -50,8 +51,8 @@ pub fn share_note(deal_id: Guid, deal_owner: Option<String>, card_open: RwSignal
         }
         // A list that fails to load leaves the form as it is: sending still works.
         let deliver = move |answer: Answer| {
-            if let Ok(list) = answer.and_then(|exchange| read_list(&exchange)) {
-                notes.update(|shown| add_listed(shown, list.notes));
+            if let Some(listed) = answer.ok().as_ref().and_then(read_list) {
+                notes.update(|shown| add_listed(shown, listed));
             }
         };
         request_in(
@@ -111,7 +112,8 @@ pub fn share_note(deal_id: Guid, deal_owner: Option<String>, card_open: RwSignal
         }),
         // The note shows at once, from the 201.
         sent: Rc::new(move |body| {
-            let note: Note = interpret_json(201, Some("application/json"), body)?;
+            let note = Json::parse(body).ok().as_ref().and_then(read_note);
+            let note = note.ok_or_else(|| FetchError::Malformed("not a note".into()))?;
             notes.update(|shown| shown.insert(0, note));
             Ok(None)
         }),
@@ -137,8 +139,28 @@ fn add_listed(shown: &mut Vec<Note>, listed: Vec<Note>) {
     }
 }
 
-/// The answer to `GET {apiBase}/deals/{id}/notes` (retried by the GET policy).
-fn read_list(exchange: &Exchange) -> Result<NoteList, FetchError> {
-    let content_type = exchange.content_type.as_deref();
-    interpret_json(exchange.status, content_type, &exchange.body)
+/// The notes of a `GET {apiBase}/deals/{id}/notes` answer (`NoteList`, retried by the GET
+/// policy); `None` when it failed.
+fn read_list(exchange: &Exchange) -> Option<Vec<Note>> {
+    if !exchange.is_success() {
+        return None;
+    }
+    let list = Json::parse(&exchange.body).ok()?.get("notes")?.items();
+    Some(list.iter().filter_map(read_note).collect())
+}
+
+/// A `Note` from the browser's parsed JSON, field by field (a note it can't read is left out):
+/// the derived `Deserialize` would compile serde's reader for these two types, for a few
+/// strings. Unknown fields are ignored, as everywhere in the widget.
+fn read_note(json: &Json) -> Option<Note> {
+    let text = |name| json.get(name).and_then(|value| value.as_str());
+    let guid = |name| text(name).and_then(|value| Guid::parse(&value).ok());
+    Some(Note {
+        id: guid("id")?,
+        created_on: text("createdOn")?,
+        created_by: text("createdBy")?,
+        message: text("message")?,
+        case_id: guid("caseId"),
+        owner: text("owner"),
+    })
 }
