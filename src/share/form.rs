@@ -111,12 +111,104 @@ fn written(exchange: &Exchange, sent: &Sent) -> Result<Option<String>, FetchErro
         .unwrap_or(FetchError::Status(status)))
 }
 
-/// What the status line says.
+/// What the status line says (nothing while sending).
 #[derive(Clone, PartialEq)]
 enum Status {
     None,
+    Sending,
     Sent(String),
     Failed(String),
+}
+
+/// A form's draft and where it goes: its fields' values, the idempotency key made at its first
+/// character, both kept in `sessionStorage` under `storage_key` as `{key, <name>: <text>, …}`.
+struct Draft {
+    storage_key: String,
+    names: Vec<&'static str>,
+    key: Option<String>,
+    values: Vec<RwSignal<String>>,
+    url: String,
+    body: Body,
+    sent: Sent,
+}
+
+impl Draft {
+    /// The draft kept under `storage_key`, or an empty one.
+    fn load(
+        storage_key: String,
+        names: Vec<&'static str>,
+        url: String,
+        body: Body,
+        sent: Sent,
+    ) -> Draft {
+        let wanted: Vec<&str> = std::iter::once("key")
+            .chain(names.iter().copied())
+            .collect();
+        let mut stored = storage::get(&storage_key)
+            .and_then(|json| storage::from_json(&json, &wanted))
+            .unwrap_or_default()
+            .into_iter();
+        let key = stored.next().flatten();
+        let values = names
+            .iter()
+            .map(|_| RwSignal::new(stored.next().flatten().unwrap_or_default()))
+            .collect();
+        Draft {
+            storage_key,
+            names,
+            key,
+            values,
+            url,
+            body,
+            sent,
+        }
+    }
+
+    fn has_text(&self) -> bool {
+        self.values
+            .iter()
+            .any(|v| v.with_untracked(|v| !v.is_empty()))
+    }
+
+    fn texts(&self) -> Vec<String> {
+        self.values.iter().map(|v| v.get_untracked()).collect()
+    }
+
+    /// Keeps the draft (and its key, made now if it has none) in sessionStorage; an empty draft
+    /// is removed with its key.
+    fn persist(&mut self) {
+        if !self.has_text() {
+            storage::remove(&self.storage_key);
+            return;
+        }
+        let texts = self.texts();
+        let key = self.key.get_or_insert_with(storage::new_key);
+        let mut record = vec![("key", Some(key.as_str()))];
+        record.extend(
+            self.names
+                .iter()
+                .zip(&texts)
+                .map(|(n, v)| (*n, Some(v.as_str()))),
+        );
+        storage::set(&self.storage_key, &storage::to_json(&record));
+    }
+
+    /// Keeps the draft, then what to send: the URL, the body with its key, and how to read a 201.
+    fn outgoing(&mut self) -> (String, Posted, Sent) {
+        self.persist();
+        let post = Posted {
+            body: (self.body)(&self.texts()),
+            idempotency_key: self.key.clone().unwrap_or_default(),
+        };
+        (self.url.clone(), post, self.sent.clone())
+    }
+
+    /// Sent: the fields empty, and the draft and its key gone.
+    fn clear(&mut self) {
+        self.values.iter().for_each(|v| v.set(String::new()));
+        self.key = None;
+        self.persist();
+    }
 }
 
 pub fn share_form(form: Form) -> AnyView {
@@ -138,112 +230,61 @@ pub fn share_form(form: Form) -> AnyView {
     } = form;
     let names: Vec<&'static str> = fields.iter().map(|f| f.name).collect();
     let (form_id, status_id) = (format!("{id}-form"), format!("{id}-status"));
-
-    // The draft: its key first, then each field.
-    let mut stored = storage::get(&storage_key)
-        .and_then(|json| {
-            let wanted: Vec<&str> = std::iter::once("key")
-                .chain(names.iter().copied())
-                .collect();
-            storage::from_json(&json, &wanted)
-        })
-        .unwrap_or_default()
-        .into_iter();
-    let key = StoredValue::new(stored.next().flatten());
-    let values: Vec<RwSignal<String>> = names
-        .iter()
-        .map(|_| RwSignal::new(stored.next().flatten().unwrap_or_default()))
-        .collect();
-    let values = StoredValue::new(values);
-    let has_draft = move || values.with_value(|v| v.iter().any(|v| !v.get_untracked().is_empty()));
+    let draft = Draft::load(storage_key, names, url, body, sent);
     // A draft waiting from before the reload opens its form again.
-    if has_draft() {
+    if draft.has_text() {
         open.set(true);
     }
+    let values = draft.values.clone();
+    // One arena item for all of it: each `StoredValue` or signal made here is inlined code.
+    let draft = StoredValue::new_local(draft);
     let kept = storage::available();
-    let sending = RwSignal::new(false);
     let status = RwSignal::new(Status::None);
     let slot = RequestSlot::new();
     let toggle = NodeRef::<html::Button>::new();
     let status_line = NodeRef::<html::P>::new();
-    let storage_key = StoredValue::new(storage_key);
-    let names = StoredValue::new(names);
-
-    // Keeps the draft (and its key, made at its first character) in sessionStorage.
-    let persist = move || {
-        if !has_draft() {
-            storage_key.with_value(|k| storage::remove(k));
-            return;
-        }
-        if key.with_value(Option::is_none) {
-            key.set_value(Some(storage::new_key()));
-        }
-        let current: Vec<String> =
-            values.with_value(|v| v.iter().map(|v| v.get_untracked()).collect());
-        let the_key = key.get_value();
-        let json = names.with_value(|names| {
-            let mut record = vec![("key", the_key.as_deref())];
-            record.extend(
-                names
-                    .iter()
-                    .zip(&current)
-                    .map(|(n, v)| (*n, Some(v.as_str()))),
-            );
-            storage::to_json(&record)
-        });
-        storage_key.with_value(|k| storage::set(k, &json));
-    };
+    let persist = move || draft.update_value(Draft::persist);
 
     let focus_status = move || {
         if let Some(line) = status_line.get_untracked() {
             let _ = line.focus();
         }
     };
-    let url = StoredValue::new(url);
-    let body = StoredValue::new_local(body);
     let send = move || {
         // Checked and set before anything else: a double click sends once.
-        if sending.get_untracked() || !has_draft() {
+        if status.with_untracked(|s| *s == Status::Sending) || !draft.with_value(Draft::has_text) {
             return;
         }
-        persist();
-        let idempotency_key = key.get_value().unwrap_or_default();
-        let current: Vec<String> =
-            values.with_value(|v| v.iter().map(|v| v.get_untracked()).collect());
-        let json = body.with_value(|body| body(&current));
-        let url = url.get_value();
-        let sent = sent.clone();
-        sending.set(true);
-        status.set(Status::None);
-        let post = Posted {
-            body: json,
-            idempotency_key,
+        let Some((url, post, sent)) = draft.try_update_value(Draft::outgoing) else {
+            return;
         };
+        status.set(Status::Sending);
         let deliver = move |answer: Answer| {
             let retry_after = answer.as_ref().ok().and_then(|e| e.retry_after.clone());
             let result = answer.and_then(|exchange| written(&exchange, &sent));
-            sending.set(false);
-            match result {
+            let line = match result {
                 Ok(extra) => {
-                    values.with_value(|v| v.iter().for_each(|v| v.set(String::new())));
-                    key.set_value(None);
-                    persist();
+                    draft.update_value(Draft::clear);
                     let said = match extra {
                         Some(extra) => format!("{} {extra}", t.sent),
                         None => t.sent.to_owned(),
                     };
                     announcer.polite(said.clone());
-                    status.set(Status::Sent(said));
+                    Status::Sent(said)
                 }
-                Err(error) => {
-                    let Some(failure) = SendFailure::of(&error, retry_after.as_deref()) else {
+                Err(error) => match SendFailure::of(&error, retry_after.as_deref()) {
+                    Some(failure) => {
+                        let said = failure.message(s);
+                        announcer.urgent(said.clone());
+                        Status::Failed(said)
+                    }
+                    None => {
+                        status.set(Status::None);
                         return;
-                    };
-                    let said = failure.message(s);
-                    announcer.urgent(said.clone());
-                    status.set(Status::Failed(said));
-                }
-            }
+                    }
+                },
+            };
+            status.set(line);
             focus_status();
         };
         request_in(slot, url, Some(post), request_timeout_ms, Box::new(deliver));
@@ -263,7 +304,7 @@ pub fn share_form(form: Form) -> AnyView {
         .into_iter()
         .enumerate()
         .map(|(index, field)| {
-            let value = values.with_value(|v| v[index]);
+            let value = values[index];
             let field_id = format!("{id}-{}", field.name);
             let count_id = format!("{field_id}-count");
             let described_by = if field.multiline {
@@ -309,6 +350,7 @@ pub fn share_form(form: Form) -> AnyView {
             view! { <label for=field_id>{field.label}</label> {control} }
         })
         .collect::<Vec<_>>();
+    let sending = move || status.with(|s| *s == Status::Sending);
     let not_kept = (!kept).then(|| view! { <p class="dp-share__hint">{t.draft_not_kept}</p> });
 
     view! {
@@ -340,7 +382,7 @@ pub fn share_form(form: Form) -> AnyView {
                 node_ref=status_line
             >
                 {move || match status.get() {
-                    Status::None => String::new(),
+                    Status::None | Status::Sending => String::new(),
                     Status::Sent(said) | Status::Failed(said) => said,
                 }}
             </p>
@@ -348,8 +390,8 @@ pub fn share_form(form: Form) -> AnyView {
             <button
                 type="button"
                 class="dp-button dp-button--primary dp-share__send"
-                aria-busy=move || if sending.get() { "true" } else { "false" }
-                disabled=move || sending.get()
+                aria-busy=move || if sending() { "true" } else { "false" }
+                disabled=sending
                 on:click=move |_| send()
             >
                 {t.send}
