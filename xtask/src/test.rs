@@ -134,16 +134,17 @@ fn tokens_are_current() -> Result<Tally> {
     Ok(check(node))
 }
 
-/// The widget's weight is a feature: its gzip -9 total may not pass the recorded ceiling.
+/// The widget's weight is a feature: what one pane downloads (gzip -9) may not pass the
+/// recorded ceiling.
 fn widget_within_ceiling() -> Result<Tally> {
     widget::build_release()?;
     let files = sizes::measure(&project::dist_dir())?;
-    let total = sizes::total_gzip9(&files);
+    let total = sizes::pane_gzip9(&files);
     let ceiling = sizes::WIDGET_GZIP9_CEILING;
     let within = total <= ceiling;
     eprintln!(
-        "    widget: {total} B gzip -9 in {} files, ceiling {ceiling} B ({})",
-        files.len(),
+        "    widget: {total} B gzip -9 for one pane (English: {} B), ceiling {ceiling} B ({})",
+        sizes::english_pane_gzip9(&files),
         if within {
             "within"
         } else {
