@@ -6,8 +6,8 @@
 use std::rc::Rc;
 
 use leptos::ev::{KeyboardEvent, SubmitEvent};
-use leptos::html;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::RequestCache;
 
 use super::SendFailure;
@@ -211,6 +211,16 @@ impl Draft {
     }
 }
 
+/// Moves focus to the element `id`. By id rather than `NodeRef`: each node ref is another
+/// signal and its own element-typed code in the wasm.
+fn focus(id: &str) {
+    let document = web_sys::window().and_then(|window| window.document());
+    let element = document.and_then(|document| document.get_element_by_id(id));
+    if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = element.focus();
+    }
+}
+
 pub fn share_form(form: Form) -> AnyView {
     let ui = use_ui();
     let s = ui.text;
@@ -229,7 +239,11 @@ pub fn share_form(form: Form) -> AnyView {
         open,
     } = form;
     let names: Vec<&'static str> = fields.iter().map(|f| f.name).collect();
-    let (form_id, status_id) = (format!("{id}-form"), format!("{id}-status"));
+    let (form_id, status_id, toggle_id) = (
+        format!("{id}-form"),
+        format!("{id}-status"),
+        format!("{id}-toggle"),
+    );
     let draft = Draft::load(storage_key, names, url, body, sent);
     // A draft waiting from before the reload opens its form again.
     if draft.has_text() {
@@ -241,15 +255,10 @@ pub fn share_form(form: Form) -> AnyView {
     let kept = storage::available();
     let status = RwSignal::new(Status::None);
     let slot = RequestSlot::new();
-    let toggle = NodeRef::<html::Button>::new();
-    let status_line = NodeRef::<html::P>::new();
     let persist = move || draft.update_value(Draft::persist);
 
-    let focus_status = move || {
-        if let Some(line) = status_line.get_untracked() {
-            let _ = line.focus();
-        }
-    };
+    // A send's end moves focus to the status line.
+    let status_line = status_id.clone();
     let send = move || {
         // Checked and set before anything else: a double click sends once.
         if status.with_untracked(|s| *s == Status::Sending) || !draft.with_value(Draft::has_text) {
@@ -259,6 +268,7 @@ pub fn share_form(form: Form) -> AnyView {
             return;
         };
         status.set(Status::Sending);
+        let status_line = status_line.clone();
         let deliver = move |answer: Answer| {
             let retry_after = answer.as_ref().ok().and_then(|e| e.retry_after.clone());
             let result = answer.and_then(|exchange| written(&exchange, &sent));
@@ -285,18 +295,17 @@ pub fn share_form(form: Form) -> AnyView {
                 },
             };
             status.set(line);
-            focus_status();
+            focus(&status_line);
         };
         request_in(slot, url, Some(post), request_timeout_ms, Box::new(deliver));
     };
+    let escape_to = toggle_id.clone();
     // Escape closes the form; the draft stays, and focus goes back to what opened it.
     let on_keydown = move |ev: KeyboardEvent| {
         if ev.key() == "Escape" {
             ev.prevent_default();
             open.set(false);
-            if let Some(toggle) = toggle.get_untracked() {
-                let _ = toggle.focus();
-            }
+            focus(&escape_to);
         }
     };
 
@@ -357,7 +366,7 @@ pub fn share_form(form: Form) -> AnyView {
         <button
             type="button"
             class="dp-button dp-button--subtle"
-            node_ref=toggle
+            id=toggle_id
             aria-expanded=move || if open.get() { "true" } else { "false" }
             aria-controls=form_id.clone()
             on:click=move |_| open.update(|open| *open = !*open)
@@ -379,7 +388,6 @@ pub fn share_form(form: Form) -> AnyView {
                 class:dp-share__status--error=move || matches!(status.get(), Status::Failed(_))
                 id=status_id
                 tabindex="-1"
-                node_ref=status_line
             >
                 {move || match status.get() {
                     Status::None | Status::Sending => String::new(),
