@@ -45,55 +45,29 @@ pub fn App(
     let state = PaneState::new(&context, words, announcer);
     state.start();
     let id_prefix: Arc<str> = Arc::from(next_pane_prefix().as_str());
-    move || match words.get() {
-        Some(text) => {
-            apply_to_document(&asked.showing(text), theme);
-            provide_context(Ui {
-                text,
-                locale_tag: Arc::from(asked.tag.as_str()),
-                announcer,
-                id_prefix: id_prefix.clone(),
-                first_deal_marked: Arc::new(AtomicBool::new(false)),
-            });
-            untrack(|| layout(state, standalone, announcer))
-        }
-        None => waiting(),
+    view! {
+        {move || match words.get() {
+            Some(text) => {
+                apply_to_document(&asked.showing(text), theme);
+                provide_context(Ui {
+                    text,
+                    locale_tag: Arc::from(asked.tag.as_str()),
+                    announcer,
+                    id_prefix: id_prefix.clone(),
+                    first_deal_marked: Arc::new(AtomicBool::new(false)),
+                });
+                untrack(|| layout(state, standalone, announcer))
+            }
+            None => waiting(),
+        }}
     }
 }
 
 /// The header, the main area and the live region, once the words are in.
 fn layout(state: PaneState, standalone: bool, announcer: Announcer) -> AnyView {
-    let choose = move |picked| state.choose(picked);
-    let header = move || {
-        (standalone || state.has_customer.get()).then(|| {
-            view! {
-                <header class="dp-header">
-                    {move || {
-                        state
-                            .config
-                            .get()
-                            .filter(|_| standalone)
-                            .map(|config| customer_search(config, choose))
-                    }}
-                    {move || {
-                        state.has_customer.get().then(|| {
-                            customer_header(
-                                move || state.name(),
-                                move || state.answer(),
-                                state.updated_at,
-                                state.now,
-                                move || state.retry(),
-                            )
-                        })
-                    }}
-                </header>
-            }
-        })
-    };
-
     view! {
         <div class="dp">
-            {header}
+            {move || header(state, standalone)}
             <main class="dp-main" aria-busy=move || state.busy()>
                 {move || view_pane(state.pane.get(), state)}
             </main>
@@ -101,6 +75,26 @@ fn layout(state: PaneState, standalone: bool, announcer: Announcer) -> AnyView {
         </div>
     }
     .into_any()
+}
+
+/// The picker (standalone) and the customer's header, once there is either.
+fn header(state: PaneState, standalone: bool) -> Option<AnyView> {
+    let choose = move |picked| state.choose(picked);
+    (standalone || state.has_customer.get()).then(|| {
+        view! {
+            <header class="dp-header">
+                {move || {
+                    state
+                        .config
+                        .get()
+                        .filter(|_| standalone)
+                        .map(|config| customer_search(config, choose))
+                }}
+                {move || state.has_customer.get().then(|| customer_header(state))}
+            </header>
+        }
+        .into_any()
+    })
 }
 
 /// While the words come: the loading cards, without words.

@@ -215,6 +215,7 @@ pub fn customer_search(
                             <span class="dp-search__detail">{detail}</span>
                         </li>
                     }
+                    .into_any()
                 })
                 .collect::<Vec<_>>()
                 .into_any()
@@ -259,11 +260,11 @@ pub fn customer_search(
                     aria-label=s.customer_search_label
                     hidden=move || !state.with(|st| st.open)
                 >
-                    {options}
+                    {move || options()}
                 </ul>
             </div>
             <p class="dp-search__hint" id=hint_id>{s.customer_search_hint}</p>
-            {message}
+            {move || message()}
         </div>
     }
     .into_any()

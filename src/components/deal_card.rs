@@ -112,8 +112,8 @@ fn deal_card(
         {isolated(stage.clone().unwrap_or_else(|| s.no_stage.to_owned()))}
         " · "
         {isolated(value.clone().unwrap_or_else(|| s.no_value.to_owned()))}
-        {approx.clone().map(|approx| view! { " " {isolated(approx)} })}
-        {close_relative.clone().map(|relative| view! { " · " {relative} })}
+        {approx.clone().map(|approx| view! { " " {isolated(approx)} }.into_any())}
+        {close_relative.clone().map(|relative| view! { " · " {relative} }.into_any())}
     };
     let meta_class = if overdue {
         "dp-card__meta dp-card__meta--overdue"
@@ -155,10 +155,11 @@ fn deal_card(
                         <dt>{label}</dt>
                         <dd>
                             {isolated(value)}
-                            {approx.map(|approx| view! { " " {isolated(approx)} })}
+                            {approx.map(|approx| view! { " " {isolated(approx)} }.into_any())}
                         </dd>
                     </div>
                 }
+                .into_any()
             })
         })
         .collect::<Vec<_>>();
@@ -175,21 +176,15 @@ fn deal_card(
                 {s.open_in_sales}
             </a>
         }
+        .into_any()
     });
     let copied = deal.clone();
     let summary_copy = move || {
-        let text = current.with(|summary| {
-            let deal = Deal {
-                summary: summary.clone(),
-                ..copied.clone()
-            };
-            format::summary_copy_text(&deal)
-        });
+        let text = current.with(|summary| summary_copy_text(&copied, summary));
         text.map(|text| copy_button(s.copy_summary, text))
     };
     let summary_ui = ui.clone();
     let deal_id = deal.id;
-    let summary = move || current.with(|summary| deal_summary(&summary_ui, deal_id, summary));
     let link_copy = copy_button(s.copy_deal_link, format::deal_copy_link(deal));
 
     view! {
@@ -202,19 +197,28 @@ fn deal_card(
                     view! {
                         <span class="dp-card__chevron" aria-hidden="true"></span>
                         <span class="dp-card__name">{isolated(deal.name.clone())}</span>
-                    },
+                    }
+                    .into_any(),
                 )}
             </h3>
             <p class=meta_class>{meta}</p>
             <div class="dp-card__body" id=body_id hidden=move || !expanded.get()>
                 <dl class="dp-facts">{facts}</dl>
-                {summary}
-                <div class="dp-actions">{link}{summary_copy}{link_copy}</div>
+                {move || current.with(|summary| deal_summary(&summary_ui, deal_id, summary))}
+                <div class="dp-actions">{link}{move || summary_copy()}{link_copy}</div>
                 {share_note(deal.id, deal.owner.clone(), expanded)}
             </div>
         </article>
     }
     .into_any()
+}
+
+/// What "Copy summary" copies: the deal with the summary it has now, if any.
+fn summary_copy_text(deal: &Deal, summary: &Summary) -> Option<String> {
+    format::summary_copy_text(&Deal {
+        summary: summary.clone(),
+        ..deal.clone()
+    })
 }
 
 /// A button that shows and hides the element `controls` (the card's body, a long summary),
@@ -223,8 +227,8 @@ fn disclosure(
     class: &'static str,
     open: RwSignal<bool>,
     controls: String,
-    label: impl IntoView + 'static,
-) -> impl IntoView {
+    label: AnyView,
+) -> AnyView {
     view! {
         <button
             type="button"
@@ -236,6 +240,7 @@ fn disclosure(
             {label}
         </button>
     }
+    .into_any()
 }
 
 /// A link the pane may put in `href`: http(s) only, so a `javascript:` URL from a compromised
@@ -283,8 +288,9 @@ fn deal_summary(ui: &Ui, deal_id: Guid, summary: &Summary) -> AnyView {
     let more = RwSignal::new(false);
     let text_id = ui.id(&format!("deal-{deal_id}-summary"));
     let toggle = long.then(|| {
-        let label = move || if more.get() { s.show_less } else { s.show_more };
-        disclosure("dp-link-button", more, text_id.clone(), label)
+        let label =
+            view! { {move || if more.get() { s.show_less } else { s.show_more }.to_owned()} };
+        disclosure("dp-link-button", more, text_id.clone(), label.into_any())
     });
     view! {
         <div class="dp-summary" data-summary="ready">
@@ -311,9 +317,12 @@ fn summary_text(text: &str) -> AnyView {
             let lines = lines
                 .into_iter()
                 .enumerate()
-                .map(|(index, line)| view! { {(index > 0).then(|| view! { <br /> })} {line} })
+                .map(|(index, line)| {
+                    let br = (index > 0).then(|| view! { <br /> }.into_any());
+                    view! { {br} {line} }.into_any()
+                })
                 .collect::<Vec<_>>();
-            view! { <p>{lines}</p> }
+            view! { <p>{lines}</p> }.into_any()
         })
         .collect::<Vec<_>>()
         .into_any()

@@ -3,14 +3,14 @@
 //! organization's base currency when the answer has base values, the amounts per currency under
 //! them; an older server's answer gets one total per currency, as before.
 
-use std::sync::Arc;
-
-use dealpane_contract::{Deal, DealSummaryResponse, Money};
+use dealpane_contract::{Deal, Money};
 use leptos::prelude::*;
 
 use super::{isolated, use_ui};
 use crate::browser::intl;
 use crate::format;
+use crate::i18n::Strings;
+use crate::pane::PaneState;
 
 /// One total of the header.
 pub struct Total {
@@ -95,9 +95,8 @@ fn amounts(texts: Vec<String>) -> Vec<AnyView> {
 
 /// A total as a term and its figure, the amounts per currency under it.
 fn total(term: &'static str, hint: Option<&'static str>, total: Total) -> AnyView {
-    let parts = (!total.parts.is_empty()).then(|| {
-        view! { <span class="dp-totals__parts">{amounts(total.parts)}</span> }
-    });
+    let parts = (!total.parts.is_empty())
+        .then(|| view! { <span class="dp-totals__parts">{amounts(total.parts)}</span> }.into_any());
     view! {
         <div class="dp-totals__item">
             <dt title=hint>{term}</dt>
@@ -107,61 +106,62 @@ fn total(term: &'static str, hint: Option<&'static str>, total: Total) -> AnyVie
     .into_any()
 }
 
-/// `updated_at`: when the shown data was produced; `now`: the clock that makes "updated … ago"
-/// tick (both Unix seconds).
-pub fn customer_header(
-    name: impl Fn() -> String + Send + Sync + 'static,
-    answer: impl Fn() -> Option<Arc<DealSummaryResponse>> + Copy + Send + Sync + 'static,
-    updated_at: RwSignal<Option<i64>>,
-    now: RwSignal<i64>,
-    on_refresh: impl Fn() + Copy + Send + Sync + 'static,
-) -> AnyView {
+/// The customer's name, the deal count, how old the data is (ticking with `state.now`), the
+/// totals and Refresh. Each changing part is a closure written in the view, so it shares the
+/// view code of every other closure with the same output.
+pub fn customer_header(state: PaneState) -> AnyView {
     let ui = use_ui();
     let s = ui.text;
-    let updated = move || {
-        updated_at
-            .get()
-            .map(|at| s.updated_ago(format::relative_age(now.get() - at)))
-    };
-    // One text for "N open deals · ", so the line is one reactive node, not two.
-    let deals = move || {
-        let dated = updated_at.with(Option::is_some);
-        answer().map_or_else(String::new, |answer| {
-            let mut text = s.open_deals(answer.deals.len());
-            if dated {
-                text.push_str(" · ");
-            }
-            text
-        })
-    };
     let tag = ui.locale_tag.clone();
-    let totals = move || {
-        answer().filter(|a| !a.deals.is_empty()).map(|answer| {
-            let f = Figures::of(&answer.deals, &tag);
-            view! {
-                <dl class="dp-totals">
-                    {total(s.open_value, None, f.open_value)}
-                    {total(s.weighted_value, Some(s.weighted_value_hint), f.weighted_value)}
-                </dl>
-            }
-            .into_any()
-        })
-    };
     view! {
         <div class="dp-customer">
             <div class="dp-customer__titles">
-                <h1 class="dp-customer__name"><bdi>{name}</bdi></h1>
+                <h1 class="dp-customer__name"><bdi>{move || state.name()}</bdi></h1>
                 <p class="dp-customer__meta">
-                    {deals}
-                    <span class="dp-customer__updated">{updated}</span>
+                    {move || deal_count(state, s)}
+                    <span class="dp-customer__updated">{move || updated(state, s)}</span>
                 </p>
             </div>
-            {totals}
-            <button type="button" class="dp-button dp-customer__refresh" on:click=move |_| on_refresh()>
+            {move || totals(state, s, &tag)}
+            <button type="button" class="dp-button dp-customer__refresh" on:click=move |_| state.retry()>
                 <span class="dp-button__icon" aria-hidden="true">"↻"</span>
                 {s.refresh}
             </button>
         </div>
     }
     .into_any()
+}
+
+/// "N open deals · ": one text, so the line is one reactive node, not two.
+fn deal_count(state: PaneState, s: &'static Strings) -> String {
+    let dated = state.updated_at.with(Option::is_some);
+    state.answer().map_or_else(String::new, |answer| {
+        let mut text = s.open_deals(answer.deals.len());
+        if dated {
+            text.push_str(" · ");
+        }
+        text
+    })
+}
+
+/// "Updated … ago", empty until the data is dated.
+fn updated(state: PaneState, s: &'static Strings) -> String {
+    state.updated_at.get().map_or_else(String::new, |at| {
+        s.updated_ago(format::relative_age(state.now.get() - at))
+    })
+}
+
+/// The open and weighted totals, for an answer with deals.
+fn totals(state: PaneState, s: &'static Strings, tag: &str) -> Option<AnyView> {
+    let answer = state.answer().filter(|a| !a.deals.is_empty())?;
+    let f = Figures::of(&answer.deals, tag);
+    Some(
+        view! {
+            <dl class="dp-totals">
+                {total(s.open_value, None, f.open_value)}
+                {total(s.weighted_value, Some(s.weighted_value_hint), f.weighted_value)}
+            </dl>
+        }
+        .into_any(),
+    )
 }

@@ -1,6 +1,13 @@
 //! The pane's view, one part per file. Parts are plain functions returning `AnyView`, not
 //! components (each component is props code in the wasm). Every part reads its words from `i18n`
 //! and its locale through [`Ui`], which `App` provides.
+//!
+//! What keeps the view code small (the widget is built with `--cfg erase_components`):
+//! - a part that changes is a closure written in the view, `{move || …}`, never one passed by
+//!   name: the view macro gives every closure of one output type (`String`, `AnyView`,
+//!   `Option<AnyView>`) the same renderer, while a named closure gets a renderer of its own;
+//! - an optional or repeated part is `Option<AnyView>` or `Vec<AnyView>` (`.into_any()` on each
+//!   item): each other element type inside an `Option` or a `Vec` is its own renderer.
 
 pub mod copy_button;
 pub mod customer_search;

@@ -70,15 +70,16 @@ pub fn pipeline_chart(deals: &[Deal]) -> AnyView {
                     </span>
                 </div>
             }
+            .into_any()
         })
-        .collect_view();
+        .collect::<Vec<_>>();
     view! {
         <section class="dp-chart" aria-labelledby=labelled_by>
             <h2 class="dp-section-title" id=heading_id>{s.chart_title}</h2>
             <div class="dp-chart__bars" role="img" aria-label=description>
                 {rows}
             </div>
-            {note.map(|note| view! { <p class="dp-chart__note">{note}</p> })}
+            {note.map(|note| view! { <p class="dp-chart__note">{note}</p> }.into_any())}
         </section>
     }
     .into_any()

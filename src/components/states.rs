@@ -60,9 +60,9 @@ pub fn notice(
             <span class="dp-notice__icon" aria-hidden="true">{tone.icon()}</span>
             <div class="dp-notice__body">
                 <h2 class="dp-notice__title">{title}</h2>
-                {detail.map(|text| view! { <p class="dp-notice__detail">{text}</p> })}
+                {detail.map(|text| view! { <p class="dp-notice__detail">{text}</p> }.into_any())}
                 <p class="dp-notice__hint">{hint}</p>
-                {actions.map(|actions| view! { <div class="dp-notice__actions">{actions}</div> })}
+                {actions.map(|actions| view! { <div class="dp-notice__actions">{actions}</div> }.into_any())}
             </div>
         </section>
     }
