@@ -283,3 +283,19 @@ async fn a_refused_clipboard_selects_the_text_in_a_field_and_says_press_ctrl_c()
     assert!(pane.text().contains("press Ctrl+C"));
     assert!(pane.announced().contains("press Ctrl+C"));
 }
+
+/// The picker waits for the pane's words like the rest: an Arabic pane fetches its file, then
+/// offers the search in Arabic, right to left.
+#[wasm_bindgen_test]
+async fn a_standalone_pane_in_arabic_offers_the_customer_search_in_arabic() {
+    let fixture = Fixture::new();
+    fixture.json(CUSTOMERS, &json!({"customers": []}));
+    let pane = mount("?lang=ar");
+    let input = pane.wait_for("input[role=combobox]").await;
+    assert!(input.is_connected());
+    pane.wait_for_text("ابحث عن عميل أعلاه").await;
+    let root = document().document_element().unwrap();
+    assert_eq!(root.get_attribute("dir").as_deref(), Some("rtl"));
+    drop(pane);
+    let _ = root.set_attribute("dir", "ltr");
+}
