@@ -111,15 +111,6 @@ fn written(exchange: &Exchange, sent: &Sent) -> Result<Option<String>, FetchErro
         .unwrap_or(FetchError::Status(status)))
 }
 
-/// What the status line says (nothing while sending).
-#[derive(Clone, PartialEq)]
-enum Status {
-    None,
-    Sending,
-    Sent(String),
-    Failed(String),
-}
-
 /// A form's draft and where it goes: its fields' values, the idempotency key made at its first
 /// character, both kept in `sessionStorage` under `storage_key` as `{key, <name>: <text>, …}`.
 struct Draft {
@@ -253,7 +244,11 @@ pub fn share_form(form: Form) -> AnyView {
     // One arena item for all of it: each `StoredValue` or signal made here is inlined code.
     let draft = StoredValue::new_local(draft);
     let kept = storage::available();
-    let status = RwSignal::new(Status::None);
+    // The status line's words and whether they say a failure, and a send in flight: signals of
+    // plain types the widget already has, where a `Status` enum's signal was its own code.
+    let said = RwSignal::new(String::new());
+    let failed = RwSignal::new(false);
+    let sending = RwSignal::new(false);
     let slot = RequestSlot::new();
     let persist = move || draft.update_value(Draft::persist);
 
@@ -261,40 +256,41 @@ pub fn share_form(form: Form) -> AnyView {
     let status_line = status_id.clone();
     let send = move || {
         // Checked and set before anything else: a double click sends once.
-        if status.with_untracked(|s| *s == Status::Sending) || !draft.with_value(Draft::has_text) {
+        if sending.get_untracked() || !draft.with_value(Draft::has_text) {
             return;
         }
         let Some((url, post, sent)) = draft.try_update_value(Draft::outgoing) else {
             return;
         };
-        status.set(Status::Sending);
+        sending.set(true);
+        said.set(String::new());
+        failed.set(false);
         let status_line = status_line.clone();
         let deliver = move |answer: Answer| {
             let retry_after = answer.as_ref().ok().and_then(|e| e.retry_after.clone());
             let result = answer.and_then(|exchange| written(&exchange, &sent));
-            let line = match result {
+            sending.set(false);
+            let (words, failure) = match result {
                 Ok(extra) => {
                     draft.update_value(Draft::clear);
-                    let said = match extra {
+                    let words = match extra {
                         Some(extra) => format!("{} {extra}", t.sent),
                         None => t.sent.to_owned(),
                     };
-                    announcer.polite(said.clone());
-                    Status::Sent(said)
+                    announcer.polite(words.clone());
+                    (words, false)
                 }
-                Err(error) => match SendFailure::of(&error, retry_after.as_deref()) {
-                    Some(failure) => {
-                        let said = failure.message(s);
-                        announcer.urgent(said.clone());
-                        Status::Failed(said)
-                    }
-                    None => {
-                        status.set(Status::None);
+                Err(error) => {
+                    let Some(failure) = SendFailure::of(&error, retry_after.as_deref()) else {
                         return;
-                    }
-                },
+                    };
+                    let words = failure.message(s);
+                    announcer.urgent(words.clone());
+                    (words, true)
+                }
             };
-            status.set(line);
+            said.set(words);
+            failed.set(failure);
             focus(&status_line);
         };
         request_in(slot, url, Some(post), request_timeout_ms, Box::new(deliver));
@@ -359,7 +355,6 @@ pub fn share_form(form: Form) -> AnyView {
             view! { <label for=field_id>{field.label}</label> {control} }
         })
         .collect::<Vec<_>>();
-    let sending = move || status.with(|s| *s == Status::Sending);
     let not_kept = (!kept).then(|| view! { <p class="dp-share__hint">{t.draft_not_kept}</p> });
 
     view! {
@@ -385,21 +380,18 @@ pub fn share_form(form: Form) -> AnyView {
             {not_kept}
             <p
                 class="dp-share__status"
-                class:dp-share__status--error=move || matches!(status.get(), Status::Failed(_))
+                class:dp-share__status--error=move || failed.get()
                 id=status_id
                 tabindex="-1"
             >
-                {move || match status.get() {
-                    Status::None | Status::Sending => String::new(),
-                    Status::Sent(said) | Status::Failed(said) => said,
-                }}
+                {move || said.get()}
             </p>
             // Send is a plain button: Enter in a field is not a send.
             <button
                 type="button"
                 class="dp-button dp-button--primary dp-share__send"
-                aria-busy=move || if sending() { "true" } else { "false" }
-                disabled=sending
+                aria-busy=move || if sending.get() { "true" } else { "false" }
+                disabled=move || sending.get()
                 on:click=move |_| send()
             >
                 {t.send}
