@@ -3,6 +3,7 @@
 //! `sessionStorage`, a Send button that sends once, and a status line that says what happened.
 //! One non-generic function, so the second form costs the wasm almost nothing.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::ev::{KeyboardEvent, SubmitEvent};
@@ -241,8 +242,9 @@ pub fn share_form(form: Form) -> AnyView {
         open.set(true);
     }
     let values = draft.values.clone();
-    // One arena item for all of it: each `StoredValue` or signal made here is inlined code.
-    let draft = StoredValue::new_local(draft);
+    // Shared by the handlers as a plain `Rc`: a `StoredValue` (or a signal) of its own type
+    // would be its own arena code in the wasm.
+    let draft = Rc::new(RefCell::new(draft));
     let kept = storage::available();
     // The status line's words and whether they say a failure, and a send in flight: signals of
     // plain types the widget already has, where a `Status` enum's signal was its own code.
@@ -250,18 +252,17 @@ pub fn share_form(form: Form) -> AnyView {
     let failed = RwSignal::new(false);
     let sending = RwSignal::new(false);
     let slot = RequestSlot::new();
-    let persist = move || draft.update_value(Draft::persist);
 
     // A send's end moves focus to the status line.
     let status_line = status_id.clone();
+    let sender = Rc::clone(&draft);
     let send = move || {
+        let draft = Rc::clone(&sender);
         // Checked and set before anything else: a double click sends once.
-        if sending.get_untracked() || !draft.with_value(Draft::has_text) {
+        if sending.get_untracked() || !draft.borrow().has_text() {
             return;
         }
-        let Some((url, post, sent)) = draft.try_update_value(Draft::outgoing) else {
-            return;
-        };
+        let (url, post, sent) = draft.borrow_mut().outgoing();
         sending.set(true);
         said.set(String::new());
         failed.set(false);
@@ -272,7 +273,7 @@ pub fn share_form(form: Form) -> AnyView {
             sending.set(false);
             let (words, failure) = match result {
                 Ok(extra) => {
-                    draft.update_value(Draft::clear);
+                    draft.borrow_mut().clear();
                     let words = match extra {
                         Some(extra) => format!("{} {extra}", t.sent),
                         None => t.sent.to_owned(),
@@ -317,9 +318,10 @@ pub fn share_form(form: Form) -> AnyView {
             } else {
                 status_id.clone()
             };
+            let draft = Rc::clone(&draft);
             let on_input = move |ev| {
                 value.set(event_target_value(&ev));
-                persist();
+                draft.borrow_mut().persist();
             };
             let max = field.max_chars;
             let control = if field.multiline {
