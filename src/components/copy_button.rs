@@ -1,9 +1,12 @@
 //! A button that copies a text, shows "Copied" beside itself and announces it; when the browser
 //! refuses, it shows the text selected in a read-only field and asks for Ctrl+C instead.
 
-use leptos::html;
+use std::time::Duration;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlTextAreaElement;
 
 use super::use_ui;
 use crate::browser::clipboard;
@@ -25,43 +28,38 @@ pub fn copy_button(label: &'static str, text: String) -> AnyView {
     let s = ui.text;
     let announcer = ui.announcer;
     let state = RwSignal::new(CopyState::Idle);
-    let field = NodeRef::<html::Textarea>::new();
     let field_id = ui.id(&format!("copy-{}", next_copy_id()));
     let field_text = text.clone();
 
-    let copy = move |_| {
-        let text = text.clone();
-        spawn_local(async move {
-            match clipboard::write_text(&text).await {
-                Ok(()) => {
-                    let _ = state.try_set(CopyState::Copied);
-                    announcer.polite(s.copied);
-                    set_timeout(
-                        move || {
-                            if state.try_get_untracked() == Some(CopyState::Copied) {
-                                let _ = state.try_set(CopyState::Idle);
-                            }
-                        },
-                        std::time::Duration::from_millis(CONFIRMATION_MS),
-                    );
+    let copy = {
+        let field_id = field_id.clone();
+        move |_| {
+            let text = text.clone();
+            let field_id = field_id.clone();
+            spawn_local(async move {
+                match clipboard::write_text(&text).await {
+                    Ok(()) => {
+                        let _ = state.try_set(CopyState::Copied);
+                        announcer.polite(s.copied);
+                        set_timeout(
+                            move || {
+                                if state.try_get_untracked() == Some(CopyState::Copied) {
+                                    let _ = state.try_set(CopyState::Idle);
+                                }
+                            },
+                            Duration::from_millis(CONFIRMATION_MS),
+                        );
+                    }
+                    Err(_) => {
+                        let _ = state.try_set(CopyState::Fallback);
+                        announcer.polite(s.copy_fallback);
+                        // The field is drawn before the next task: select it then.
+                        set_timeout(move || select_field(&field_id), Duration::ZERO);
+                    }
                 }
-                Err(_) => {
-                    let _ = state.try_set(CopyState::Fallback);
-                    announcer.polite(s.copy_fallback);
-                }
-            }
-        });
-    };
-
-    // Once the fallback field is on screen, select its text so Ctrl+C is all that is left.
-    Effect::new(move |_| {
-        if let Some(element) = field.get() {
-            // The value first: selecting before it lands would select nothing.
-            element.set_value(&field_text);
-            let _ = element.focus();
-            element.select();
+            });
         }
-    });
+    };
 
     view! {
         <span class="dp-copy">
@@ -80,13 +78,9 @@ pub fn copy_button(label: &'static str, text: String) -> AnyView {
                 CopyState::Fallback => Some(view! {
                     <span class="dp-copy__fallback">
                         <label class="dp-copy__hint" for=field_id.clone()>{s.copy_fallback}</label>
-                        <textarea
-                            id=field_id.clone()
-                            class="dp-copy__field"
-                            readonly
-                            rows="2"
-                            node_ref=field
-                        ></textarea>
+                        <textarea id=field_id.clone() class="dp-copy__field" readonly rows="2">
+                            {field_text.clone()}
+                        </textarea>
                     </span>
                 }
                 .into_any()),
@@ -94,6 +88,17 @@ pub fn copy_button(label: &'static str, text: String) -> AnyView {
         </span>
     }
     .into_any()
+}
+
+/// Focuses the fallback field and selects its text, so Ctrl+C is all that is left.
+fn select_field(id: &str) {
+    let field = document()
+        .get_element_by_id(id)
+        .and_then(|element| element.dyn_into::<HtmlTextAreaElement>().ok());
+    if let Some(field) = field {
+        let _ = field.focus();
+        field.select();
+    }
 }
 
 /// A per-document counter for the fallback fields' ids.
