@@ -1,14 +1,17 @@
 // The browser half of `cargo xtask bench`, in headless Chromium. Prints one JSON object.
 //
 // Scenario `first-deal` (the default): time from navigation start to the first deal card (the
-// `dealpane:first-deal` performance mark) over cold loads of the widget and of the floor page,
-// against a running dealpane-server.
+// `dealpane:first-deal` performance mark) over cold loads of the widget, of the floor page and,
+// given `--react-path`, of the React 19 + Fluent UI v9 baseline (e2e/react-baseline/, which
+// `cargo xtask bench` builds and serves at /preview/react/index.html), against a running
+// dealpane-server.
 //
 //   node bench-load.mjs --origin http://127.0.0.1:8080 --customer <guid> [--runs 15]
+//     [--react-path /preview/react/index.html]
 //
 // A cold load is a new browser context: an empty HTTP cache, no service worker, no storage.
-// Widget and floor loads alternate so both see the same machine; one unmeasured load of each
-// comes first (the server's own caches and the OS's file cache are warm for both).
+// The pages' loads alternate so all see the same machine; one unmeasured load of each comes
+// first (the server's own caches and the OS's file cache are warm for all).
 //
 // Scenario `progressive` (issue 10): summaries that each take `--latency-ms`, a customer with
 // eight open deals. It starts its own server (DEALPANE_SERVER_BIN, DEALPANE_WIDGET_DIR, see
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     scenario: { type: "string", default: "first-deal" },
     origin: { type: "string" },
     customer: { type: "string" },
+    "react-path": { type: "string" },
     runs: { type: "string", default: "15" },
     timeout: { type: "string", default: "30000" },
     "latency-ms": { type: "string", default: "3000" },
@@ -74,6 +78,7 @@ async function firstDealScenario() {
     widget: `${values.origin}/?customerId=${customer}`,
     floor: `${values.origin}/preview/floor.html?customerId=${customer}`,
   };
+  if (values["react-path"]) pages.react = `${values.origin}${values["react-path"]}?customerId=${customer}`;
   async function coldLoad(browser, url) {
     const context = await newContext(browser);
     try {
@@ -92,7 +97,7 @@ async function firstDealScenario() {
 
   const browser = await launch();
   const chromium = browser.version();
-  const samples = { widget: [], floor: [] };
+  const samples = Object.fromEntries(Object.keys(pages).map((name) => [name, []]));
   try {
     for (const url of Object.values(pages)) await coldLoad(browser, url);
     for (let i = 0; i < runs; i += 1) {
@@ -108,6 +113,12 @@ async function firstDealScenario() {
     median: summary.widget.medianMs / summary.floor.medianMs,
     p90: summary.widget.p90Ms / summary.floor.p90Ms,
   };
+  if (summary.react) {
+    summary.ratioToReact = {
+      median: summary.widget.medianMs / summary.react.medianMs,
+      p90: summary.widget.p90Ms / summary.react.p90Ms,
+    };
+  }
   summary.runs = runs;
   summary.chromium = chromium;
   return summary;

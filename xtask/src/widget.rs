@@ -55,6 +55,18 @@ pub fn spawn_server(command: &mut Command) -> std::result::Result<Child, StepErr
 /// `binary` on 127.0.0.1:`port` over the built widget and the preview, with its embedded store
 /// at `store` (filled with `sample_size` customers when created), run from the checkout.
 pub fn server_command(binary: &Path, port: u16, sample_size: u32, store: &Path) -> Command {
+    let preview = project::root().join("server/preview");
+    server_command_with_preview(binary, port, sample_size, store, &preview)
+}
+
+/// [`server_command`] serving `preview` at /preview/ (the bench adds its React baseline there).
+pub fn server_command_with_preview(
+    binary: &Path,
+    port: u16,
+    sample_size: u32,
+    store: &Path,
+    preview: &Path,
+) -> Command {
     let mut command = Command::new(binary);
     command
         .current_dir(project::root())
@@ -65,7 +77,7 @@ pub fn server_command(binary: &Path, port: u16, sample_size: u32, store: &Path) 
         .arg("--widget-dir")
         .arg(project::dist_dir())
         .arg("--preview-dir")
-        .arg(project::root().join("server/preview"));
+        .arg(preview);
     command
 }
 

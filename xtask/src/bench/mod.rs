@@ -1,11 +1,12 @@
 //! `cargo xtask bench`: (a) the widget's download size, (b) time to the first deal card against
-//! a plain-DOM floor page, (c) the backend's throughput, latency and peak memory, (d) slow
+//! a plain-DOM floor page and a React 19 + Fluent UI v9 baseline page, (c) the backend's throughput, latency and peak memory, (d) slow
 //! summaries: when the deals and their summaries show, what a pane load costs Dataverse, and how
 //! many loads one application user can serve. Prints each and writes them all to
 //! `target/bench.json`.
 
 mod load;
 mod progressive;
+mod react;
 mod server;
 pub mod sizes;
 
@@ -22,7 +23,7 @@ use server::BenchServer;
 
 #[derive(clap::Args)]
 pub struct BenchArgs {
-    /// Cold loads of the widget and of the floor page, each.
+    /// Cold loads of the widget, the floor page and the React baseline, each.
     #[arg(long, default_value_t = 15)]
     pub loads: u32,
     /// Customers in the benchmark's embedded store (generated afresh each run).
@@ -56,6 +57,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
     };
     let e2e_dir = project::root().join("e2e");
     widget::install_e2e_packages("the browser harness")?;
+    let react_files = react::build()?;
 
     announce("(a) measuring the widget's files");
     let files = sizes::measure(&project::dist_dir())?;
@@ -67,6 +69,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
         .into());
     }
     sizes::print(&files);
+    print_react_size(&react_files);
 
     let bench_dir = project::target_dir().join("bench");
     std::fs::create_dir_all(&bench_dir)?;
@@ -76,8 +79,10 @@ pub fn run(args: BenchArgs) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let (first_deal, backend) =
+    let (mut first_deal, backend) =
         runtime.block_on(measure_server(&args, &binary, &store, &bench_dir, &e2e_dir))?;
+    first_deal["react"]["files"] = sizes::report(&react_files)["files"].clone();
+    first_deal["react"]["gzip9Bytes"] = json!(react_gzip9(&react_files));
 
     announce(format!(
         "(d) {} cold loads and reloads, summaries of {} ms each (the harness starts its own server)",
@@ -136,10 +141,12 @@ async fn measure_server(
         "starting dealpane-server on a {}-customer store (cache on)",
         args.sample_size
     ));
+    let preview = react::preview_dir();
     let mut cached_server = BenchServer::start(
         binary,
         store,
         args.sample_size,
+        &preview,
         &[],
         &bench_dir.join("server-cache-on.log"),
     )
@@ -149,7 +156,7 @@ async fn measure_server(
     let ids = customer_ids(&client, &cached_server.origin).await?;
 
     announce(format!(
-        "(b) {} cold loads each of the widget and the floor page",
+        "(b) {} cold loads each of the widget, the floor page and the React baseline",
         args.loads
     ));
     let first_deal = first_deal_times(e2e_dir, &cached_server.origin, &customer, args.loads)?;
@@ -199,6 +206,7 @@ async fn measure_server(
         binary,
         store,
         args.sample_size,
+        &preview,
         &["--cache-ttl-secs", "0"],
         &bench_dir.join("server-cache-off.log"),
     )
@@ -279,12 +287,21 @@ async fn get_json(client: &reqwest::Client, url: &str) -> Result<Value> {
     Ok(serde_json::from_slice(&response.bytes().await?)?)
 }
 
-/// Times the first deal card, widget and floor page, with e2e/bench-load.mjs.
+/// Times the first deal card, widget, floor page and React baseline, with e2e/bench-load.mjs.
 fn first_deal_times(e2e_dir: &Path, origin: &str, customer: &str, loads: u32) -> Result<Value> {
     let loads = loads.to_string();
     browser_harness(
         e2e_dir,
-        &["--origin", origin, "--customer", customer, "--runs", &loads],
+        &[
+            "--origin",
+            origin,
+            "--customer",
+            customer,
+            "--runs",
+            &loads,
+            "--react-path",
+            react::PAGE,
+        ],
         &[],
         "timing the first deal card",
     )
@@ -331,7 +348,7 @@ fn print_first_deal(report: &Value) {
         "(b) navigation start → first deal card, {} cold loads",
         report["runs"]
     );
-    for name in ["widget", "floor"] {
+    for name in ["widget", "floor", "react"] {
         println!(
             "    {name:<7} median {:>7.1} ms   p90 {:>7.1} ms",
             report[name]["medianMs"].as_f64().unwrap_or(f64::NAN),
@@ -339,9 +356,32 @@ fn print_first_deal(report: &Value) {
         );
     }
     println!(
-        "    widget/floor: median ×{:.2}, p90 ×{:.2}",
+        "    widget/floor: median ×{:.2}, p90 ×{:.2} (goal: at most 1.5)",
         report["ratio"]["median"].as_f64().unwrap_or(f64::NAN),
         report["ratio"]["p90"].as_f64().unwrap_or(f64::NAN),
+    );
+    println!(
+        "    widget/react: median ×{:.2}, p90 ×{:.2} (goal: at most 0.6)",
+        report["ratioToReact"]["median"]
+            .as_f64()
+            .unwrap_or(f64::NAN),
+        report["ratioToReact"]["p90"].as_f64().unwrap_or(f64::NAN),
+    );
+}
+
+/// The React baseline's download, gzip -9: its page and its bundle.
+fn react_gzip9(files: &[sizes::FileSize]) -> u64 {
+    files.iter().map(|f| f.gzip9).sum()
+}
+
+/// The React baseline's size, in (a)'s columns.
+fn print_react_size(files: &[sizes::FileSize]) {
+    let raw: u64 = files.iter().map(|f| f.bytes).sum();
+    println!(
+        "    {:<44} {:>9} B  gzip {:>8} B",
+        "React + Fluent baseline (html + js), for (b)",
+        raw,
+        react_gzip9(files)
     );
 }
 

@@ -22,18 +22,20 @@ fn free_port() -> std::io::Result<u16> {
 
 impl BenchServer {
     /// Starts `binary` on `store` (generated with `sample_size` customers if absent) with
-    /// `extra` settings, and waits until `/api/health` answers 200.
+    /// `extra` settings, serving `preview` at /preview/, and waits until `/api/health` answers
+    /// 200.
     pub async fn start(
         binary: &Path,
         store: &Path,
         sample_size: u32,
+        preview: &Path,
         extra: &[&str],
         log: &Path,
     ) -> Result<BenchServer> {
         let port = free_port()?;
         let log_file = File::create(log)?;
         let child = widget::spawn_server(
-            widget::server_command(binary, port, sample_size, store)
+            widget::server_command_with_preview(binary, port, sample_size, store, preview)
                 .args(extra)
                 .env("RUST_LOG", "warn")
                 .stdin(Stdio::null())
