@@ -42,7 +42,7 @@ pub fn App(
     let announcer = Announcer::new();
     let context = parse_context(&query);
     let standalone = matches!(&context, Ok(ctx) if ctx.customer.is_none());
-    let state = PaneState::new(&context, words, announcer);
+    let state = PaneState::new(&context, &asked.tag, words, announcer);
     state.start();
     let id_prefix: Arc<str> = Arc::from(next_pane_prefix().as_str());
     view! {

@@ -76,6 +76,8 @@ pub struct PaneState {
     pub summaries: Summaries,
     deals: RequestSlot,
     words: Words,
+    /// The BCP 47 tag numbers and dates are formatted for.
+    locale_tag: StoredValue<String>,
     announcer: Announcer,
 }
 
@@ -83,6 +85,7 @@ impl PaneState {
     /// The state for a parsed URL; [`PaneState::start`] sets it going.
     pub fn new(
         context: &Result<SessionContext, ContextError>,
+        locale_tag: &str,
         words: Words,
         announcer: Announcer,
     ) -> PaneState {
@@ -107,6 +110,7 @@ impl PaneState {
             summaries: Summaries::new(config, words, announcer),
             deals: RequestSlot::new(),
             words,
+            locale_tag: StoredValue::new(locale_tag.to_owned()),
             announcer,
         }
     }
@@ -226,6 +230,10 @@ impl PaneState {
             },
             move |answer| self.words.then(move |s| self.show(answer, s)),
         );
+        // After the request's task (queued first, so it is sent first), while its answer is on
+        // the way.
+        let locale_tag = self.locale_tag;
+        leptos::task::spawn_local(async move { locale_tag.with_value(|tag| intl::prepare(tag)) });
     }
 
     /// Refresh and Retry.
