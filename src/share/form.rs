@@ -231,11 +231,9 @@ pub fn share_form(form: Form) -> AnyView {
         open,
     } = form;
     let names: Vec<&'static str> = fields.iter().map(|f| f.name).collect();
-    let (form_id, status_id, toggle_id) = (
-        format!("{id}-form"),
-        format!("{id}-status"),
-        format!("{id}-toggle"),
-    );
+    // Ids and words are joined rather than `format!`ted: each format string is its own code.
+    let id_of = |part: &str| [id.as_str(), "-", part].concat();
+    let (form_id, status_id, toggle_id) = (id_of("form"), id_of("status"), id_of("toggle"));
     let draft = Draft::load(storage_key, names, url, body, sent);
     // A draft waiting from before the reload opens its form again.
     if draft.has_text() {
@@ -275,7 +273,7 @@ pub fn share_form(form: Form) -> AnyView {
                 Ok(extra) => {
                     draft.borrow_mut().clear();
                     let words = match extra {
-                        Some(extra) => format!("{} {extra}", t.sent),
+                        Some(extra) => [t.sent, " ", &extra].concat(),
                         None => t.sent.to_owned(),
                     };
                     announcer.polite(words.clone());
@@ -311,10 +309,10 @@ pub fn share_form(form: Form) -> AnyView {
         .enumerate()
         .map(|(index, field)| {
             let value = values[index];
-            let field_id = format!("{id}-{}", field.name);
-            let count_id = format!("{field_id}-count");
+            let field_id = id_of(field.name);
+            let count_id = [&field_id, "-count"].concat();
             let described_by = if field.multiline {
-                format!("{count_id} {status_id}")
+                [&count_id, " ", &status_id].concat()
             } else {
                 status_id.clone()
             };

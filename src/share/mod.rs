@@ -93,7 +93,7 @@ impl SendFailure {
             } => {
                 let secs = secs.to_string();
                 let when = fill(s.templates.try_again_in, &[("seconds", &secs)]);
-                format!("{} {when}", t.throttled)
+                [t.throttled, " ", &when].concat()
             }
             SendFailure::Throttled { .. } => t.throttled.to_owned(),
             SendFailure::NoAccess => t.no_access.to_owned(),
@@ -105,14 +105,15 @@ impl SendFailure {
                 } else {
                     "."
                 };
-                format!("{} {d}{stop}", t.invalid)
+                [t.invalid, " ", d, stop].concat()
             }
             SendFailure::Invalid { detail: None } => {
-                format!("{}.", t.invalid.trim_end_matches([':', ' ', '\u{a0}']))
+                [t.invalid.trim_end_matches([':', ' ', '\u{a0}']), "."].concat()
             }
             SendFailure::Unreachable => s.network_error.to_owned(),
         };
-        format!("{why} {}", t.draft_kept)
+        // Joined rather than `format!`: each format string is its own code in the wasm.
+        [&why, " ", t.draft_kept].concat()
     }
 }
 
