@@ -33,10 +33,12 @@ pub fn gzip9_len(bytes: &[u8]) -> u64 {
         .len() as u64
 }
 
-/// Every file under `dist`, sorted by name.
+/// Every file under `dist`, sorted by name, but the `.br` and `.gz` copies the release build
+/// writes beside them (encodings of files already counted).
 pub fn measure(dist: &Path) -> std::io::Result<Vec<FileSize>> {
     let mut files = Vec::new();
     collect(dist, &mut files)?;
+    files.retain(|path| !crate::widget::precompress::is_copy(path));
     files.sort();
     files
         .into_iter()
@@ -152,6 +154,23 @@ mod tests {
         assert_eq!(names, ["index.html", "snippets/a/x.js"]);
         assert_eq!(files[0].bytes, 15);
         assert_eq!(report(&files)["totalBytes"], 24);
+    }
+
+    #[test]
+    fn precompressed_copies_are_not_counted_again() {
+        let dir =
+            std::env::temp_dir().join(format!("dealpane-bench-copies-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("i18n")).unwrap();
+        std::fs::write(dir.join("app_bg.wasm"), [0u8; 64]).unwrap();
+        std::fs::write(dir.join("app_bg.wasm.br"), [1u8; 9]).unwrap();
+        std::fs::write(dir.join("app_bg.wasm.gz"), [2u8; 30]).unwrap();
+        std::fs::write(dir.join("i18n/de.json"), "{}").unwrap();
+        std::fs::write(dir.join("i18n/de.json.gz"), [3u8; 22]).unwrap();
+        let files = measure(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["app_bg.wasm", "i18n/de.json"]);
+        assert_eq!(report(&files)["totalBytes"], 66);
     }
 
     #[test]
