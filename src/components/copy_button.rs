@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 
-use super::use_ui;
+use super::{fixed, use_ui};
 use crate::browser::clipboard;
 
 /// How long "Copied" stays visible.
@@ -78,7 +78,7 @@ pub fn copy_button(label: &'static str, text: String) -> AnyView {
                 CopyState::Fallback => Some(view! {
                     <span class="dp-copy__fallback">
                         <label class="dp-copy__hint" for=field_id.clone()>{s.copy_fallback}</label>
-                        <textarea id=field_id.clone() class="dp-copy__field" readonly rows="2">
+                        <textarea id=field_id.clone() class="dp-copy__field" {..fixed("readonly", "")} rows="2">
                             {field_text.clone()}
                         </textarea>
                     </span>

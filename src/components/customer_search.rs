@@ -7,7 +7,7 @@ use dealpane_contract::{limits, CustomerRef};
 use leptos::ev;
 use leptos::prelude::*;
 
-use super::use_ui;
+use super::{fixed, use_ui};
 use crate::api::{self, FetchError};
 use crate::config::WidgetConfig;
 use crate::request::RequestSlot;
@@ -201,7 +201,7 @@ pub fn customer_search(
                     view! {
                         <li
                             id=option_id(index)
-                            role="option"
+                            {..fixed("role", "option")}
                             class=if selected {
                                 "dp-search__option dp-search__option--active"
                             } else {
@@ -238,16 +238,16 @@ pub fn customer_search(
                     id=input_id
                     class="dp-search__input"
                     type="text"
-                    role="combobox"
-                    autocomplete="off"
-                    spellcheck="false"
-                    aria-autocomplete="list"
+                    {..fixed("role", "combobox")}
+                    {..fixed("autocomplete", "off")}
+                    {..fixed("spellcheck", "false")}
+                    {..fixed("aria-autocomplete", "list")}
                     aria-expanded=move || if state.with(|st| st.open) { "true" } else { "false" }
                     aria-controls=listbox_id.clone()
                     aria-describedby=hint_id.clone()
                     aria-activedescendant=active_descendant
                     aria-busy=move || if state.with(|st| st.status == Status::Searching) { "true" } else { "false" }
-                    placeholder=s.customer_search_placeholder
+                    {..fixed("placeholder", s.customer_search_placeholder)}
                     prop:value=move || state.with(|st| st.query.clone())
                     on:input=on_input
                     on:keydown=on_keydown
@@ -255,7 +255,7 @@ pub fn customer_search(
                 />
                 <ul
                     id=listbox_id.clone()
-                    role="listbox"
+                    {..fixed("role", "listbox")}
                     class="dp-search__list"
                     aria-label=s.customer_search_label
                     hidden=move || !state.with(|st| st.open)

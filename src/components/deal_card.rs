@@ -10,7 +10,7 @@ use dealpane_contract::{Deal, Guid, Summary, SummaryState};
 use leptos::prelude::*;
 
 use super::copy_button::copy_button;
-use super::{isolated, mark_first_deal, use_ui, Ui};
+use super::{fixed, isolated, mark_first_deal, use_ui, Ui};
 use crate::browser::intl;
 use crate::browser::performance::{self, ALL_SUMMARIES_MARK, TOP_SUMMARY_MARK};
 use crate::format;
@@ -169,7 +169,7 @@ fn deal_card(
             <a
                 class="dp-button dp-button--primary"
                 href=href.to_owned()
-                target="_blank"
+                {..fixed("target", "_blank")}
                 rel="noopener noreferrer"
                 aria-label=s.open_in_sales_label(&deal.name)
             >

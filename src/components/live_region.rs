@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::fixed;
+
 #[derive(Clone, Default, PartialEq)]
 struct Announcement {
     text: String,
@@ -50,7 +52,7 @@ pub fn live_region(announcer: Announcer) -> AnyView {
         <div
             class="dp-visually-hidden"
             aria-live=move || if current.with(|a| a.urgent) { "assertive" } else { "polite" }
-            aria-atomic="true"
+            {..fixed("aria-atomic", "true")}
         >
             {move || current.with(|a| a.text.clone())}
         </div>
