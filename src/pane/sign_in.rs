@@ -62,8 +62,8 @@ pub fn view_sign_in(auth: AuthState, state: PaneState, kept: bool) -> AnyView {
                 on:click=move |_| state.sign_in()>
                 {t.button}
             </button>
-        })}
-        {(!kept && button).then(|| view! { <p class="dp-sign-in__note">{t.not_kept}</p> })}
+        }.into_any())}
+        {(!kept && button).then(|| view! { <p class="dp-sign-in__note">{t.not_kept}</p> }.into_any())}
     }
     .into_any();
     view! {
