@@ -20,9 +20,7 @@ const BROTLI_LGWIN: i32 = 22;
 /// Rewrites every copy under `dist`: removes the old ones (so none can outlive its file) and
 /// writes `.br` and `.gz` where they are smaller. Returns the copies written.
 pub fn write_copies(dist: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    collect(dist, &mut files)?;
-    files.sort();
+    let files = crate::project::files_under(dist)?;
     let mut written = Vec::new();
     for file in &files {
         if is_copy(file) {
@@ -74,22 +72,11 @@ fn brotli11(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     Ok(out)
 }
 
-fn gzip9(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+/// gzip at level 9, as `gzip -9` does.
+pub fn gzip9(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
     encoder.write_all(bytes)?;
     encoder.finish()
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect(&path, out)?;
-        } else {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
