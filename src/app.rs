@@ -11,6 +11,7 @@ use crate::browser::navigator;
 use crate::components::customer_search::customer_search;
 use crate::components::header::customer_header;
 use crate::components::live_region::{live_region, Announcer};
+use crate::components::states::placeholder_cards;
 use crate::components::Ui;
 use crate::context::{parse_context, preferences, Theme};
 use crate::i18n::{self, choose_locale, Locale};
@@ -101,15 +102,7 @@ fn header(state: PaneState, standalone: bool) -> Option<AnyView> {
 fn waiting() -> AnyView {
     view! {
         <div class="dp">
-            <main class="dp-main" aria-busy="true">
-                <div class="dp-skeleton" data-state="loading">
-                    <div class="dp-skeleton__grid" aria-hidden="true">
-                        <div class="dp-skeleton__card"></div>
-                        <div class="dp-skeleton__card"></div>
-                        <div class="dp-skeleton__card"></div>
-                    </div>
-                </div>
-            </main>
+            <main class="dp-main" aria-busy="true">{placeholder_cards(None)}</main>
         </div>
     }
     .into_any()

@@ -71,10 +71,15 @@ pub fn notice(
 
 /// Placeholder cards while the deals load; `main` carries `aria-busy` meanwhile.
 pub fn skeleton() -> AnyView {
-    let s = use_ui().text;
+    placeholder_cards(Some(use_ui().text.loading))
+}
+
+/// The loading cards, with `label` above them; without one while the pane's words are still
+/// on their way.
+pub fn placeholder_cards(label: Option<&'static str>) -> AnyView {
     view! {
         <div class="dp-skeleton" data-state="loading">
-            <p class="dp-skeleton__label">{s.loading}</p>
+            {label.map(|label| view! { <p class="dp-skeleton__label">{label}</p> }.into_any())}
             <div class="dp-skeleton__grid" aria-hidden="true">
                 <div class="dp-skeleton__card"></div>
                 <div class="dp-skeleton__card"></div>
