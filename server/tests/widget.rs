@@ -3,11 +3,11 @@
 
 mod support;
 
-use std::io::Read;
-
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use support::{header, settings, widget_js, widget_wasm, Dirs, FakeSource, Server, LOADER};
+use support::{
+    gunzip, header, settings, unbrotli, widget_js, widget_wasm, Dirs, FakeSource, Server, LOADER,
+};
 
 async fn start(frame_ancestors: Option<&str>) -> (Server, Dirs) {
     let dirs = Dirs::new();
@@ -18,22 +18,6 @@ async fn start(frame_ancestors: Option<&str>) -> (Server, Dirs) {
     settings.connect_src = Some("https://telemetry.example.com".into());
     let server = Server::start(&settings, FakeSource::new()).await;
     (server, dirs)
-}
-
-fn gunzip(bytes: &[u8]) -> Vec<u8> {
-    let mut decoded = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_end(&mut decoded)
-        .unwrap();
-    decoded
-}
-
-fn unbrotli(bytes: &[u8]) -> Vec<u8> {
-    let mut decoded = Vec::new();
-    brotli::Decompressor::new(bytes, 4096)
-        .read_to_end(&mut decoded)
-        .unwrap();
-    decoded
 }
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";

@@ -4,10 +4,12 @@
 
 mod support;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
-use support::{header, settings, widget_js, widget_wasm, Dirs, FakeSource, Server};
+use support::{
+    gunzip, header, settings, unbrotli, widget_js, widget_wasm, Dirs, FakeSource, Server,
+};
 
 const WASM: &str = "/dealpane-1a2b3c4d5e6f7a8b_bg.wasm";
 const JS: &str = "/dealpane-1a2b3c4d5e6f7a8b.js";
@@ -31,22 +33,6 @@ fn gzip9_named(bytes: &[u8]) -> Vec<u8> {
         .write(Vec::new(), flate2::Compression::best());
     encoder.write_all(bytes).unwrap();
     encoder.finish().unwrap()
-}
-
-fn unbrotli(bytes: &[u8]) -> Vec<u8> {
-    let mut decoded = Vec::new();
-    brotli::Decompressor::new(bytes, 4096)
-        .read_to_end(&mut decoded)
-        .unwrap();
-    decoded
-}
-
-fn gunzip(bytes: &[u8]) -> Vec<u8> {
-    let mut decoded = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_end(&mut decoded)
-        .unwrap();
-    decoded
 }
 
 fn german() -> &'static str {

@@ -37,3 +37,17 @@ pub fn count(path: &std::path::Path, sql: &str) -> i64 {
         .query_row(sql, [], |row| row.get(0))
         .unwrap()
 }
+
+/// A gzip body, decoded.
+pub fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut decoded = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes), &mut decoded).unwrap();
+    decoded
+}
+
+/// A brotli body, decoded.
+pub fn unbrotli(bytes: &[u8]) -> Vec<u8> {
+    let mut decoded = Vec::new();
+    std::io::Read::read_to_end(&mut brotli::Decompressor::new(bytes, 4096), &mut decoded).unwrap();
+    decoded
+}
