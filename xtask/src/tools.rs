@@ -13,6 +13,9 @@ use crate::project;
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// npm's binaryen (a JS build). Debian's binaryen 108 produces modules Chromium refuses.
 pub const BINARYEN_NPM_VERSION: &str = "132.0.0";
+/// npm's esbuild, which minifies the widget's JavaScript glue (widget/minify.rs); the same
+/// version as e2e/react-baseline's.
+pub const ESBUILD_NPM_VERSION: &str = "0.28.2";
 /// What `wasm-opt --version` prints for it; Trunk.toml pins the same.
 pub const WASM_OPT_VERSION_TAG: &str = "version_132";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -42,7 +45,7 @@ pub fn run(args: ToolsArgs) -> Result<()> {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Needs {
-    /// Building the widget: wasm target, trunk, wasm-bindgen-cli, wasm-opt.
+    /// Building the widget: wasm target, trunk, wasm-bindgen-cli, wasm-opt, esbuild.
     Build,
     /// Building plus the tests: Chromium, ChromeDriver, Node and redis-server.
     Tests,
@@ -67,7 +70,13 @@ impl Tool {
 
 /// Makes sure every tool `needs` asks for is present at its pinned version.
 pub fn ensure(needs: Needs) -> Result<()> {
-    let mut tools = vec![wasm_target(), trunk(), wasm_bindgen()?, wasm_opt()];
+    let mut tools = vec![
+        wasm_target(),
+        trunk(),
+        wasm_bindgen()?,
+        wasm_opt(),
+        esbuild(),
+    ];
     if needs == Needs::Tests {
         require_node()?;
         tools.push(chromium());
@@ -214,29 +223,48 @@ fn wasm_opt() -> Tool {
         name: "wasm-opt (npm binaryen)".into(),
         wanted: WASM_OPT_VERSION_TAG.into(),
         found,
-        install: |_| {
-            let prefix = project::tools_dir().join("binaryen");
-            std::fs::create_dir_all(&prefix).map_err(|e| StepError {
-                step: "installing wasm-opt".into(),
-                cause: format!("cannot create {}: {e}", prefix.display()),
-                fix: "check the checkout is writable".into(),
-            })?;
-            run_step(
-                "installing wasm-opt (npm binaryen)",
-                command("npm").args([
-                    "install",
-                    "--prefix",
-                    &prefix.to_string_lossy(),
-                    "--no-audit",
-                    "--no-fund",
-                    "--save-exact",
-                    &format!("binaryen@{BINARYEN_NPM_VERSION}"),
-                ]),
-                "check that npm can reach registry.npmjs.org (`npm ping`), then rerun",
-            )
-        },
+        install: |_| npm_install_into("binaryen", &format!("binaryen@{BINARYEN_NPM_VERSION}")),
         duration_hint: "an npm download, under a minute",
     }
+}
+
+/// The project-local esbuild binary.
+pub fn esbuild_path() -> PathBuf {
+    project::tools_dir().join("esbuild/node_modules/.bin/esbuild")
+}
+
+fn esbuild() -> Tool {
+    Tool {
+        name: "esbuild (npm)".into(),
+        wanted: ESBUILD_NPM_VERSION.into(),
+        // Prints `0.28.2`.
+        found: output_of(esbuild_path(), &["--version"]).map(|text| text.trim().to_owned()),
+        install: |_| npm_install_into("esbuild", &format!("esbuild@{ESBUILD_NPM_VERSION}")),
+        duration_hint: "an npm download, under a minute",
+    }
+}
+
+/// `npm install package` into `.tools/<folder>`, exact version, nothing else.
+fn npm_install_into(folder: &str, package: &str) -> std::result::Result<(), StepError> {
+    let prefix = project::tools_dir().join(folder);
+    std::fs::create_dir_all(&prefix).map_err(|e| StepError {
+        step: format!("installing {package}"),
+        cause: format!("cannot create {}: {e}", prefix.display()),
+        fix: "check the checkout is writable".into(),
+    })?;
+    run_step(
+        &format!("installing {package} (npm)"),
+        command("npm").args([
+            "install",
+            "--prefix",
+            &prefix.to_string_lossy(),
+            "--no-audit",
+            "--no-fund",
+            "--save-exact",
+            package,
+        ]),
+        "check that npm can reach registry.npmjs.org (`npm ping`), then rerun",
+    )
 }
 
 fn debian_package_tool(name: &str, program: &str) -> Tool {

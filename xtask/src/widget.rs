@@ -8,10 +8,12 @@ use std::sync::OnceLock;
 use crate::process::{announce, run_step, Result, StepError};
 use crate::{project, tools};
 
+pub mod minify;
 pub mod precompress;
 
 /// `trunk build --release` into `dist/`, once per xtask run (the size check and the end-to-end
-/// suite read the same build), then the `.br` and `.gz` copies the server sends instead of
+/// suite read the same build), then its JavaScript glue minified ([`minify`]) and the `.br` and
+/// `.gz` copies the server sends instead of
 /// compressing each request ([`precompress`]). Tools must have been ensured.
 pub fn build_release() -> Result<()> {
     static BUILT: OnceLock<()> = OnceLock::new();
@@ -24,6 +26,8 @@ pub fn build_release() -> Result<()> {
         tools::command("trunk").args(["build", "--release"]),
         "read trunk's message above; `cargo check -p dealpane --target wasm32-unknown-unknown` shows Rust errors alone",
     )?;
+    announce("minifying the widget's JavaScript glue (esbuild)");
+    minify::glue_js(&project::dist_dir())?;
     announce("precompressing the widget's files (brotli 11, gzip -9)");
     precompress::write_copies(&project::dist_dir()).map_err(|e| StepError {
         step: "precompressing the widget's files".into(),
