@@ -163,7 +163,7 @@ pub use fetching::*;
 #[cfg(target_arch = "wasm32")]
 mod fetching {
     use super::*;
-    use crate::config::{parse_config, WidgetConfig, WidgetConfigError, DEFAULT_TIMEOUT_MS};
+    use crate::config::{parse_config, ConfigRead, WidgetConfig, DEFAULT_TIMEOUT_MS};
     use crate::request::{self, Get};
     use dealpane_contract::CustomerList;
     use std::sync::atomic::{AtomicBool, Ordering};
@@ -289,7 +289,7 @@ mod fetching {
 
     /// `config.json` beside the page (relative to the document). None there (a 404, any other
     /// failure to get it) means the defaults; a file that is there but wrong is an error to show.
-    pub async fn fetch_config(cancel: &AbortSignal) -> Result<WidgetConfig, WidgetConfigError> {
+    pub async fn fetch_config(cancel: &AbortSignal) -> ConfigRead {
         let get = Get {
             accept: "application/json",
             timeout_ms: DEFAULT_TIMEOUT_MS,

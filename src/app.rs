@@ -13,6 +13,7 @@ use crate::components::header::customer_header;
 use crate::components::live_region::{live_region, Announcer};
 use crate::components::states::placeholder_cards;
 use crate::components::Ui;
+use crate::config::ConfigRead;
 use crate::context::{parse_context, preferences, Theme};
 use crate::i18n::{self, choose_locale, Locale};
 use crate::pane::{view_pane, PaneState, Words};
@@ -23,13 +24,15 @@ pub fn App(
     /// `location.search`, with or without its `?`.
     #[prop(into)]
     query: String,
+    /// `config.json`, when the page read it before mounting the pane; `None`: the pane reads it.
+    config: Option<ConfigRead>,
 ) -> impl IntoView {
     let (lang, theme) = preferences(&query);
     let asked = choose_locale(lang.as_deref(), &navigator::languages());
     apply_to_document(&asked, theme);
-    // The pane starts at once: config.json, then the deals. Its words: English is in the wasm;
-    // another language's file is fetched now, alongside (index.html cannot preload it: the
-    // language is known only here). The pane renders, and says anything, once the words are in,
+    // The pane starts at once: config.json (unless given), then the deals. Its words: English
+    // is in the wasm; another language's file is fetched now, alongside (index.html cannot
+    // preload it: the language is known only here). The pane renders, and says anything, once the words are in,
     // never English first; if the file fails, English, and `lang` and `dir` say so.
     let known = i18n::loaded(asked.lang);
     let words = Words::new(known);
@@ -44,7 +47,7 @@ pub fn App(
     let context = parse_context(&query);
     let standalone = matches!(&context, Ok(ctx) if ctx.customer.is_none());
     let state = PaneState::new(&context, &asked.tag, words, announcer);
-    state.start();
+    state.start(config);
     let id_prefix: Arc<str> = Arc::from(next_pane_prefix().as_str());
     view! {
         {move || match words.get() {

@@ -58,6 +58,9 @@ impl WidgetConfig {
 }
 
 /// Why the config file cannot be used. Data only: `i18n` words it.
+/// What reading `config.json` gave: the configuration, or why the file is wrong.
+pub type ConfigRead = Result<WidgetConfig, WidgetConfigError>;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WidgetConfigError {
     /// Not a JSON object, or a field of the wrong type (`reason` says which).
@@ -94,7 +97,7 @@ fn parse_auth(value: &Json) -> Option<AuthConfig> {
 }
 
 /// Parses the config file; missing fields (or `null`) take their defaults.
-pub fn parse_config(json: &str) -> Result<WidgetConfig, WidgetConfigError> {
+pub fn parse_config(json: &str) -> ConfigRead {
     let bad_json = |reason: String| WidgetConfigError::BadJson { reason };
     let file = Json::parse(json).map_err(bad_json)?;
     if !file.is_object() {

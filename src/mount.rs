@@ -3,18 +3,48 @@
 
 use leptos::mount::mount_to;
 use leptos::prelude::*;
+use web_sys::AbortController;
 
+use crate::api;
 use crate::app::App;
+use crate::config::ConfigRead;
+use crate::request;
 
-/// Mounts the pane on `<body>` for the page's own URL.
+/// How long the page's pane waits for `config.json` before it mounts without it (and reads it
+/// itself, showing that it is starting). index.html preloads the file, so it is normally in
+/// hand within a few milliseconds of the wasm starting.
+const CONFIG_WAIT_MS: u32 = 400;
+
+/// Mounts the pane on `<body>` for the page's own URL, once `config.json` is read (or
+/// [`CONFIG_WAIT_MS`] has passed): the deals request then leaves before the pane's first frame
+/// is drawn, not after it. Until then index.html's loading cards show.
 pub fn mount() {
     console_error_panic_hook::set_once();
     let query = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    let body = document().body().expect("the page has a body");
-    mount_into(body, &query).forget();
+    wasm_bindgen_futures::spawn_local(async move {
+        let config = match AbortController::new() {
+            Ok(reading) => {
+                let signal = reading.signal();
+                let config = request::within(CONFIG_WAIT_MS, api::fetch_config(&signal)).await;
+                if config.is_none() {
+                    reading.abort();
+                }
+                config
+            }
+            Err(_) => None,
+        };
+        if let Some(placeholder) = document().get_element_by_id(BOOT_PLACEHOLDER_ID) {
+            placeholder.remove();
+        }
+        let body = document().body().expect("the page has a body");
+        mount_with_config(body, &query, config).forget();
+    });
 }
+
+/// index.html's loading cards, shown while the wasm loads: the pane replaces them.
+const BOOT_PLACEHOLDER_ID: &str = "dp-boot";
 
 /// A mounted pane; dropping it unmounts the pane and cancels its requests and timers.
 pub struct Mounted(Box<dyn std::any::Any>);
@@ -28,9 +58,17 @@ impl Mounted {
 
 /// Mounts a pane into `parent` as if its URL's query were `query`.
 pub fn mount_into(parent: web_sys::HtmlElement, query: &str) -> Mounted {
+    mount_with_config(parent, query, None)
+}
+
+/// [`mount_into`], with `config.json` already read (`None`: the pane reads it).
+fn mount_with_config(
+    parent: web_sys::HtmlElement,
+    query: &str,
+    config: Option<ConfigRead>,
+) -> Mounted {
     let query = query.to_owned();
-    Mounted(Box::new(mount_to(
-        parent,
-        move || view! { <App query=query /> },
-    )))
+    Mounted(Box::new(mount_to(parent, move || {
+        view! { <App query=query config=config /> }
+    })))
 }

@@ -60,7 +60,8 @@ async fn loading_shows_a_skeleton_marks_main_busy_and_says_so_once() {
         &answer("Contoso", vec![deal(1, "A", 1.0, "Close")]).to_string(),
     );
     let pane = mount(QUERY);
-    pane.wait_for(".dp-skeleton").await;
+    // While config.json is read the cards are wordless; loading deals, they say so.
+    pane.wait_for(".dp-skeleton__label").await;
     let main = pane.find("main").unwrap();
     assert_eq!(main.get_attribute("aria-busy").as_deref(), Some("true"));
     assert_eq!(pane.announced(), "Loading deals…");

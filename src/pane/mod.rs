@@ -24,7 +24,7 @@ use crate::api::{self, DealsAnswer, FetchError};
 use crate::auth::{self, popup, session, AuthError};
 use crate::browser::{intl, navigator};
 use crate::components::live_region::Announcer;
-use crate::config::{WidgetConfig, WidgetConfigError};
+use crate::config::{ConfigRead, WidgetConfig, WidgetConfigError};
 use crate::context::{ContextError, CustomerKey, SessionContext};
 use crate::format;
 use crate::i18n::Strings;
@@ -115,14 +115,16 @@ impl PaneState {
         }
     }
 
-    /// Reads `config.json` then loads the deals (a usable URL), or announces the URL's error;
-    /// reloads when the browser is back online; ticks the clock.
-    pub fn start(self) {
-        match self.pane.get_untracked() {
-            Pane::BadContext(error) => self
+    /// Reads `config.json` (unless `config` is it, read already) then loads the deals (a usable
+    /// URL), or announces the URL's error; reloads when the browser is back online; ticks the
+    /// clock.
+    pub fn start(self, config: Option<ConfigRead>) {
+        match (self.pane.get_untracked(), config) {
+            (Pane::BadContext(error), _) => self
                 .words
                 .then(move |s| self.announcer.urgent(s.context_error(&error).0)),
-            _ => RequestSlot::new().start(
+            (_, Some(read)) => self.configured(read),
+            (_, None) => RequestSlot::new().start(
                 |cancel| async move { api::fetch_config(&cancel).await },
                 move |loaded| self.configured(loaded),
             ),
@@ -144,7 +146,7 @@ impl PaneState {
         });
     }
 
-    fn configured(self, loaded: Result<WidgetConfig, WidgetConfigError>) {
+    fn configured(self, loaded: ConfigRead) {
         match loaded {
             Ok(loaded) => {
                 session::configure(loaded.auth.clone(), &loaded.api_base);

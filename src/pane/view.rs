@@ -9,7 +9,8 @@ use crate::auth::session;
 use crate::components::deal_card::{deal_list, plain_text_card};
 use crate::components::pipeline_chart::pipeline_chart;
 use crate::components::states::{
-    error_state, not_found_state, notice, offline_state, skeleton, summaries_busy_note, Tone,
+    error_state, not_found_state, notice, offline_state, placeholder_cards, skeleton,
+    summaries_busy_note, Tone,
 };
 use crate::components::use_ui;
 use crate::share::lead_form::suggest_deal;
@@ -20,7 +21,8 @@ pub fn view_pane(pane: Pane, state: PaneState) -> AnyView {
     let info =
         |title: &str, hint: &str| notice(Tone::Info, title.to_owned(), hint.to_owned(), None, None);
     match pane {
-        Pane::Starting => ().into_any(),
+        // Reading config.json: the loading cards, without words (it is not loading deals yet).
+        Pane::Starting => placeholder_cards(None),
         Pane::Loading => skeleton(),
         Pane::BadContext(error) => {
             let (title, hint) = s.context_error(&error);

@@ -7,6 +7,7 @@
 //! - `http` (wasm32): one GET with its timeout and retries;
 //! - `slot` (wasm32): `RequestSlot`, the one place that aborts and drops stale answers. The
 //!   pane's load, its summaries long-poll, the customer picker and `config.json` each own one;
+//! - `wait` (wasm32): `within`, a future's answer if it comes in time;
 //! - `poll`: the summaries long-poll's policy (ask again, wait while Sales is busy, or stop).
 
 use dealpane_contract::Problem;
@@ -21,6 +22,10 @@ mod slot;
 pub use http::{get, post, Exchange, Get, Post};
 #[cfg(target_arch = "wasm32")]
 pub use slot::RequestSlot;
+#[cfg(target_arch = "wasm32")]
+pub use wait::within;
+#[cfg(target_arch = "wasm32")]
+mod wait;
 
 /// How many times a failed request is tried again.
 pub const MAX_RETRIES: u32 = 1;

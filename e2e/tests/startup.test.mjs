@@ -1,0 +1,72 @@
+// The page's start (issue 14): index.html's loading cards while the wasm loads, config.json read
+// before the pane mounts, and a config.json slower than that wait.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { newPage } from "../lib/browser.mjs";
+import { CONTOSO } from "../lib/fixtures.mjs";
+import { waitForCards, waitForNotice } from "../lib/pane.mjs";
+import { startServerAndBrowser } from "../lib/setup.mjs";
+
+const { server, browser } = await startServerAndBrowser();
+
+/** Holds every request for `pattern` until the returned function is called. */
+async function hold(page, pattern) {
+  let release;
+  const released = new Promise((resolve) => (release = resolve));
+  await page.route(pattern, async (route) => {
+    await released;
+    await route.continue().catch(() => {});
+  });
+  return release;
+}
+
+test("loading cards show before the wasm runs, and the pane takes their place", async () => {
+  const page = await newPage(browser, { width: 1280 });
+  const release = await hold(page, "**/*_bg.wasm");
+  await page.goto(`${server.origin}/?customerId=${CONTOSO.id}`, { waitUntil: "commit" });
+  const boot = page.locator("#dp-boot");
+  await boot.locator(".dp-skeleton__card").first().waitFor({ state: "visible" });
+  assert.equal(await boot.locator("main").getAttribute("aria-busy"), "true");
+  assert.equal(await page.locator(".dp").count(), 1, "only the loading cards so far");
+
+  release();
+  await waitForCards(page, CONTOSO.openDealNames.length);
+  assert.equal(await boot.count(), 0, "the pane removed the loading cards");
+  assert.equal(await page.locator(".dp").count(), 1, "one pane");
+  assert.equal(await page.locator("main").count(), 1, "one main landmark");
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test("config.json and DealSummary are each asked for once", async () => {
+  const page = await newPage(browser, { width: 1280 });
+  const asked = [];
+  page.on("request", (request) => asked.push(new URL(request.url()).pathname));
+  await page.goto(`${server.origin}/?customerId=${CONTOSO.id}`);
+  await waitForCards(page, CONTOSO.openDealNames.length);
+  assert.equal(asked.filter((p) => p === "/config.json").length, 1, asked.join(" "));
+  assert.equal(asked.filter((p) => p === "/api/DealSummary").length, 1, asked.join(" "));
+  await page.context().close();
+});
+
+test("a config.json slower than the wait: the pane starts anyway, then reads the file", async () => {
+  const page = await newPage(browser, { width: 1280 });
+  // A file whose timeout is out of range: the configuration error shows only if the pane read it.
+  await page.route("**/config.json", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route
+      .fulfill({ status: 200, contentType: "application/json", body: '{"requestTimeoutMs": 5}' })
+      .catch(() => {});
+  });
+  await page.goto(`${server.origin}/?customerId=${CONTOSO.id}`, { waitUntil: "commit" });
+  // The pane mounts after its wait (400 ms), before the file comes: starting, busy, its own
+  // loading cards in place of index.html's.
+  await page.locator(".dp:not(#dp-boot) main[aria-busy=true] .dp-skeleton").waitFor({ timeout: 1400 });
+  assert.equal(await page.locator("#dp-boot").count(), 0);
+  const notice = await waitForNotice(page);
+  assert.equal(await notice.getAttribute("data-state"), "error");
+  assert.match(await notice.textContent(), /requestTimeoutMs/);
+  await page.context().close();
+});
