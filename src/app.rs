@@ -4,6 +4,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use leptos::prelude::*;
 
@@ -13,10 +14,10 @@ use crate::components::header::customer_header;
 use crate::components::live_region::{live_region, Announcer};
 use crate::components::states::placeholder_cards;
 use crate::components::Ui;
-use crate::config::ConfigRead;
 use crate::context::{parse_context, preferences, Theme};
 use crate::i18n::{self, choose_locale, Locale};
-use crate::pane::{view_pane, PaneState, Words};
+use crate::mount::PageStart;
+use crate::pane::{view_pane, Pane, PaneState, Words};
 use crate::request::RequestSlot;
 
 #[component]
@@ -24,16 +25,17 @@ pub fn App(
     /// `location.search`, with or without its `?`.
     #[prop(into)]
     query: String,
-    /// `config.json`, when the page read it before mounting the pane; `None`: the pane reads it.
-    config: Option<ConfigRead>,
+    /// What the page did before mounting the pane: `config.json` read, loading cards shown.
+    start: PageStart,
 ) -> impl IntoView {
     let (lang, theme) = preferences(&query);
     let asked = choose_locale(lang.as_deref(), &navigator::languages());
     apply_to_document(&asked, theme);
     // The pane starts at once: config.json (unless given), then the deals. Its words: English
     // is in the wasm; another language's file is fetched now, alongside (index.html cannot
-    // preload it: the language is known only here). The pane renders, and says anything, once the words are in,
-    // never English first; if the file fails, English, and `lang` and `dir` say so.
+    // preload it: the language is known only here). The pane renders, and says anything, once
+    // the words are in, never English first; if the file fails, English, and `lang` and `dir`
+    // say so.
     let known = i18n::loaded(asked.lang);
     let words = Words::new(known);
     if known.is_none() {
@@ -47,7 +49,11 @@ pub fn App(
     let context = parse_context(&query);
     let standalone = matches!(&context, Ok(ctx) if ctx.customer.is_none());
     let state = PaneState::new(&context, &asked.tag, words, announcer);
-    state.start(config);
+    state.start(start.config);
+    let shown = match start.loading_cards {
+        Some(cards) => show_when_ready(state, cards),
+        None => RwSignal::new(true),
+    };
     let id_prefix: Arc<str> = Arc::from(next_pane_prefix().as_str());
     view! {
         {move || match words.get() {
@@ -60,23 +66,52 @@ pub fn App(
                     id_prefix: id_prefix.clone(),
                     first_deal_marked: Arc::new(AtomicBool::new(false)),
                 });
-                untrack(|| layout(state, standalone, announcer))
+                untrack(|| layout(state, standalone, announcer, shown))
             }
-            None => waiting(),
+            None => waiting(shown),
         }}
     }
 }
 
-/// The header, the main area and the live region, once the words are in.
-fn layout(state: PaneState, standalone: bool, announcer: Announcer) -> AnyView {
+/// How long index.html's loading cards stand in for the pane while its first answer is on the
+/// way; then the pane shows its own loading state, which says what it is waiting for.
+const FIRST_ANSWER_WAIT: Duration = Duration::from_millis(300);
+
+/// Whether the pane is on screen: not while index.html's `cards` stand in for it, until it
+/// has more to show than they do (its first answer, or [`FIRST_ANSWER_WAIT`] has passed);
+/// then the cards are removed.
+fn show_when_ready(state: PaneState, cards: web_sys::Element) -> RwSignal<bool> {
+    let shown = RwSignal::new(false);
+    Effect::new(move |_| {
+        if !matches!(state.pane.get(), Pane::Starting | Pane::Loading) {
+            shown.set(true);
+        }
+    });
+    set_timeout(move || _ = shown.try_set(true), FIRST_ANSWER_WAIT);
+    Effect::new(move |_| {
+        if shown.get() {
+            cards.remove();
+        }
+    });
+    shown
+}
+
+/// The header and the main area, once the words are in, and the live region (outside what
+/// `shown` hides, so what it says while hidden is still heard).
+fn layout(
+    state: PaneState,
+    standalone: bool,
+    announcer: Announcer,
+    shown: RwSignal<bool>,
+) -> AnyView {
     view! {
-        <div class="dp">
+        <div class="dp" hidden=move || !shown.get()>
             {move || header(state, standalone)}
             <main class="dp-main" aria-busy=move || state.busy()>
                 {move || view_pane(state.pane.get(), state)}
             </main>
-            {live_region(announcer)}
         </div>
+        {live_region(announcer)}
     }
     .into_any()
 }
@@ -102,9 +137,9 @@ fn header(state: PaneState, standalone: bool) -> Option<AnyView> {
 }
 
 /// While the words come: the loading cards, without words.
-fn waiting() -> AnyView {
+fn waiting(shown: RwSignal<bool>) -> AnyView {
     view! {
-        <div class="dp">
+        <div class="dp" hidden=move || !shown.get()>
             <main class="dp-main" aria-busy="true">{placeholder_cards(None)}</main>
         </div>
     }

@@ -17,7 +17,7 @@ const CONFIG_WAIT_MS: u32 = 400;
 
 /// Mounts the pane on `<body>` for the page's own URL, once `config.json` is read (or
 /// [`CONFIG_WAIT_MS`] has passed): the deals request then leaves before the pane's first frame
-/// is drawn, not after it. Until then index.html's loading cards show.
+/// is drawn, not after it. index.html's loading cards show until the pane has more to show.
 pub fn mount() {
     console_error_panic_hook::set_once();
     let query = web_sys::window()
@@ -35,16 +35,28 @@ pub fn mount() {
             }
             Err(_) => None,
         };
-        if let Some(placeholder) = document().get_element_by_id(BOOT_PLACEHOLDER_ID) {
-            placeholder.remove();
-        }
+        let start = PageStart {
+            config,
+            loading_cards: document().get_element_by_id(LOADING_CARDS_ID),
+        };
         let body = document().body().expect("the page has a body");
-        mount_with_config(body, &query, config).forget();
+        mount_started(body, &query, start).forget();
     });
 }
 
-/// index.html's loading cards, shown while the wasm loads: the pane replaces them.
-const BOOT_PLACEHOLDER_ID: &str = "dp-boot";
+/// index.html's loading cards, on screen while the wasm loads.
+const LOADING_CARDS_ID: &str = "dp-boot";
+
+/// What the page did before it mounted the pane.
+#[derive(Default)]
+pub struct PageStart {
+    /// `config.json`, read already; `None`: the pane reads it.
+    pub config: Option<ConfigRead>,
+    /// index.html's loading cards: the pane stays hidden behind them until it has more to show
+    /// (its first answer, or the wait for it is long enough to say it is loading), then removes
+    /// them. A fast answer is then the pane's first frame, with no loading frame before it.
+    pub loading_cards: Option<web_sys::Element>,
+}
 
 /// A mounted pane; dropping it unmounts the pane and cancels its requests and timers.
 pub struct Mounted(Box<dyn std::any::Any>);
@@ -58,17 +70,13 @@ impl Mounted {
 
 /// Mounts a pane into `parent` as if its URL's query were `query`.
 pub fn mount_into(parent: web_sys::HtmlElement, query: &str) -> Mounted {
-    mount_with_config(parent, query, None)
+    mount_started(parent, query, PageStart::default())
 }
 
-/// [`mount_into`], with `config.json` already read (`None`: the pane reads it).
-fn mount_with_config(
-    parent: web_sys::HtmlElement,
-    query: &str,
-    config: Option<ConfigRead>,
-) -> Mounted {
+/// [`mount_into`], after the page's own start.
+fn mount_started(parent: web_sys::HtmlElement, query: &str, start: PageStart) -> Mounted {
     let query = query.to_owned();
     Mounted(Box::new(mount_to(parent, move || {
-        view! { <App query=query config=config /> }
+        view! { <App query=query start=start /> }
     })))
 }

@@ -133,7 +133,8 @@ const STATES = [
   {
     name: "loading",
     url: (o) => `${o.stub}/?customerName=Slow%20answer`,
-    ready: async (page) => page.locator('[data-state="loading"]').waitFor({ timeout: 20_000 }),
+    // The pane's own loading state (index.html's wordless cards stand in for its first 300 ms).
+    ready: async (page) => page.locator('.dp:not(#dp-boot) [data-state="loading"]').waitFor({ timeout: 20_000 }),
   },
   // Deals in four currencies, compared and added in the base currency.
   { name: "mixed-currencies", url: (o) => `${o.real}/?customerId=${ADATUM.id}`, ready: cards(ADATUM) },

@@ -1,5 +1,6 @@
-// The page's start (issue 14): index.html's loading cards while the wasm loads, config.json read
-// before the pane mounts, and a config.json slower than that wait.
+// The page's start (issue 14): index.html's loading cards while the wasm loads and until the
+// pane's first answer (or 300 ms), config.json read before the pane mounts, and a config.json
+// slower than that wait.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -55,18 +56,39 @@ test("a config.json slower than the wait: the pane starts anyway, then reads the
   const page = await newPage(browser, { width: 1280 });
   // A file whose timeout is out of range: the configuration error shows only if the pane read it.
   await page.route("**/config.json", async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await new Promise((resolve) => setTimeout(resolve, 2500));
     await route
       .fulfill({ status: 200, contentType: "application/json", body: '{"requestTimeoutMs": 5}' })
       .catch(() => {});
   });
   await page.goto(`${server.origin}/?customerId=${CONTOSO.id}`, { waitUntil: "commit" });
-  // The pane mounts after its wait (400 ms), before the file comes: starting, busy, its own
-  // loading cards in place of index.html's.
-  await page.locator(".dp:not(#dp-boot) main[aria-busy=true] .dp-skeleton").waitFor({ timeout: 1400 });
+  // The pane mounts after its wait (400 ms) and shows itself 300 ms later, before the file
+  // comes: starting, busy, its own loading cards in place of index.html's.
+  await page.locator(".dp:not(#dp-boot) main[aria-busy=true] .dp-skeleton").waitFor({ timeout: 2400 });
   assert.equal(await page.locator("#dp-boot").count(), 0);
   const notice = await waitForNotice(page);
   assert.equal(await notice.getAttribute("data-state"), "error");
   assert.match(await notice.textContent(), /requestTimeoutMs/);
+  await page.context().close();
+});
+
+test("a slow answer: index.html's cards stand in for 300 ms, then the pane says it is loading", async () => {
+  const page = await newPage(browser, { width: 1280 });
+  await page.route("**/api/DealSummary*", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await route.continue().catch(() => {});
+  });
+  const asked = page.waitForRequest((request) => request.url().includes("/DealSummary"));
+  await page.goto(`${server.origin}/?customerId=${CONTOSO.id}`, { waitUntil: "commit" });
+  await asked;
+  // Mounted and asking, but nothing to show yet: index.html's cards, the pane hidden.
+  assert.equal(await page.locator("#dp-boot").count(), 1);
+  assert.equal(await page.locator(".dp:not(#dp-boot)").isHidden(), true);
+  const label = page.locator(".dp-skeleton__label");
+  await label.waitFor({ timeout: 1500 });
+  assert.match(await label.textContent(), /Loading/);
+  assert.equal(await page.locator("#dp-boot").count(), 0);
+  assert.match(await page.locator("[aria-live]").textContent(), /Loading/);
+  await waitForCards(page, CONTOSO.openDealNames.length);
   await page.context().close();
 });
