@@ -66,6 +66,11 @@ function stats(list) {
   return { samplesMs: list.map(tenth), medianMs: tenth(percentile(sorted, 50)), p90Ms: tenth(percentile(sorted, 90)) };
 }
 
+// Where a cold load's time goes, each a median over the loads, ms from navigation start: the
+// last script or wasm file received, the DealSummary request sent and its answer received
+// (resource timing), the first deal card (the mark).
+const PHASES = ["codeLoaded", "dealsSent", "dealsAnswered", "firstDeal"];
+
 const newContext = (browser) => browser.newContext({ viewport: { width: 1280, height: 800 } });
 
 async function firstDealScenario() {
@@ -79,17 +84,27 @@ async function firstDealScenario() {
     floor: `${values.origin}/preview/floor.html?customerId=${customer}`,
   };
   if (values["react-path"]) pages.react = `${values.origin}${values["react-path"]}?customerId=${customer}`;
+  /** One cold load's phases, ms from navigation start (see PHASES). */
   async function coldLoad(browser, url) {
     const context = await newContext(browser);
     try {
       const page = await context.newPage();
       await page.goto(url, { waitUntil: "commit", timeout });
-      const handle = await page.waitForFunction(
-        () => performance.getEntriesByName("dealpane:first-deal")[0]?.startTime,
-        undefined,
-        { timeout, polling: 5 },
-      );
-      return await handle.jsonValue();
+      await page.waitForFunction(() => performance.getEntriesByName("dealpane:first-deal")[0], undefined, {
+        timeout,
+        polling: 5,
+      });
+      return await page.evaluate(() => {
+        const resources = performance.getEntriesByType("resource");
+        const code = resources.filter((r) => /\.(js|wasm)$/.test(new URL(r.name).pathname));
+        const deals = resources.find((r) => new URL(r.name).pathname.endsWith("/DealSummary"));
+        return {
+          codeLoaded: Math.max(...code.map((r) => r.responseEnd)),
+          dealsSent: deals?.startTime,
+          dealsAnswered: deals?.responseEnd,
+          firstDeal: performance.getEntriesByName("dealpane:first-deal")[0].startTime,
+        };
+      });
     } finally {
       await context.close();
     }
@@ -108,7 +123,12 @@ async function firstDealScenario() {
   }
 
   const summary = {};
-  for (const [name, list] of Object.entries(samples)) summary[name] = { url: pages[name], ...stats(list) };
+  for (const [name, loads] of Object.entries(samples)) {
+    const phases = Object.fromEntries(
+      PHASES.map((phase) => [`${phase}Ms`, stats(loads.map((load) => load[phase] ?? NaN)).medianMs]),
+    );
+    summary[name] = { url: pages[name], ...stats(loads.map((load) => load.firstDeal)), phases };
+  }
   summary.ratio = {
     median: summary.widget.medianMs / summary.floor.medianMs,
     p90: summary.widget.p90Ms / summary.floor.p90Ms,

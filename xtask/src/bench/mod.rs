@@ -355,6 +355,18 @@ fn print_first_deal(report: &Value) {
             report[name]["p90Ms"].as_f64().unwrap_or(f64::NAN),
         );
     }
+    println!("    where the time goes (medians, ms from navigation start):");
+    println!("             code received  deals sent  deals answered  first card");
+    for name in ["widget", "floor", "react"] {
+        let phase = |key: &str| report[name]["phases"][key].as_f64().unwrap_or(f64::NAN);
+        println!(
+            "    {name:<7} {:>13.1} {:>11.1} {:>15.1} {:>11.1}",
+            phase("codeLoadedMs"),
+            phase("dealsSentMs"),
+            phase("dealsAnsweredMs"),
+            phase("firstDealMs"),
+        );
+    }
     println!(
         "    widget/floor: median ×{:.2}, p90 ×{:.2} (goal: at most 1.5)",
         report["ratio"]["median"].as_f64().unwrap_or(f64::NAN),
