@@ -57,10 +57,10 @@ impl WidgetConfig {
     }
 }
 
-/// Why the config file cannot be used. Data only: `i18n` words it.
 /// What reading `config.json` gave: the configuration, or why the file is wrong.
 pub type ConfigRead = Result<WidgetConfig, WidgetConfigError>;
 
+/// Why the config file cannot be used. Data only: `i18n` words it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WidgetConfigError {
     /// Not a JSON object, or a field of the wrong type (`reason` says which).
