@@ -157,6 +157,9 @@ async function marks(page) {
     { timeout: timeout + 60_000, polling: 10 },
   );
   const [firstDeal, topSummary, allSummaries] = await handle.jsonValue();
+  // A closed card builds its body, summary included, when it first opens: open them to count.
+  const closed = page.locator('article.dp-card .dp-card__toggle[aria-expanded="false"]');
+  while ((await closed.count()) > 0) await closed.first().click();
   const ready = await page.locator('article.dp-card [data-summary="ready"]').count();
   const cards = await page.locator("article.dp-card").count();
   return { firstDeal, topSummary, allSummaries, cards, ready };

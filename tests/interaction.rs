@@ -236,6 +236,25 @@ async fn copy_buttons_put_the_summary_and_the_link_on_the_clipboard_and_say_copi
         "visible too"
     );
 
+    // The second card starts closed; its body (and its copy button) comes when it opens.
+    click(
+        &cards[1]
+            .query_selector("button.dp-card__toggle")
+            .unwrap()
+            .unwrap(),
+    );
+    assert!(
+        wait_until(
+            || pane
+                .all("button")
+                .iter()
+                .filter(|b| b.text_content().unwrap().contains("Copy deal link"))
+                .count()
+                == 2,
+            1_000
+        )
+        .await
+    );
     let copy_links: Vec<_> = pane
         .all("button")
         .into_iter()

@@ -135,6 +135,7 @@ async fn unavailable_and_disabled_summaries_keep_the_deal_with_one_line() {
     fixture.contoso(vec![unavailable, disabled]);
     let pane = mount(QUERY);
     pane.wait_for("article.dp-card").await;
+    pane.open_all_cards().await;
     let cards = pane.all("article.dp-card");
     assert_eq!(cards.len(), 2);
     let first = cards[0].text_content().unwrap();

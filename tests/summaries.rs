@@ -46,6 +46,18 @@ impl Pane {
         let card = format!("article[data-deal-id=\"{}\"]", deal_id(id_tail));
         self.find(&format!("{card} [data-summary]"))
     }
+
+    /// Opens the card of deal `id_tail` if it is closed (its body, summary included, is built
+    /// when it first opens).
+    fn open_card(&self, id_tail: u32) {
+        let toggle = format!(
+            "article[data-deal-id=\"{}\"] .dp-card__toggle[aria-expanded=false]",
+            deal_id(id_tail)
+        );
+        if let Some(toggle) = self.find(&toggle) {
+            click(&toggle);
+        }
+    }
 }
 
 /// "Sales is busy", shown.
@@ -58,6 +70,7 @@ fn state(element: &Element) -> String {
 async fn wait_for_state(pane: &Pane, id_tail: u32, wanted: &str) {
     let reached = wait_until(
         || {
+            pane.open_card(id_tail);
             pane.find_summary(id_tail)
                 .is_some_and(|s| state(&s) == wanted)
         },
@@ -109,6 +122,7 @@ async fn pending_summaries_fill_in_through_the_long_poll_and_the_pane_says_so_on
 
     let pane = mount(QUERY);
     pane.wait_for("article.dp-card").await;
+    pane.open_all_cards().await;
     // Cards at once; each pending summary is a placeholder, busy on its own.
     assert_eq!(pane.all("article.dp-card").len(), 3);
     assert_eq!(state(&pane.summary_of(1)), "ready");
@@ -130,15 +144,13 @@ async fn pending_summaries_fill_in_through_the_long_poll_and_the_pane_says_so_on
     );
     assert_eq!(pane.announced(), "3 open deals");
 
-    // The agent opens the third card; its summary arriving must not close it.
+    // The third card is open (opened above); its summary arriving must not close it.
     let toggle = pane
         .find(&format!(
             "article[data-deal-id=\"{}\"] .dp-card__toggle",
             deal_id(3)
         ))
         .unwrap();
-    click(&toggle);
-    settle().await;
     assert_eq!(
         toggle.get_attribute("aria-expanded").as_deref(),
         Some("true")
@@ -205,6 +217,7 @@ async fn an_unavailable_summary_says_why_on_its_own_deal() {
     fixture.reply_slowly(SUMMARIES, 100, 200, "application/json", &answer);
     let pane = mount(QUERY);
     wait_for_state(&pane, 3, "ready").await;
+    pane.open_all_cards().await;
 
     let throttled = pane.summary_of(1);
     assert_eq!(state(&throttled), "unavailable");
@@ -247,6 +260,7 @@ async fn values_the_pane_does_not_know_are_shown_as_unknown_and_the_rest_renders
 
     let pane = mount(QUERY);
     pane.wait_for("article.dp-card").await;
+    pane.open_all_cards().await;
     assert_eq!(pane.all("article.dp-card").len(), 2);
     assert_eq!(pane.heading(), "Contoso Ltd");
     pane.assert_shows("Espresso machines");

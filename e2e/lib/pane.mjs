@@ -30,6 +30,12 @@ export async function waitForCards(pane, count) {
   return cards;
 }
 
+/** Opens every closed deal card (a closed card's body, its summary included, is built when it first opens). */
+export async function openAllCards(pane) {
+  const closed = pane.locator(`${CARD} .dp-card__toggle[aria-expanded="false"]`);
+  while ((await closed.count()) > 0) await closed.first().click();
+}
+
 /** Waits for a notice (info, warning or error) and returns it. */
 export async function waitForNotice(pane) {
   const notice = pane.locator(NOTICE);

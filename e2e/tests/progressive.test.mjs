@@ -8,7 +8,7 @@ import { test } from "node:test";
 
 import { newPage } from "../lib/browser.mjs";
 import { NOD_PUBLISHERS } from "../lib/fixtures.mjs";
-import { CARD, waitForCards } from "../lib/pane.mjs";
+import { CARD, openAllCards, waitForCards } from "../lib/pane.mjs";
 import { startServerAndBrowser } from "../lib/setup.mjs";
 
 const LATENCY_MS = 1500;
@@ -64,6 +64,9 @@ test("the cards show before their summaries, the summaries fill in, and a reload
   assert.equal(await placeholder.getAttribute("aria-busy"), "true");
   assert.match(await placeholder.textContent(), /Summarizing/);
   assert.equal(await page.locator(`main[aria-busy="true"]`).count(), 0, "only the summaries are busy, not the pane");
+  const top = page.locator(`${CARD}[data-deal-id="${await open.getAttribute("data-deal-id")}"]`);
+  // Every card's summary: the closed cards build their bodies when they open.
+  await openAllCards(page);
 
   // They fill in: none pending or busy any more, each with its text.
   await page.waitForFunction((selector) => document.querySelectorAll(selector).length === 0, PENDING, {
@@ -71,7 +74,7 @@ test("the cards show before their summaries, the summaries fill in, and a reload
   });
   assert.equal(await page.locator(READY).count(), NOD_PUBLISHERS.openDeals);
   assert.equal(await page.locator(`${CARD} [aria-busy="true"]`).count(), 0);
-  const text = await open.locator(".dp-summary__text").textContent();
+  const text = await top.locator(".dp-summary__text").textContent();
   assert.ok(text.trim().length > 20, `the open deal's summary has its text: ${text}`);
   // Said once, politely, in the pane's one live region.
   await page.locator("[aria-live]").filter({ hasText: "All summaries are in" }).waitFor({ state: "attached" });
@@ -89,6 +92,7 @@ test("the cards show before their summaries, the summaries fill in, and a reload
   const pollsBefore = polls.length;
   await page.reload();
   await waitForCards(page, NOD_PUBLISHERS.openDeals);
+  await openAllCards(page);
   assert.equal(await page.locator(PENDING).count(), 0, "no placeholder");
   assert.equal(await page.locator(READY).count(), NOD_PUBLISHERS.openDeals);
   assert.equal(await page.locator(SUMMARIES).count(), NOD_PUBLISHERS.openDeals);

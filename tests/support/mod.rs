@@ -491,6 +491,16 @@ impl Pane {
             .unchecked_into()
     }
 
+    /// Opens every closed deal card: a closed card's body is built when it first opens.
+    pub async fn open_all_cards(&self) {
+        for toggle in self.all(".dp-card__toggle") {
+            if toggle.get_attribute("aria-expanded").as_deref() == Some("false") {
+                click(&toggle);
+            }
+        }
+        sleep(0).await;
+    }
+
     pub fn live_region(&self) -> Element {
         let regions = self.all("[aria-live]");
         assert_eq!(regions.len(), 1, "exactly one live region");
