@@ -62,10 +62,23 @@ test("a config.json slower than the wait: the pane starts anyway, then reads the
       .catch(() => {});
   });
   await page.goto(`${server.origin}/?customerId=${CONTOSO.id}`, { waitUntil: "commit" });
+  // Elements and their attributes, in order; comments, whitespace and attribute order aside.
+  const markup = (locator) =>
+    locator.evaluate((root) => {
+      const shape = (element) => {
+        const attributes = [...element.attributes].map((a) => `${a.name}=${a.value}`).sort();
+        return `<${element.localName} ${attributes.join(" ")}>${[...element.children].map(shape).join("")}`;
+      };
+      return shape(root);
+    });
+  const boot = await markup(page.locator("#dp-boot .dp-skeleton"));
   // The pane mounts after its wait (400 ms) and shows itself 300 ms later, before the file
   // comes: starting, busy, its own loading cards in place of index.html's.
-  await page.locator(".dp:not(#dp-boot) main[aria-busy=true] .dp-skeleton").waitFor({ timeout: 2400 });
+  const own = page.locator(".dp:not(#dp-boot) main[aria-busy=true] .dp-skeleton");
+  await own.waitFor({ timeout: 2400 });
   assert.equal(await page.locator("#dp-boot").count(), 0);
+  // index.html carries a copy of the pane's wordless loading cards (states.rs): the same markup.
+  assert.equal(await markup(own), boot);
   const notice = await waitForNotice(page);
   assert.equal(await notice.getAttribute("data-state"), "error");
   assert.match(await notice.textContent(), /requestTimeoutMs/);
