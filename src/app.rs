@@ -82,17 +82,20 @@ const FIRST_ANSWER_WAIT: Duration = Duration::from_millis(300);
 /// then the cards are removed.
 fn show_when_ready(state: PaneState, cards: web_sys::Element) -> RwSignal<bool> {
     let shown = RwSignal::new(false);
-    Effect::new(move |_| {
-        if !matches!(state.pane.get(), Pane::Starting | Pane::Loading) {
+    // Once: setting it again would re-run everything that reads it, on every later pane change.
+    let show = move || {
+        if shown.try_get_untracked() == Some(false) {
             shown.set(true);
-        }
-    });
-    set_timeout(move || _ = shown.try_set(true), FIRST_ANSWER_WAIT);
-    Effect::new(move |_| {
-        if shown.get() {
             cards.remove();
         }
+    };
+    let first_answer = show.clone();
+    Effect::new(move |_| {
+        if !matches!(state.pane.get(), Pane::Starting | Pane::Loading) {
+            first_answer();
+        }
     });
+    set_timeout(show, FIRST_ANSWER_WAIT);
     shown
 }
 
