@@ -32,6 +32,7 @@ import { parseArgs } from "node:util";
 
 import { launch } from "./lib/browser.mjs";
 import { NOD_PUBLISHERS } from "./lib/fixtures.mjs";
+import { openAllCards } from "./lib/pane.mjs";
 import { DealpaneServer } from "./lib/server.mjs";
 
 const { values } = parseArgs({
@@ -157,9 +158,8 @@ async function marks(page) {
     { timeout: timeout + 60_000, polling: 10 },
   );
   const [firstDeal, topSummary, allSummaries] = await handle.jsonValue();
-  // A closed card builds its body, summary included, when it first opens: open them to count.
-  const closed = page.locator('article.dp-card .dp-card__toggle[aria-expanded="false"]');
-  while ((await closed.count()) > 0) await closed.first().click();
+  // A closed card builds its body, summary included, when it first opens.
+  await openAllCards(page);
   const ready = await page.locator('article.dp-card [data-summary="ready"]').count();
   const cards = await page.locator("article.dp-card").count();
   return { firstDeal, topSummary, allSummaries, cards, ready };
