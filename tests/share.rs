@@ -153,7 +153,9 @@ async fn a_draft_survives_a_remount_with_its_key() {
     let pane = mount(QUERY);
     pane.wait_for(".dp-share").await;
     settle().await;
-    assert_eq!(message_field(&pane).value(), "");
+    // Nothing waits there: the form stays closed (its fields not built yet), and opens empty.
+    assert!(pane.find(".dp-card textarea").is_none());
+    assert_eq!(open_form(&pane).await.value(), "");
 }
 
 #[wasm_bindgen_test]

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 use web_sys::RequestCache;
 
@@ -30,6 +31,8 @@ pub struct Field {
     pub input_mode: Option<&'static str>,
 }
 
+/// Lines a form shows under its fields.
+pub type Extra = Box<dyn Fn() -> AnyView>;
 /// The JSON body for the fields' values.
 pub type Body = Box<dyn Fn(&[String]) -> String>;
 /// A 201's body: `Err` when it is not what the contract says, else what to add after
@@ -47,8 +50,8 @@ pub struct Form {
     pub url: String,
     pub request_timeout_ms: u32,
     pub fields: Vec<Field>,
-    /// Extra lines under the fields (the attached case).
-    pub extra: Option<AnyView>,
+    /// Extra lines under the fields (the attached case), built when the form first opens.
+    pub extra: Option<Extra>,
     pub body: Body,
     pub sent: Sent,
     /// Whether the form is open (it opens by itself when a draft is waiting); the caller may
@@ -304,19 +307,107 @@ pub fn share_form(form: Form) -> AnyView {
         }
     };
 
-    let inputs = fields
-        .into_iter()
-        .enumerate()
-        .map(|(index, field)| {
-            let value = values[index];
-            let field_id = id_of(field.name);
+    // The form's contents are built the first time it opens: most forms are never opened, and
+    // every card's fields and the lead's would otherwise be built before the first deal shows.
+    let opened = RwSignal::new(open.get_untracked());
+    Effect::new(move || {
+        if open.get() && !opened.get_untracked() {
+            opened.set(true);
+        }
+    });
+    let shown = Shown {
+        fields,
+        values,
+        draft,
+        id,
+        status_id: status_id.clone(),
+        extra,
+    };
+    // The wasm has one thread; Leptos asks a view's closure for `Send` all the same.
+    let local = SendWrapper::new((shown, Rc::new(send)));
+    let contents = move || {
+        opened.get().then(|| {
+            let (shown, send) = &*local;
+            let send = Rc::clone(send);
+            let not_kept =
+                (!kept).then(|| view! { <p class="dp-share__hint">{t.draft_not_kept}</p> });
+            view! {
+                {field_views(shown)}
+                {shown.extra.as_ref().map(|extra| extra())}
+                {not_kept}
+                <p
+                    class="dp-share__status"
+                    class:dp-share__status--error=move || failed.get()
+                    id=shown.status_id.clone()
+                    tabindex="-1"
+                >
+                    {move || said.get()}
+                </p>
+                // Send is a plain button: Enter in a field is not a send.
+                <button
+                    type="button"
+                    class="dp-button dp-button--primary dp-share__send"
+                    aria-busy=move || if sending.get() { "true" } else { "false" }
+                    disabled=move || sending.get()
+                    on:click=move |_| send()
+                >
+                    {t.send}
+                </button>
+            }
+            .into_any()
+        })
+    };
+
+    view! {
+        <button
+            type="button"
+            class="dp-button dp-button--subtle"
+            id=toggle_id
+            aria-expanded=move || if open.get() { "true" } else { "false" }
+            aria-controls=form_id.clone()
+            on:click=move |_| open.update(|open| *open = !*open)
+        >
+            {toggle_label}
+        </button>
+        <form
+            class="dp-share__form"
+            id=form_id
+            hidden=move || !open.get()
+            on:submit=|ev: SubmitEvent| ev.prevent_default()
+            on:keydown=on_keydown
+        >
+            {contents}
+        </form>
+    }
+    .into_any()
+}
+
+/// What a form's contents are built from, the first time it opens.
+struct Shown {
+    fields: Vec<Field>,
+    values: Vec<RwSignal<String>>,
+    draft: Rc<RefCell<Draft>>,
+    /// The id prefix of the form's elements.
+    id: String,
+    status_id: String,
+    extra: Option<Extra>,
+}
+
+/// Each field's label and control, described by the status line (and a textarea by its count).
+fn field_views(shown: &Shown) -> Vec<AnyView> {
+    shown
+        .fields
+        .iter()
+        .zip(&shown.values)
+        .map(|(field, &value)| {
+            let field_id = [shown.id.as_str(), "-", field.name].concat();
             let count_id = [&field_id, "-count"].concat();
             let described_by = if field.multiline {
-                [&count_id, " ", &status_id].concat()
+                [&count_id, " ", &shown.status_id].concat()
             } else {
-                status_id.clone()
+                shown.status_id.clone()
             };
-            let draft = Rc::clone(&draft);
+            let draft = Rc::clone(&shown.draft);
             let on_input = move |ev| {
                 value.set(event_target_value(&ev));
                 draft.borrow_mut().persist();
@@ -352,51 +443,7 @@ pub fn share_form(form: Form) -> AnyView {
                 }
                 .into_any()
             };
-            view! { <label for=field_id>{field.label}</label> {control} }
+            view! { <label for=field_id>{field.label}</label> {control} }.into_any()
         })
-        .collect::<Vec<_>>();
-    let not_kept = (!kept).then(|| view! { <p class="dp-share__hint">{t.draft_not_kept}</p> });
-
-    view! {
-        <button
-            type="button"
-            class="dp-button dp-button--subtle"
-            id=toggle_id
-            aria-expanded=move || if open.get() { "true" } else { "false" }
-            aria-controls=form_id.clone()
-            on:click=move |_| open.update(|open| *open = !*open)
-        >
-            {toggle_label}
-        </button>
-        <form
-            class="dp-share__form"
-            id=form_id
-            hidden=move || !open.get()
-            on:submit=|ev: SubmitEvent| ev.prevent_default()
-            on:keydown=on_keydown
-        >
-            {inputs}
-            {extra}
-            {not_kept}
-            <p
-                class="dp-share__status"
-                class:dp-share__status--error=move || failed.get()
-                id=status_id
-                tabindex="-1"
-            >
-                {move || said.get()}
-            </p>
-            // Send is a plain button: Enter in a field is not a send.
-            <button
-                type="button"
-                class="dp-button dp-button--primary dp-share__send"
-                aria-busy=move || if sending.get() { "true" } else { "false" }
-                disabled=move || sending.get()
-                on:click=move |_| send()
-            >
-                {t.send}
-            </button>
-        </form>
-    }
-    .into_any()
+        .collect()
 }

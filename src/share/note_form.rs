@@ -11,7 +11,7 @@ use std::rc::Rc;
 use dealpane_contract::{Guid, Note, NOTE_MAX_CHARS};
 use leptos::prelude::*;
 
-use super::form::{request_in, share_form, Answer, Field, Form};
+use super::form::{request_in, share_form, Answer, Extra, Field, Form};
 use super::{note_storage_key, notes_path};
 use crate::api::json::Json;
 use crate::api::FetchError;
@@ -86,8 +86,11 @@ pub fn share_note(deal_id: Guid, deal_owner: Option<String>, card_open: RwSignal
                 .collect::<Vec<_>>()
         })
     };
-    let case = share.case_id.map(|case| {
-        view! { <p class="dp-share__case">{t.case}" "{isolated(case.to_string())}</p> }.into_any()
+    let case = share.case_id.map(|case| -> Extra {
+        Box::new(move || {
+            view! { <p class="dp-share__case">{t.case}" "{isolated(case.to_string())}</p> }
+                .into_any()
+        })
     });
     let case_id = share.case_id;
     let form = share_form(Form {
