@@ -10,7 +10,10 @@ import { ROOT } from "./server.mjs";
 export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 // Without the background-networking flags Chromium keeps dialing Google's hosts, which this
-// machine's closed network refuses; --no-sandbox because the tests run as root.
+// machine's closed network refuses; --no-sandbox because the tests run as root. The features
+// turned off are Chromium's own UI: every new context preloaded the omnibox popup's WebUI in
+// another renderer, about 90 ms of CPU competing with the page on a 2-core machine (seen in a
+// trace of the bench's cold loads). A user's browser does that once, at start, not per pane.
 const FLAGS = [
   "--headless",
   "--no-sandbox",
@@ -20,6 +23,7 @@ const FLAGS = [
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
+  "--disable-features=PreloadTopChromeWebUI,WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup",
 ];
 
 /** Launches Chromium with a fresh, temporary profile (playwright makes one per launch). */
