@@ -154,9 +154,16 @@ fn apply_to_document(locale: &Locale, theme: Theme) {
     let Some(root) = document().document_element() else {
         return;
     };
-    let _ = root.set_attribute("lang", locale.lang.code());
-    let _ = root.set_attribute("dir", locale.dir());
-    let _ = root.set_attribute("data-theme", theme.as_str());
+    // Only what differs: index.html carries the defaults, and a change restyles the page.
+    for (name, value) in [
+        ("lang", locale.lang.code()),
+        ("dir", locale.dir()),
+        ("data-theme", theme.as_str()),
+    ] {
+        if root.get_attribute(name).as_deref() != Some(value) {
+            let _ = root.set_attribute(name, value);
+        }
+    }
 }
 
 /// `dp1`, `dp2`, …: element ids stay unique when several panes share a document.

@@ -41,6 +41,25 @@ test("loading cards show before the wasm runs, and the pane takes their place", 
   await page.context().close();
 });
 
+test("a dark-mode agent's page is dark from its first frame: the pane's start changes no colour", async () => {
+  const background = (page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const light = await newPage(browser, { width: 1280, colorScheme: "light" });
+  const dark = await newPage(browser, { width: 1280, colorScheme: "dark" });
+  const releases = [];
+  for (const page of [light, dark]) {
+    releases.push(await hold(page, "**/*_bg.wasm"));
+    await page.goto(`${server.origin}/?customerId=${CONTOSO.id}`, { waitUntil: "commit" });
+    await page.locator("#dp-boot .dp-skeleton__card").first().waitFor({ state: "visible" });
+  }
+  // Before the wasm runs: index.html's own theme follows the system.
+  const before = await background(dark);
+  assert.notEqual(before, await background(light));
+  releases.forEach((release) => release());
+  await waitForCards(dark, CONTOSO.openDealNames.length);
+  assert.equal(await background(dark), before, "the pane kept the page's colours");
+  for (const page of [light, dark]) await page.context().close();
+});
+
 test("config.json and DealSummary are each asked for once", async () => {
   const page = await newPage(browser, { width: 1280 });
   const asked = [];
