@@ -1,7 +1,8 @@
 //! Browser tests of sign-in (issue 11), with an `auth` block in config.json: each state
 //! (sign in, signing in, popup blocked, consent missing, no access to Sales, sign-in failed), the popup's PKCE
 //! flow with the token on every API call and nowhere else, a tab reload that renews from
-//! sessionStorage without a popup, and the one silent retry after a 401.
+//! sessionStorage without a popup, the one silent retry after a 401, and a token endpoint that
+//! can't be reached at renewal (a network failure, not the end of the session).
 #![cfg(target_arch = "wasm32")]
 
 mod support;
@@ -213,6 +214,43 @@ async fn a_401_renews_silently_once_then_shows_the_sign_in_state() {
         .await;
     assert_eq!(fixture.requests_to(DEALS).len(), 2, "one retry only");
     assert_eq!(session_storage_get("dealpane:rt:c-401-twice"), None);
+}
+
+#[wasm_bindgen_test]
+async fn a_token_endpoint_down_at_renewal_is_a_network_failure_and_the_session_stays() {
+    let fixture = setup("c-down");
+    keep_refresh_token("c-down", "refresh-a");
+    // The load's renewal works; the API refuses that token; every renewal after it fails.
+    fixture
+        .json(TOKEN, &tokens("access-a", "refresh-b"))
+        .fail_network(TOKEN);
+    let unauthorized = problem(401, "Invalid bearer token", "The token was refused.");
+    fixture
+        .reply(DEALS, 401, "application/problem+json", &unauthorized)
+        .contoso(vec![deal(1, "Espresso machines", 250_000.0, "Propose")]);
+    let pane = mount(QUERY);
+    pane.shows("[data-state=warning]", "can't be reached").await;
+    assert!(pane.find("[data-auth=sign-in]").is_none(), "not signed out");
+    assert_eq!(
+        session_storage_get("dealpane:rt:c-down").as_deref(),
+        Some("refresh-b"),
+        "the refresh token is kept"
+    );
+    let sent = fixture.requests_to(DEALS);
+    assert_eq!(sent.len(), 1, "nothing sent without a token");
+
+    // The endpoint is back: Retry renews and loads, without a popup.
+    fixture.json(TOKEN, &tokens("access-c", "refresh-c"));
+    click(&pane.button("Retry"));
+    pane.wait_for_text("Espresso machines").await;
+    assert_eq!(
+        fixture
+            .requests_to(DEALS)
+            .last()
+            .and_then(|r| r.authorization.clone())
+            .as_deref(),
+        Some("Bearer access-c")
+    );
 }
 
 #[wasm_bindgen_test]

@@ -11,6 +11,7 @@ use web_sys::{Request, RequestInit, Response};
 use super::{parse_token_answer, refresh_body, token_url, AuthError, Tokens, RENEW_EARLY_SECS};
 use crate::browser::storage;
 use crate::config::AuthConfig;
+use crate::request::FetchError;
 
 /// The refresh token's key, per client id (two panes of different apps don't share one).
 fn storage_key(auth: &AuthConfig) -> String {
@@ -71,8 +72,10 @@ pub fn kept_across_reloads() -> bool {
 }
 
 /// The `Authorization` value for `url`: `None` without sign-in, or for a URL outside the API.
-/// An access token about to expire is renewed first.
-pub async fn bearer_for(url: &str) -> Option<String> {
+/// An access token about to expire is renewed first. `Err(Network)` when it has to be renewed
+/// and the token endpoint can't be reached: sent without one, the request would only be
+/// refused, and the refused request would end a session that is still good.
+pub async fn bearer_for(url: &str) -> Result<Option<String>, FetchError> {
     let (wanted, stale) = SESSION.with_borrow(|s| {
         let wanted = s.auth.is_some() && url.starts_with(&s.api_base);
         (
@@ -81,14 +84,14 @@ pub async fn bearer_for(url: &str) -> Option<String> {
         )
     });
     if !wanted {
-        return None;
+        return Ok(None);
     }
-    if stale {
-        let _ = renew().await;
+    let renewal = if stale { renew().await } else { Ok(()) };
+    let token = SESSION.with_borrow(|s| s.access_token.clone());
+    if token.is_none() && renewal == Err(AuthError::Failed) {
+        return Err(FetchError::Network);
     }
-    SESSION
-        .with_borrow(|s| s.access_token.clone())
-        .map(|t| format!("Bearer {t}"))
+    Ok(token.map(|t| format!("Bearer {t}")))
 }
 
 /// Forgets the access token (the API refused it) so the next call renews.
@@ -107,11 +110,16 @@ pub async fn renew() -> Result<(), AuthError> {
         while SESSION.with_borrow(|s| s.renewing) {
             gloo_timers::future::TimeoutFuture::new(25).await;
         }
-        return if SESSION.with_borrow(|s| s.generation != started.1 && s.access_token.is_some()) {
-            Ok(())
-        } else {
-            Err(AuthError::SignInAgain)
-        };
+        return SESSION.with_borrow(|s| {
+            if s.generation != started.1 && s.access_token.is_some() {
+                Ok(())
+            } else if s.refresh_token.is_some() {
+                // The renewal failed without ending the session: the endpoint was unreachable.
+                Err(AuthError::Failed)
+            } else {
+                Err(AuthError::SignInAgain)
+            }
+        });
     }
     let outcome = renew_now().await;
     SESSION.with_borrow_mut(|s| s.renewing = false);

@@ -10,7 +10,7 @@ use web_sys::{AbortSignal, Request, RequestCache, RequestInit, Response};
 
 use dealpane_contract::IDEMPOTENCY_KEY_HEADER;
 
-use crate::auth::session;
+use crate::auth::{session, AuthError};
 
 use super::{resend_delay_ms, retry_delay_ms, Failure, FetchError};
 
@@ -100,17 +100,26 @@ async fn send(
     let mut retries_done = 0;
     let mut renewed = false;
     loop {
-        let bearer = session::bearer_for(url).await;
-        let outcome = send_once(url, attempt, bearer.as_deref(), cancel).await;
-        // A refused token (expired early, keys rotated): renew silently and ask once more.
-        if bearer.is_some() && !renewed && matches!(&outcome, Ok(e) if e.status == 401) {
-            renewed = true;
-            session::drop_access_token();
-            if session::renew().await.is_ok() && !cancel.aborted() {
-                continue;
+        let outcome = match session::bearer_for(url).await {
+            Ok(bearer) => {
+                let outcome = send_once(url, attempt, bearer.as_deref(), cancel).await;
+                // A refused token (expired early, keys rotated): renew silently and ask once
+                // more. A token endpoint that can't be reached is a network failure, not the
+                // end of the session.
+                if bearer.is_some() && !renewed && matches!(&outcome, Ok(e) if e.status == 401) {
+                    renewed = true;
+                    session::drop_access_token();
+                    match session::renew().await {
+                        Ok(()) if !cancel.aborted() => continue,
+                        Err(AuthError::Failed) => Err(FetchError::Network),
+                        _ => return outcome,
+                    }
+                } else {
+                    outcome
+                }
             }
-            return outcome;
-        }
+            Err(unreachable) => Err(unreachable),
+        };
         let failure = match &outcome {
             Err(FetchError::Network) => Failure::Network,
             Ok(exchange) if !exchange.is_success() => Failure::Status {
