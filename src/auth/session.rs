@@ -1,6 +1,7 @@
 //! The signed-in session: the access token in memory, the refresh token in `sessionStorage`
 //! (so the workspace's tab reloads don't ask again), renewal before expiry. It is the token
-//! provider the one request path (`crate::request::http`) asks: [`bearer_for`] and [`renew`].
+//! provider the one request path (`crate::request::http`) asks: [`bearer_for`], after
+//! [`drop_access_token`] when the API refused a token.
 
 use std::cell::RefCell;
 
@@ -72,9 +73,10 @@ pub fn kept_across_reloads() -> bool {
 }
 
 /// The `Authorization` value for `url`: `None` without sign-in, or for a URL outside the API.
-/// An access token about to expire is renewed first. `Err(Network)` when it has to be renewed
-/// and the token endpoint can't be reached: sent without one, the request would only be
-/// refused, and the refused request would end a session that is still good.
+/// An access token about to expire (or dropped) is renewed first. When there is no token to
+/// send, the request is not sent: `Err(Network)` if the token endpoint can't be reached (the
+/// session stays, for a later try), `Err(Status(401))` if the session has ended (what the API
+/// would answer; the pane then asks to sign in).
 pub async fn bearer_for(url: &str) -> Result<Option<String>, FetchError> {
     let (wanted, stale) = SESSION.with_borrow(|s| {
         let wanted = s.auth.is_some() && url.starts_with(&s.api_base);
@@ -87,11 +89,11 @@ pub async fn bearer_for(url: &str) -> Result<Option<String>, FetchError> {
         return Ok(None);
     }
     let renewal = if stale { renew().await } else { Ok(()) };
-    let token = SESSION.with_borrow(|s| s.access_token.clone());
-    if token.is_none() && renewal == Err(AuthError::Failed) {
-        return Err(FetchError::Network);
+    match (SESSION.with_borrow(|s| s.access_token.clone()), renewal) {
+        (Some(token), _) => Ok(Some(format!("Bearer {token}"))),
+        (None, Err(AuthError::Failed)) => Err(FetchError::Network),
+        (None, _) => Err(FetchError::Status(401)),
     }
-    Ok(token.map(|t| format!("Bearer {t}")))
 }
 
 /// Forgets the access token (the API refused it) so the next call renews.
@@ -100,7 +102,7 @@ pub fn drop_access_token() {
 }
 
 /// New tokens from the refresh token. Concurrent callers share one renewal.
-pub async fn renew() -> Result<(), AuthError> {
+async fn renew() -> Result<(), AuthError> {
     let started = SESSION.with_borrow_mut(|s| {
         let start = !s.renewing;
         s.renewing = true;

@@ -10,7 +10,7 @@ use web_sys::{AbortSignal, Request, RequestCache, RequestInit, Response};
 
 use dealpane_contract::IDEMPOTENCY_KEY_HEADER;
 
-use crate::auth::{session, AuthError};
+use crate::auth::session;
 
 use super::{resend_delay_ms, retry_delay_ms, Failure, FetchError};
 
@@ -100,26 +100,20 @@ async fn send(
     let mut retries_done = 0;
     let mut renewed = false;
     loop {
-        let outcome = match session::bearer_for(url).await {
-            Ok(bearer) => {
-                let outcome = send_once(url, attempt, bearer.as_deref(), cancel).await;
-                // A refused token (expired early, keys rotated): renew silently and ask once
-                // more. A token endpoint that can't be reached is a network failure, not the
-                // end of the session.
-                if bearer.is_some() && !renewed && matches!(&outcome, Ok(e) if e.status == 401) {
-                    renewed = true;
-                    session::drop_access_token();
-                    match session::renew().await {
-                        Ok(()) if !cancel.aborted() => continue,
-                        Err(AuthError::Failed) => Err(FetchError::Network),
-                        _ => return outcome,
-                    }
-                } else {
-                    outcome
-                }
-            }
-            Err(unreachable) => Err(unreachable),
+        let (outcome, signed) = match session::bearer_for(url).await {
+            Ok(bearer) => (
+                send_once(url, attempt, bearer.as_deref(), cancel).await,
+                bearer.is_some(),
+            ),
+            Err(no_token) => (Err(no_token), false),
         };
+        // A refused token (expired early, keys rotated): drop it and ask once more; the next
+        // round's `bearer_for` renews it, or says why it can't.
+        if signed && !renewed && !cancel.aborted() && matches!(&outcome, Ok(e) if e.status == 401) {
+            renewed = true;
+            session::drop_access_token();
+            continue;
+        }
         let failure = match &outcome {
             Err(FetchError::Network) => Failure::Network,
             Ok(exchange) if !exchange.is_success() => Failure::Status {
