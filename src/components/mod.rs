@@ -75,3 +75,17 @@ pub fn mark_first_deal(ui: &Ui) {
 pub fn fixed(name: &'static str, value: &'static str) -> CustomAttr<&'static str, &'static str> {
     custom_attribute(name, value)
 }
+
+/// `open`, latched: true from the first time `open` is. What is built when it is first shown (a
+/// deal card's body, a share form's fields) is built once and kept, not on every load.
+pub fn opened_once(open: RwSignal<bool>) -> RwSignal<bool> {
+    let opened = RwSignal::new(open.get_untracked());
+    if !opened.get_untracked() {
+        Effect::new(move |_| {
+            if open.get() && !opened.get_untracked() {
+                opened.set(true);
+            }
+        });
+    }
+    opened
+}

@@ -15,7 +15,7 @@ use web_sys::RequestCache;
 use super::SendFailure;
 use crate::api::{interpret_json, FetchError};
 use crate::browser::storage;
-use crate::components::use_ui;
+use crate::components::{opened_once, use_ui};
 use crate::request::{self, Exchange, Post, RequestSlot};
 
 /// One field of a form.
@@ -309,12 +309,7 @@ pub fn share_form(form: Form) -> AnyView {
 
     // The form's contents are built the first time it opens: most forms are never opened, and
     // every card's fields and the lead's would otherwise be built before the first deal shows.
-    let opened = RwSignal::new(open.get_untracked());
-    Effect::new(move || {
-        if open.get() && !opened.get_untracked() {
-            opened.set(true);
-        }
-    });
+    let opened = opened_once(open);
     let shown = Shown {
         fields,
         values,
