@@ -246,7 +246,6 @@ pub fn share_form(form: Form) -> AnyView {
     // Shared by the handlers as a plain `Rc`: a `StoredValue` (or a signal) of its own type
     // would be its own arena code in the wasm.
     let draft = Rc::new(RefCell::new(draft));
-    let kept = storage::available();
     // The status line's words and whether they say a failure, and a send in flight: signals of
     // plain types the widget already has, where a `Status` enum's signal was its own code.
     let said = RwSignal::new(String::new());
@@ -324,8 +323,9 @@ pub fn share_form(form: Form) -> AnyView {
         opened.get().then(|| {
             let (shown, send) = &*local;
             let send = Rc::clone(send);
-            let not_kept =
-                (!kept).then(|| view! { <p class="dp-share__hint">{t.draft_not_kept}</p> });
+            // Probed here, not for every form on the first render: it writes to storage.
+            let not_kept = (!storage::available())
+                .then(|| view! { <p class="dp-share__hint">{t.draft_not_kept}</p> });
             view! {
                 {field_views(shown)}
                 {shown.extra.as_ref().map(|extra| extra())}
