@@ -112,17 +112,38 @@ fn run_suite(name: &str) -> Result<Tally> {
         ])),
         "tokens" => tokens_are_current()?,
         "unit" => counted(cargo(&["test", "--workspace"])),
-        "browser" => counted(cargo(&[
+        "browser" => browser(cargo(&[
             "test",
             "--package",
             "dealpane",
             "--target",
             "wasm32-unknown-unknown",
-        ])),
+        ]))?,
         "size" => widget_within_ceiling()?,
         "e2e" => e2e()?,
         _ => unreachable!("suite names are checked in run()"),
     })
+}
+
+/// The browser tests run through chromedriver, which gives each run's Chromium a ~60 MB profile
+/// in the temporary folder and leaves it there; on a full disk the next build fails (CI did). So
+/// the suite gets a temporary folder of its own, emptied when it ends.
+fn browser(mut command: Command) -> Result<Tally> {
+    let scratch = project::target_dir().join("browser-tests-tmp");
+    let empty = |dir: &std::path::Path| match std::fs::remove_dir_all(dir) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(format!(
+            "could not empty the browser tests' temporary folder {}: {error}",
+            dir.display()
+        )),
+        _ => Ok(()),
+    };
+    empty(&scratch)?;
+    std::fs::create_dir_all(&scratch)
+        .map_err(|error| format!("could not create {}: {error}", scratch.display()))?;
+    command.env("TMPDIR", &scratch);
+    let tally = counted(command);
+    empty(&scratch)?;
+    Ok(tally)
 }
 
 /// `style/tokens.css` must be what the generator writes from the pinned `@fluentui/tokens` for
