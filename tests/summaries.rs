@@ -43,21 +43,13 @@ impl Pane {
     }
 
     fn find_summary(&self, id_tail: u32) -> Option<Element> {
-        let card = format!("article[data-deal-id=\"{}\"]", deal_id(id_tail));
-        self.find(&format!("{card} [data-summary]"))
+        self.find(&format!("{} [data-summary]", card_of(id_tail)))
     }
+}
 
-    /// Opens the card of deal `id_tail` if it is closed (its body, summary included, is built
-    /// when it first opens).
-    fn open_card(&self, id_tail: u32) {
-        let toggle = format!(
-            "article[data-deal-id=\"{}\"] .dp-card__toggle[aria-expanded=false]",
-            deal_id(id_tail)
-        );
-        if let Some(toggle) = self.find(&toggle) {
-            click(&toggle);
-        }
-    }
+/// The selector of deal `id_tail`'s card.
+fn card_of(id_tail: u32) -> String {
+    format!("article[data-deal-id=\"{}\"]", deal_id(id_tail))
 }
 
 /// "Sales is busy", shown.
@@ -70,7 +62,7 @@ fn state(element: &Element) -> String {
 async fn wait_for_state(pane: &Pane, id_tail: u32, wanted: &str) {
     let reached = wait_until(
         || {
-            pane.open_card(id_tail);
+            pane.open_cards(&card_of(id_tail));
             pane.find_summary(id_tail)
                 .is_some_and(|s| state(&s) == wanted)
         },

@@ -491,13 +491,17 @@ impl Pane {
             .unchecked_into()
     }
 
-    /// Opens every closed deal card: a closed card's body is built when it first opens.
-    pub async fn open_all_cards(&self) {
-        for toggle in self.all(".dp-card__toggle") {
-            if toggle.get_attribute("aria-expanded").as_deref() == Some("false") {
-                click(&toggle);
-            }
+    /// Opens the closed deal cards that `cards` selects: a closed card's body (its summary
+    /// included) is built when it first opens.
+    pub fn open_cards(&self, cards: &str) {
+        for toggle in self.all(&format!("{cards} .dp-card__toggle[aria-expanded=false]")) {
+            click(&toggle);
         }
+    }
+
+    /// Opens every closed deal card, and lets the opened bodies render.
+    pub async fn open_all_cards(&self) {
+        self.open_cards("article.dp-card");
         sleep(0).await;
     }
 
