@@ -8,11 +8,14 @@ use std::sync::OnceLock;
 use crate::process::{announce, run_step, Result, StepError};
 use crate::{project, tools};
 
+pub mod import_names;
+mod index_html;
 pub mod minify;
 pub mod precompress;
 
 /// `trunk build --release` into `dist/`, once per xtask run (the size check and the end-to-end
-/// suite read the same build), then its JavaScript glue minified ([`minify`]) and the `.br` and
+/// suite read the same build), then its JavaScript glue minified ([`minify`]), the names the
+/// wasm imports from it shortened ([`import_names`]), and the `.br` and
 /// `.gz` copies the server sends instead of
 /// compressing each request ([`precompress`]). Tools must have been ensured.
 pub fn build_release() -> Result<()> {
@@ -28,6 +31,8 @@ pub fn build_release() -> Result<()> {
     )?;
     announce("minifying the widget's JavaScript glue (esbuild)");
     minify::glue_js(&project::dist_dir())?;
+    announce("shortening the names the wasm imports from its glue");
+    import_names::shorten(&project::dist_dir())?;
     announce("precompressing the widget's files (brotli 11, gzip -9)");
     precompress::write_copies(&project::dist_dir()).map_err(|e| StepError {
         step: "precompressing the widget's files".into(),
