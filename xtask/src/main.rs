@@ -2,6 +2,7 @@
 //! Every external tool they need is pinned in `tools.rs` and installed on first use.
 
 mod bench;
+mod build;
 mod process;
 mod project;
 mod serve;
@@ -25,6 +26,8 @@ struct Cli {
 enum Command {
     /// Build the widget (release) and the server, start the server on its embedded store, print the URLs.
     Serve(serve::ServeArgs),
+    /// Build what a deployment ships: the release widget in dist/ and the optimised server.
+    Build,
     /// Run every check and test suite: fmt, clippy (host and wasm32), unit, browser and end-to-end tests.
     Test(test::TestArgs),
     /// Measure the widget's size, its time to the first deal card, and the backend under load (target/bench.json).
@@ -38,6 +41,7 @@ enum Command {
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Serve(args) => serve::run(args),
+        Command::Build => build::run(),
         Command::Test(args) => test::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Tools(args) => tools::run(args),
