@@ -10,6 +10,7 @@
 //! reads as `other`) is shown as unknown. The pane says so once per session in the console.
 
 pub mod json;
+mod read;
 mod summaries;
 
 use dealpane_contract::{
@@ -61,20 +62,23 @@ pub fn interpret_deals(
     body: &str,
 ) -> Result<DealsAnswer, FetchError> {
     match success_kind(status, content_type, body)? {
-        BodyKind::Json | BodyKind::Problem => parse_json(body).map(DealsAnswer::Deals),
+        BodyKind::Json | BodyKind::Problem => {
+            parse_json(body, read::deal_summary).map(DealsAnswer::Deals)
+        }
         BodyKind::Text => Ok(DealsAnswer::Text(body.to_owned())),
     }
 }
 
 /// What a finished HTTP exchange means for a call whose success is a JSON body of the contract
-/// (the customer picker's list, Share with Sales's notes and leads).
-pub fn interpret_json<T: serde::de::DeserializeOwned>(
+/// that `read` reads (the customer picker's list; Share with Sales reads only the errors).
+pub fn interpret_json<T>(
     status: u16,
     content_type: Option<&str>,
     body: &str,
+    read: fn(&json::Json) -> Result<T, String>,
 ) -> Result<T, FetchError> {
     success_kind(status, content_type, body)?;
-    parse_json(body)
+    parse_json(body, read)
 }
 
 /// The body's kind when the status is a success, else the error the answer means.
@@ -91,8 +95,10 @@ fn success_kind(
     }
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, FetchError> {
-    json::decode(body).map_err(FetchError::Malformed)
+fn parse_json<T>(body: &str, read: fn(&json::Json) -> Result<T, String>) -> Result<T, FetchError> {
+    json::Json::parse(body)
+        .and_then(|json| read(&json))
+        .map_err(FetchError::Malformed)
 }
 
 /// An error status's problem body, when it has a readable one (some servers label it plain JSON).
@@ -105,7 +111,7 @@ fn problem_of(status: u16, kind: BodyKind, body: &str) -> FetchError {
         return FetchError::Status(status);
     };
     fields.set_number("status", status.into());
-    match fields.decode::<Problem>() {
+    match read::problem(&fields) {
         Ok(problem) => FetchError::Problem(Box::new(problem)),
         Err(_) => FetchError::Status(status),
     }
@@ -282,6 +288,7 @@ mod fetching {
             exchange.status,
             exchange.content_type.as_deref(),
             &exchange.body,
+            read::customer_list,
         );
         warn_if_unreadable(&url, &answer);
         answer
@@ -316,7 +323,6 @@ mod fetching {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dealpane_contract::CustomerList;
     // These run natively and, through the browser's JSON, in `cargo xtask test --suite browser`.
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -384,18 +390,24 @@ mod tests {
             Err(FetchError::Status(500))
         );
         assert_eq!(
-            interpret_json::<CustomerList>(503, Some("application/problem+json"), "not json"),
+            interpret_json(
+                503,
+                Some("application/problem+json"),
+                "not json",
+                read::customer_list
+            ),
             Err(FetchError::Status(503))
         );
     }
 
     #[test]
     fn unknown_values_are_named_once_each() {
-        let mut answer: DealSummaryResponse = json::decode(ANSWER).unwrap();
+        let read_text = |text: &str| json::Json::parse(text).unwrap();
+        let mut answer = read::deal_summary(&read_text(ANSWER)).unwrap();
         assert!(unknown_values(&answer).is_empty());
         let deal = r#"{"id": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d", "name": "n",
             "status": "paused", "forecastCategory": "stretch", "summary": {"state": "drafting"}}"#;
-        let deal: dealpane_contract::Deal = json::decode(deal).unwrap();
+        let deal = read::deal(&read_text(deal)).unwrap();
         assert_eq!(
             deal.forecast_category,
             Some(dealpane_contract::ForecastCategory::Other)
@@ -406,10 +418,10 @@ mod tests {
             unknown_values(&answer),
             ["matchedBy", "status", "summary.state"]
         );
-        let polled: SummariesResponse = json::decode(
+        let polled = read::summaries(&read_text(
             r#"{"summaries": [{"dealId": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d",
                 "summary": {"state": "drafting"}}]}"#,
-        )
+        ))
         .unwrap();
         assert_eq!(unknown_summary_values(&polled), ["summary.state"]);
     }

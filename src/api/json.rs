@@ -1,26 +1,12 @@
 //! The widget's one way into JSON. In the browser the text is parsed by the browser's own
-//! `JSON.parse`, and the contract's derived types are read from the parsed value by a small
-//! serde `Deserializer` over JS values (`js.rs`): no JSON parser, float parser or float
-//! formatting, and no `Value` type of our own in the wasm.
-//! Natively (the unit tests) `serde_json` does both. The same derived types, with the contract's
-//! tolerant rules (unknown fields ignored, unknown values as `Unknown`, defaults), read both ways.
-//!
-//! [`Json`] reads a few fields of a document the contract does not type (`config.json`, the
-//! `data` URL parameter, the token endpoint's answer) without a derived type for each.
+//! `JSON.parse` and read through the JS value it gives: no JSON parser, float parser or float
+//! formatting in the wasm. Natively (the unit tests) `serde_json` parses it. [`Json`] is the
+//! parsed value with the few reads the widget needs; the contract's answers are read from it by
+//! hand (`super::read`), as are the documents the contract does not type (`config.json`, the
+//! `data` URL parameter, the token endpoint's answer, the language files).
 //!
 //! Errors are a reason in words, for the admin or the console: the browser's `SyntaxError`
-//! message for text that is not JSON, serde's message for JSON that is not the type.
-
-use serde::de::DeserializeOwned;
-
-// Its tests are the browser suite's (`cargo xtask test --suite browser`).
-#[cfg(target_arch = "wasm32")]
-mod js;
-
-/// Reads JSON text as a contract type.
-pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    Json::parse(text)?.decode()
-}
+//! message for text that is not JSON.
 
 /// A parsed JSON value.
 pub struct Json(imp::Value);
@@ -29,11 +15,6 @@ impl Json {
     /// Parses JSON text; the error is why it is not JSON.
     pub fn parse(text: &str) -> Result<Json, String> {
         imp::parse(text).map(Json)
-    }
-
-    /// Reads the value as a contract type.
-    pub fn decode<T: DeserializeOwned>(self) -> Result<T, String> {
-        imp::decode(self.0)
     }
 
     /// True for an object (`{…}`), not for an array or `null`.
@@ -56,7 +37,12 @@ impl Json {
 
     /// An array's items; empty for anything else.
     pub fn items(&self) -> Vec<Json> {
-        imp::items(&self.0).into_iter().map(Json).collect()
+        self.as_array().unwrap_or_default()
+    }
+
+    /// An array's items; `None` for anything else.
+    pub fn as_array(&self) -> Option<Vec<Json>> {
+        imp::items(&self.0).map(|items| items.into_iter().map(Json).collect())
     }
 
     pub fn as_str(&self) -> Option<String> {
@@ -92,7 +78,6 @@ impl Json {
 #[cfg(target_arch = "wasm32")]
 mod imp {
     use js_sys::{Array, Object, Reflect};
-    use serde::de::DeserializeOwned;
     use wasm_bindgen::{JsCast, JsValue};
 
     pub type Value = JsValue;
@@ -107,10 +92,6 @@ mod imp {
 
     pub fn parse(text: &str) -> Result<Value, String> {
         js_sys::JSON::parse(text).map_err(message)
-    }
-
-    pub fn decode<T: DeserializeOwned>(value: Value) -> Result<T, String> {
-        T::deserialize(super::js::Deserializer(value)).map_err(|e| e.0)
     }
 
     fn object(value: &Value) -> Option<&Object> {
@@ -143,11 +124,8 @@ mod imp {
             .collect()
     }
 
-    pub fn items(value: &Value) -> Vec<Value> {
-        match value.dyn_ref::<Array>() {
-            Some(array) => array.iter().collect(),
-            None => Vec::new(),
-        }
+    pub fn items(value: &Value) -> Option<Vec<Value>> {
+        value.dyn_ref::<Array>().map(|array| array.iter().collect())
     }
 
     pub fn as_str(value: &Value) -> Option<String> {
@@ -175,16 +153,10 @@ mod imp {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod imp {
-    use serde::de::DeserializeOwned;
-
     pub type Value = serde_json::Value;
 
     pub fn parse(text: &str) -> Result<Value, String> {
         serde_json::from_str(text).map_err(|e| e.to_string())
-    }
-
-    pub fn decode<T: DeserializeOwned>(value: Value) -> Result<T, String> {
-        serde_json::from_value(value).map_err(|e| e.to_string())
     }
 
     pub fn is_object(value: &Value) -> bool {
@@ -200,8 +172,8 @@ mod imp {
         members.map(|(k, v)| (k.clone(), v.clone())).collect()
     }
 
-    pub fn items(value: &Value) -> Vec<Value> {
-        value.as_array().cloned().unwrap_or_default()
+    pub fn items(value: &Value) -> Option<Vec<Value>> {
+        value.as_array().cloned()
     }
 
     pub fn as_str(value: &Value) -> Option<String> {
@@ -230,100 +202,11 @@ mod imp {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dealpane_contract::{
-        CustomerType, DealStatus, DealSummaryResponse, ForecastCategory, MatchedBy, Problem,
-        SummaryState,
-    };
     // Natively these test serde_json; in `cargo xtask test --suite browser`, the browser's JSON.
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
     #[cfg(target_arch = "wasm32")]
     wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
-
-    const ANSWER: &str = r#"{
-      "customer": {"id": "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}", "name": "Contoso",
-                   "type": "partner", "matchedBy": "email", "tier": 1},
-      "deals": [{
-        "id": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d", "name": "Espresso", "status": "open",
-        "stage": null, "value": {"amount": 250000.5, "currency": "USD"}, "probability": 70,
-        "forecastCategory": "bestCase", "summary": {"state": "ready", "text": "Fine."},
-        "later": [1, {"x": null}]
-      }, {
-        "id": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6e", "name": "Grinders", "status": "paused",
-        "forecastCategory": "stretch", "summary": {"state": "drafting"}
-      }],
-      "source": "embedded", "generatedAt": "2026-11-22T07:30:00Z"
-    }"#;
-
-    #[test]
-    fn the_contract_reads_tolerantly() {
-        let answer: DealSummaryResponse = decode(ANSWER).unwrap();
-        let customer = &answer.customer;
-        assert_eq!(
-            customer.id.to_string(),
-            "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
-        );
-        assert_eq!(customer.kind, None, "an unknown type reads as none");
-        assert_eq!(customer.matched_by, MatchedBy::Unknown);
-        assert_eq!(answer.base_currency, None, "absent");
-        let [known, unknown] = &answer.deals[..] else {
-            panic!("{:?}", answer.deals)
-        };
-        assert_eq!(known.stage, None);
-        assert_eq!(known.value.as_ref().map(|v| v.amount), Some(250000.5));
-        assert_eq!(known.probability, Some(70));
-        assert_eq!(known.forecast_category, Some(ForecastCategory::BestCase));
-        assert_eq!(known.summary.state, SummaryState::Ready);
-        assert_eq!(known.summary.generated_at, None);
-        assert_eq!(unknown.status, DealStatus::Unknown);
-        assert_eq!(unknown.forecast_category, Some(ForecastCategory::Other));
-        assert_eq!(unknown.summary.state, SummaryState::Unknown);
-        let account = r#"{"id": "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "name": null,
-            "type": "Account", "matchedBy": "name"}"#;
-        let account: dealpane_contract::CustomerMatch = decode(account).unwrap();
-        assert_eq!(account.kind, Some(CustomerType::Account));
-        assert_eq!(account.matched_by, MatchedBy::Name);
-    }
-
-    #[test]
-    fn text_that_is_not_the_contract_says_why() {
-        for (text, about) in [
-            ("", ""),
-            ("not json", ""),
-            (r#"{"deals": 3}"#, ""),
-            ("[]", ""),
-            (
-                &*ANSWER.replace("\"probability\": 70", "\"probability\": 70.5"),
-                "",
-            ),
-            (&*ANSWER.replace("\"Espresso\"", "null"), ""),
-            (
-                &*ANSWER.replace("\"9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6e\"", "\"x\""),
-                "GUID",
-            ),
-            (&*ANSWER.replace("\"source\": \"embedded\", ", ""), "source"),
-        ] {
-            let reason = decode::<DealSummaryResponse>(text).unwrap_err();
-            assert!(
-                !reason.is_empty() && reason.contains(about),
-                "{text}: {reason}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_problem_takes_the_status_it_is_given() {
-        let mut problem = Json::parse(r#"{"title": "Busy", "status": "x"}"#).unwrap();
-        problem.set_number("status", 429);
-        let problem: Problem = problem.decode().unwrap();
-        assert_eq!(
-            (problem.status, problem.kind.as_str()),
-            (429, "about:blank")
-        );
-        let mut array = Json::parse("[1]").unwrap();
-        array.set_number("status", 429);
-        assert!(!array.is_object() && array.items().len() == 1);
-    }
 
     #[test]
     fn fields_of_an_untyped_document() {
@@ -357,6 +240,13 @@ mod tests {
         names.sort();
         assert_eq!(names, ["a", "big", "f", "n", "o", "s", "t", "z"]);
         assert!(field("a").entries().is_empty() && field("s").items().is_empty());
+        assert!(field("s").as_array().is_none() && field("a").as_array().is_some());
+        let mut array = field("a");
+        array.set_number("status", 429);
+        assert!(
+            !array.is_object() && array.items().len() == 2,
+            "only objects take members"
+        );
         assert!(Json::parse("{\"a\": }").is_err());
     }
 }

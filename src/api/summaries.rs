@@ -50,7 +50,7 @@ pub fn interpret_summaries(
     body: &str,
 ) -> Result<SummariesResponse, FetchError> {
     match success_kind(status, content_type, body)? {
-        BodyKind::Json | BodyKind::Problem => parse_json(body),
+        BodyKind::Json | BodyKind::Problem => parse_json(body, super::read::summaries),
         BodyKind::Text => Err(FetchError::Malformed("not JSON".to_owned())),
     }
 }

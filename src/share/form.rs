@@ -110,9 +110,11 @@ fn written(exchange: &Exchange, sent: &Sent) -> Result<Option<String>, FetchErro
         return sent(&exchange.body);
     }
     let (status, content_type) = (exchange.status, exchange.content_type.as_deref());
-    Err(interpret_json::<()>(status, content_type, &exchange.body)
-        .err()
-        .unwrap_or(FetchError::Status(status)))
+    Err(
+        interpret_json(status, content_type, &exchange.body, |_| Ok(()))
+            .err()
+            .unwrap_or(FetchError::Status(status)),
+    )
 }
 
 /// A form's draft and where it goes: its fields' values, the idempotency key made at its first
