@@ -10,7 +10,7 @@
 //! reads as `other`) is shown as unknown. The pane says so once per session in the console.
 
 pub mod json;
-mod read;
+pub mod read;
 mod summaries;
 
 use dealpane_contract::{

@@ -7,7 +7,7 @@
 
 use dealpane_contract::{
     CustomerList, CustomerMatch, CustomerRef, CustomerType, Deal, DealStatus, DealSummaryResponse,
-    DealSummaryUpdate, ForecastCategory, Guid, MatchedBy, Money, Problem, SummariesResponse,
+    DealSummaryUpdate, ForecastCategory, Guid, MatchedBy, Money, Note, Problem, SummariesResponse,
     Summary, SummaryState,
 };
 
@@ -39,8 +39,7 @@ pub fn summaries(answer: &Json) -> Read<SummariesResponse> {
     })
 }
 
-/// `GET /api/customers`'s answer, for the picker (whose fetch is wasm-only).
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+/// `GET /api/customers`'s answer, for the picker.
 pub fn customer_list(answer: &Json) -> Read<CustomerList> {
     let customer = |item: &Json| {
         Ok(CustomerRef {
@@ -66,6 +65,32 @@ pub fn problem(body: &Json) -> Read<Problem> {
         instance: optional_text(body, "instance")?,
         trace_id: optional_text(body, "traceId")?,
     })
+}
+
+/// A note of Share with Sales: `POST …/notes`' 201, and each item of `GET …/notes`.
+pub fn note(note: &Json) -> Read<Note> {
+    Ok(Note {
+        id: guid(note, "id")?,
+        created_on: text(note, "createdOn")?,
+        created_by: text(note, "createdBy")?,
+        message: text(note, "message")?,
+        // Only shown beside the note: one that is not a GUID is left out, not an error.
+        case_id: optional_text(note, "caseId")?.and_then(|case| Guid::parse(&case).ok()),
+        owner: optional_text(note, "owner")?,
+    })
+}
+
+/// `GET …/notes`' list (newest first); a note that cannot be read is left out.
+pub fn note_list(list: &Json) -> Read<Vec<Note>> {
+    let items = member(list, "notes")
+        .and_then(|value| value.as_array())
+        .ok_or_else(|| wrong("notes", "missing or not an array"))?;
+    Ok(items.iter().filter_map(|item| note(item).ok()).collect())
+}
+
+/// `POST /api/leads`' 201: the new lead's id.
+pub fn created_lead(created: &Json) -> Read<Guid> {
+    guid(created, "id")
 }
 
 fn customer_match(customer: &Json) -> Read<CustomerMatch> {
@@ -331,6 +356,36 @@ mod tests {
         )
         .unwrap_err();
         assert!(reason.contains("type"), "{reason}");
+    }
+
+    #[test]
+    fn share_answers_read_notes_and_the_new_lead() {
+        let list = read(
+            r#"{"notes": [
+                {"id": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d", "createdOn": "2026-11-29T10:00:00Z",
+                 "createdBy": "Ana", "message": "Call back", "caseId": "not a guid", "owner": null},
+                {"id": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6e", "message": "no author"}
+            ]}"#,
+            note_list,
+        )
+        .unwrap();
+        assert_eq!(list.len(), 1, "a note it cannot read is left out: {list:?}");
+        assert_eq!(
+            (list[0].message.as_str(), list[0].case_id),
+            ("Call back", None)
+        );
+        assert!(read(r#"{"notes": null}"#, note_list).is_err());
+        let reason = read(r#"{"id": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d"}"#, note).unwrap_err();
+        assert!(reason.contains("createdOn"), "{reason}");
+        let lead = read(
+            r#"{"id": "{9B1DEB4D-3B7D-4BAD-9BDD-2B0D7B3DCB6D}"}"#,
+            created_lead,
+        );
+        assert_eq!(
+            lead.unwrap().to_string(),
+            "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d"
+        );
+        assert!(read(r#"{"id": 7}"#, created_lead).is_err());
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::form::{share_form, Field, Form};
 use super::lead_storage_key;
 use super::note_form::ShareContext;
 use crate::api::json::Json;
-use crate::api::FetchError;
+use crate::api::{read, FetchError};
 use crate::components::use_ui;
 
 /// An ISO 4217 code.
@@ -75,13 +75,10 @@ pub fn suggest_deal(customer: Guid, kind: CustomerType) -> AnyView {
         ],
         extra: None,
         body: Box::new(move |values| lead_body(customer, kind, case_id, values)),
-        // LeadCreated's one field, read without a derived Deserialize for it.
         sent: Rc::new(|body| {
             let id = Json::parse(body)
-                .ok()
-                .and_then(|created| created.get("id")?.as_str());
-            let id = id.and_then(|id| Guid::parse(&id).ok());
-            let id = id.ok_or_else(|| FetchError::Malformed("not a lead".into()))?;
+                .and_then(|created| read::created_lead(&created))
+                .map_err(FetchError::Malformed)?;
             Ok(Some(id.to_string()))
         }),
         open: RwSignal::new(false),

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use super::form::{request_in, share_form, Answer, Extra, Field, Form};
 use super::{note_storage_key, notes_path};
 use crate::api::json::Json;
-use crate::api::FetchError;
+use crate::api::{read, FetchError};
 use crate::browser::{intl, storage};
 use crate::components::{isolated, use_ui};
 use crate::config::WidgetConfig;
@@ -115,8 +115,9 @@ pub fn share_note(deal_id: Guid, deal_owner: Option<String>, card_open: RwSignal
         }),
         // The note shows at once, from the 201.
         sent: Rc::new(move |body| {
-            let note = Json::parse(body).ok().as_ref().and_then(read_note);
-            let note = note.ok_or_else(|| FetchError::Malformed("not a note".into()))?;
+            let note = Json::parse(body)
+                .and_then(|note| read::note(&note))
+                .map_err(FetchError::Malformed)?;
             notes.update(|shown| shown.insert(0, note));
             Ok(None)
         }),
@@ -148,22 +149,7 @@ fn read_list(exchange: &Exchange) -> Option<Vec<Note>> {
     if !exchange.is_success() {
         return None;
     }
-    let list = Json::parse(&exchange.body).ok()?.get("notes")?.items();
-    Some(list.iter().filter_map(read_note).collect())
-}
-
-/// A `Note` from the browser's parsed JSON, field by field (a note it can't read is left out):
-/// the derived `Deserialize` would compile serde's reader for these two types, for a few
-/// strings. Unknown fields are ignored, as everywhere in the widget.
-fn read_note(json: &Json) -> Option<Note> {
-    let text = |name| json.get(name).and_then(|value| value.as_str());
-    let guid = |name| text(name).and_then(|value| Guid::parse(&value).ok());
-    Some(Note {
-        id: guid("id")?,
-        created_on: text("createdOn")?,
-        created_by: text("createdBy")?,
-        message: text("message")?,
-        case_id: guid("caseId"),
-        owner: text("owner"),
-    })
+    Json::parse(&exchange.body)
+        .and_then(|list| read::note_list(&list))
+        .ok()
 }
