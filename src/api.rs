@@ -95,7 +95,11 @@ fn success_kind(
     }
 }
 
-fn parse_json<T>(body: &str, read: fn(&json::Json) -> Result<T, String>) -> Result<T, FetchError> {
+/// `body` as JSON, read by `read` (one of [`read`]'s); why not, as [`FetchError::Malformed`].
+pub fn parse_json<T>(
+    body: &str,
+    read: fn(&json::Json) -> Result<T, String>,
+) -> Result<T, FetchError> {
     json::Json::parse(body)
         .and_then(|json| read(&json))
         .map_err(FetchError::Malformed)

@@ -12,8 +12,7 @@ use wasm_bindgen::JsValue;
 use super::form::{share_form, Field, Form};
 use super::lead_storage_key;
 use super::note_form::ShareContext;
-use crate::api::json::Json;
-use crate::api::{read, FetchError};
+use crate::api::{parse_json, read};
 use crate::components::use_ui;
 
 /// An ISO 4217 code.
@@ -76,9 +75,7 @@ pub fn suggest_deal(customer: Guid, kind: CustomerType) -> AnyView {
         extra: None,
         body: Box::new(move |values| lead_body(customer, kind, case_id, values)),
         sent: Rc::new(|body| {
-            let id = Json::parse(body)
-                .and_then(|created| read::created_lead(&created))
-                .map_err(FetchError::Malformed)?;
+            let id = parse_json(body, read::created_lead)?;
             Ok(Some(id.to_string()))
         }),
         open: RwSignal::new(false),

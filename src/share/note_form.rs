@@ -13,8 +13,7 @@ use leptos::prelude::*;
 
 use super::form::{request_in, share_form, Answer, Extra, Field, Form};
 use super::{note_storage_key, notes_path};
-use crate::api::json::Json;
-use crate::api::{read, FetchError};
+use crate::api::{parse_json, read};
 use crate::browser::{intl, storage};
 use crate::components::{isolated, use_ui};
 use crate::config::WidgetConfig;
@@ -115,9 +114,7 @@ pub fn share_note(deal_id: Guid, deal_owner: Option<String>, card_open: RwSignal
         }),
         // The note shows at once, from the 201.
         sent: Rc::new(move |body| {
-            let note = Json::parse(body)
-                .and_then(|note| read::note(&note))
-                .map_err(FetchError::Malformed)?;
+            let note = parse_json(body, read::note)?;
             notes.update(|shown| shown.insert(0, note));
             Ok(None)
         }),
@@ -149,7 +146,5 @@ fn read_list(exchange: &Exchange) -> Option<Vec<Note>> {
     if !exchange.is_success() {
         return None;
     }
-    Json::parse(&exchange.body)
-        .and_then(|list| read::note_list(&list))
-        .ok()
+    parse_json(&exchange.body, read::note_list).ok()
 }
