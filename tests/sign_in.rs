@@ -58,8 +58,16 @@ async fn token_body(fixture: &Fixture) -> String {
         .unwrap_or_default()
 }
 
-fn keep_refresh_token(client_id: &str, token: &str) {
-    session_storage_set(&format!("dealpane:rt:{client_id}"), token);
+/// [`setup`] for a session kept from before a reload: its refresh token in `sessionStorage`.
+fn resumed(client_id: &str, refresh_token: &str) -> Fixture {
+    let fixture = setup(client_id);
+    session_storage_set(&format!("dealpane:rt:{client_id}"), refresh_token);
+    fixture
+}
+
+/// The API's answer to a token it refuses.
+fn token_refused() -> String {
+    problem(401, "Invalid bearer token", "The token was refused.")
 }
 
 #[wasm_bindgen_test]
@@ -151,8 +159,7 @@ async fn a_code_posted_as_the_popup_closes_still_signs_in() {
 
 #[wasm_bindgen_test]
 async fn a_kept_refresh_token_signs_in_without_a_popup() {
-    let fixture = setup("c-reload");
-    keep_refresh_token("c-reload", "refresh-old");
+    let fixture = resumed("c-reload", "refresh-old");
     fixture
         .contoso(vec![deal(1, "Espresso machines", 250_000.0, "Propose")])
         .json(TOKEN, &tokens("access-2", "refresh-new"));
@@ -175,12 +182,11 @@ async fn a_kept_refresh_token_signs_in_without_a_popup() {
 
 #[wasm_bindgen_test]
 async fn a_401_renews_silently_once_then_shows_the_sign_in_state() {
-    let fixture = setup("c-401");
-    keep_refresh_token("c-401", "refresh-a");
+    let fixture = resumed("c-401", "refresh-a");
     fixture
         .json(TOKEN, &tokens("access-a", "refresh-b"))
         .json(TOKEN, &tokens("access-b", "refresh-c"));
-    let unauthorized = problem(401, "Invalid bearer token", "The token was refused.");
+    let unauthorized = token_refused();
     fixture
         .reply(DEALS, 401, "application/problem+json", &unauthorized)
         .contoso(vec![deal(1, "Espresso machines", 250_000.0, "Propose")]);
@@ -201,8 +207,7 @@ async fn a_401_renews_silently_once_then_shows_the_sign_in_state() {
     drop(pane);
 
     // Refused again after the renewal: no loop, the sign-in state.
-    let fixture = setup("c-401-twice");
-    keep_refresh_token("c-401-twice", "refresh-a");
+    let fixture = resumed("c-401-twice", "refresh-a");
     fixture.json(TOKEN, &tokens("access-a", "refresh-b")).reply(
         DEALS,
         401,
@@ -218,13 +223,12 @@ async fn a_401_renews_silently_once_then_shows_the_sign_in_state() {
 
 #[wasm_bindgen_test]
 async fn a_token_endpoint_down_at_renewal_is_a_network_failure_and_the_session_stays() {
-    let fixture = setup("c-down");
-    keep_refresh_token("c-down", "refresh-a");
+    let fixture = resumed("c-down", "refresh-a");
     // The load's renewal works; the API refuses that token; every renewal after it fails.
     fixture
         .json(TOKEN, &tokens("access-a", "refresh-b"))
         .fail_network(TOKEN);
-    let unauthorized = problem(401, "Invalid bearer token", "The token was refused.");
+    let unauthorized = token_refused();
     fixture
         .reply(DEALS, 401, "application/problem+json", &unauthorized)
         .contoso(vec![deal(1, "Espresso machines", 250_000.0, "Propose")]);
@@ -308,8 +312,7 @@ async fn missing_consent_at_the_token_endpoint_or_the_api_is_its_own_state() {
     drop(pane);
 
     // Signed in, but the token lacks the scope: the API's 403.
-    let fixture = setup("c-scope");
-    keep_refresh_token("c-scope", "refresh-s");
+    let fixture = resumed("c-scope", "refresh-s");
     fixture.json(TOKEN, &tokens("access-s", "refresh-t")).reply(
         DEALS,
         403,
@@ -322,8 +325,7 @@ async fn missing_consent_at_the_token_endpoint_or_the_api_is_its_own_state() {
 
 #[wasm_bindgen_test]
 async fn no_access_to_sales_is_its_own_state_without_a_sign_in_button() {
-    let fixture = setup("c-nosales");
-    keep_refresh_token("c-nosales", "refresh-n");
+    let fixture = resumed("c-nosales", "refresh-n");
     fixture.json(TOKEN, &tokens("access-n", "refresh-o")).reply(
         DEALS,
         403,
