@@ -7,6 +7,7 @@ use web_sys::AbortController;
 
 use crate::api;
 use crate::app::App;
+use crate::browser;
 use crate::config::ConfigRead;
 use crate::request;
 
@@ -19,7 +20,7 @@ const CONFIG_WAIT_MS: u32 = 400;
 /// [`CONFIG_WAIT_MS`] has passed): the deals request then leaves before the pane's first frame
 /// is drawn, not after it. index.html's loading cards show until the pane has more to show.
 pub fn mount() {
-    console_error_panic_hook::set_once();
+    browser::panics::report_to_console();
     let query = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();

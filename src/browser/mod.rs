@@ -4,5 +4,6 @@
 pub mod clipboard;
 pub mod intl;
 pub mod navigator;
+pub mod panics;
 pub mod performance;
 pub mod storage;
