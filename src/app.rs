@@ -13,7 +13,7 @@ use crate::components::customer_search::customer_search;
 use crate::components::header::customer_header;
 use crate::components::live_region::{live_region, Announcer};
 use crate::components::states::placeholder_cards;
-use crate::components::Ui;
+use crate::components::{attr, Ui};
 use crate::context::{parse_context, preferences, Theme};
 use crate::i18n::{self, choose_locale, Locale};
 use crate::mount::PageStart;
@@ -110,7 +110,7 @@ fn layout(
     view! {
         <div class="dp" hidden=move || !shown.get()>
             {move || header(state, standalone)}
-            <main class="dp-main" aria-busy=move || state.busy()>
+            <main class="dp-main" {..attr("aria-busy", move || state.busy())}>
                 {move || view_pane(state.pane.get(), state)}
             </main>
         </div>
@@ -143,7 +143,7 @@ fn header(state: PaneState, standalone: bool) -> Option<AnyView> {
 fn waiting(shown: RwSignal<bool>) -> AnyView {
     view! {
         <div class="dp" hidden=move || !shown.get()>
-            <main class="dp-main" aria-busy="true">{placeholder_cards(None)}</main>
+            <main class="dp-main" {..attr("aria-busy", "true")}>{placeholder_cards(None)}</main>
         </div>
     }
     .into_any()

@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 
-use super::{fixed, use_ui};
+use super::{attr, use_ui};
 use crate::browser::clipboard;
 
 /// How long "Copied" stays visible.
@@ -70,15 +70,15 @@ pub fn copy_button(label: &'static str, text: String) -> AnyView {
                 CopyState::Idle => None,
                 CopyState::Copied => Some(view! {
                     <span class="dp-copy__done">
-                        <span aria-hidden="true">"✓ "</span>
+                        <span {..attr("aria-hidden", "true")}>"✓ "</span>
                         {s.copied}
                     </span>
                 }
                 .into_any()),
                 CopyState::Fallback => Some(view! {
                     <span class="dp-copy__fallback">
-                        <label class="dp-copy__hint" for=field_id.clone()>{s.copy_fallback}</label>
-                        <textarea id=field_id.clone() class="dp-copy__field" {..fixed("readonly", "")} rows="2">
+                        <label class="dp-copy__hint" {..attr("for", field_id.clone())}>{s.copy_fallback}</label>
+                        <textarea id=field_id.clone() class="dp-copy__field" {..attr("readonly", "")} {..attr("rows", "2")}>
                             {field_text.clone()}
                         </textarea>
                     </span>

@@ -7,7 +7,7 @@ use dealpane_contract::{limits, CustomerRef};
 use leptos::ev;
 use leptos::prelude::*;
 
-use super::{fixed, use_ui};
+use super::{attr, use_ui};
 use crate::api::{self, FetchError};
 use crate::config::WidgetConfig;
 use crate::request::RequestSlot;
@@ -201,13 +201,13 @@ pub fn customer_search(
                     view! {
                         <li
                             id=option_id(index)
-                            {..fixed("role", "option")}
+                            {..attr("role", "option")}
                             class=if selected {
                                 "dp-search__option dp-search__option--active"
                             } else {
                                 "dp-search__option"
                             }
-                            aria-selected=if selected { "true" } else { "false" }
+                            {..attr("aria-selected", if selected { "true" } else { "false" })}
                             on:mousedown=|event| event.prevent_default()
                             on:click=move |_| choose(index)
                         >
@@ -232,22 +232,22 @@ pub fn customer_search(
 
     view! {
         <div class="dp-search">
-            <label class="dp-search__label" for=input_id.clone()>{s.customer_search_label}</label>
+            <label class="dp-search__label" {..attr("for", input_id.clone())}>{s.customer_search_label}</label>
             <div class="dp-search__box">
                 <input
                     id=input_id
                     class="dp-search__input"
                     type="text"
-                    {..fixed("role", "combobox")}
-                    {..fixed("autocomplete", "off")}
-                    {..fixed("spellcheck", "false")}
-                    {..fixed("aria-autocomplete", "list")}
-                    aria-expanded=move || if state.with(|st| st.open) { "true" } else { "false" }
-                    aria-controls=listbox_id.clone()
-                    aria-describedby=hint_id.clone()
+                    {..attr("role", "combobox")}
+                    {..attr("autocomplete", "off")}
+                    {..attr("spellcheck", "false")}
+                    {..attr("aria-autocomplete", "list")}
+                    {..attr("aria-expanded", move || if state.with(|st| st.open) { "true" } else { "false" })}
+                    {..attr("aria-controls", listbox_id.clone())}
+                    {..attr("aria-describedby", hint_id.clone())}
+                    {..attr("aria-busy", move || if state.with(|st| st.status == Status::Searching) { "true" } else { "false" })}
+                    {..attr("placeholder", s.customer_search_placeholder)}
                     aria-activedescendant=active_descendant
-                    aria-busy=move || if state.with(|st| st.status == Status::Searching) { "true" } else { "false" }
-                    {..fixed("placeholder", s.customer_search_placeholder)}
                     prop:value=move || state.with(|st| st.query.clone())
                     on:input=on_input
                     on:keydown=on_keydown
@@ -255,9 +255,9 @@ pub fn customer_search(
                 />
                 <ul
                     id=listbox_id.clone()
-                    {..fixed("role", "listbox")}
+                    {..attr("role", "listbox")}
                     class="dp-search__list"
-                    aria-label=s.customer_search_label
+                    {..attr("aria-label", s.customer_search_label)}
                     hidden=move || !state.with(|st| st.open)
                 >
                     {move || options()}

@@ -11,7 +11,7 @@ use dealpane_contract::{Deal, Guid, Summary, SummaryState};
 use leptos::prelude::*;
 
 use super::copy_button::copy_button;
-use super::{fixed, isolated, mark_first_deal, opened_once, use_ui, Ui};
+use super::{attr, isolated, mark_first_deal, opened_once, use_ui, Ui};
 use crate::browser::intl;
 use crate::browser::performance::{self, ALL_SUMMARIES_MARK, TOP_SUMMARY_MARK};
 use crate::format;
@@ -57,7 +57,7 @@ pub fn deal_list(deals: &[Deal], summaries: Summaries) -> AnyView {
         (top_marked, all_settled)
     });
     view! {
-        <section class="dp-deals" aria-labelledby=labelled_by>
+        <section class="dp-deals" {..attr("aria-labelledby", labelled_by)}>
             <h2 class="dp-section-title" id=heading_id>{ui.text.title}</h2>
             <div class="dp-grid">{cards}</div>
         </section>
@@ -133,14 +133,14 @@ fn deal_card(
     };
 
     view! {
-        <article class="dp-card" aria-labelledby=labelled_by data-deal-id=deal.id.to_string()>
+        <article class="dp-card" {..attr("aria-labelledby", labelled_by)} data-deal-id=deal.id.to_string()>
             <h3 class="dp-card__heading" id=title_id>
                 {disclosure(
                     "dp-card__toggle",
                     expanded,
                     body_id.clone(),
                     view! {
-                        <span class="dp-card__chevron" aria-hidden="true"></span>
+                        <span class="dp-card__chevron" {..attr("aria-hidden", "true")}></span>
                         <span class="dp-card__name">{isolated(deal.name.clone())}</span>
                     }
                     .into_any(),
@@ -225,10 +225,10 @@ fn card_body(
         view! {
             <a
                 class="dp-button dp-button--primary"
-                href=href.to_owned()
-                {..fixed("target", "_blank")}
-                rel="noopener noreferrer"
-                aria-label=s.open_in_sales_label(&deal.name)
+                {..attr("href", href.to_owned())}
+                {..attr("target", "_blank")}
+                {..attr("rel", "noopener noreferrer")}
+                {..attr("aria-label", s.open_in_sales_label(&deal.name))}
             >
                 {s.open_in_sales}
             </a>
@@ -270,10 +270,10 @@ fn disclosure(
 ) -> AnyView {
     view! {
         <button
+            {..attr("aria-expanded", move || if open.get() { "true" } else { "false" })}
+            {..attr("aria-controls", controls)}
             type="button"
             class=class
-            aria-expanded=move || if open.get() { "true" } else { "false" }
-            aria-controls=controls
             on:click=move |_| open.update(|open| *open = !*open)
         >
             {label}
@@ -315,7 +315,7 @@ fn deal_summary(ui: &Ui, deal_id: Guid, summary: &Summary) -> AnyView {
                 class="dp-summary-note"
                 data-summary=summary.state.as_str()
                 data-reason=summary.reason.clone()
-                aria-busy=pending.then_some("true")
+                {..attr("aria-busy", pending.then_some("true"))}
             >
                 {note}
             </p>
@@ -377,7 +377,7 @@ pub fn plain_text_card(customer: String, text: &str) -> AnyView {
     Effect::new(move |_| mark_first_deal(&marker));
     let copy = format!("{customer}\n\n{}", text.trim());
     view! {
-        <article class="dp-card dp-card--plain" aria-labelledby=labelled_by data-plain="true">
+        <article class="dp-card dp-card--plain" {..attr("aria-labelledby", labelled_by)} data-plain="true">
             <h2 class="dp-card__heading dp-card__heading--static" id=title_id>{s.plain_text_title}</h2>
             <p class="dp-card__meta">{isolated(customer)}</p>
             <div class="dp-summary" data-summary="ready">

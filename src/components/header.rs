@@ -6,7 +6,7 @@
 use dealpane_contract::{Deal, Money};
 use leptos::prelude::*;
 
-use super::{isolated, use_ui};
+use super::{attr, isolated, use_ui};
 use crate::browser::intl;
 use crate::format;
 use crate::i18n::Strings;
@@ -99,7 +99,7 @@ fn total(term: &'static str, hint: Option<&'static str>, total: Total) -> AnyVie
         .then(|| view! { <span class="dp-totals__parts">{amounts(total.parts)}</span> }.into_any());
     view! {
         <div class="dp-totals__item">
-            <dt title=hint>{term}</dt>
+            <dt {..attr("title", hint)}>{term}</dt>
             <dd>{amounts(total.main)}{parts}</dd>
         </div>
     }
@@ -124,7 +124,7 @@ pub fn customer_header(state: PaneState) -> AnyView {
             </div>
             {move || totals(state, s, &tag)}
             <button type="button" class="dp-button dp-customer__refresh" on:click=move |_| state.retry()>
-                <span class="dp-button__icon" aria-hidden="true">"↻"</span>
+                <span class="dp-button__icon" {..attr("aria-hidden", "true")}>"↻"</span>
                 {s.refresh}
             </button>
         </div>

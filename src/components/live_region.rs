@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::fixed;
+use super::attr;
 
 #[derive(Clone, Default, PartialEq)]
 struct Announcement {
@@ -51,8 +51,8 @@ pub fn live_region(announcer: Announcer) -> AnyView {
     view! {
         <div
             class="dp-visually-hidden"
-            aria-live=move || if current.with(|a| a.urgent) { "assertive" } else { "polite" }
-            {..fixed("aria-atomic", "true")}
+            {..attr("aria-live", move || if current.with(|a| a.urgent) { "assertive" } else { "polite" })}
+            {..attr("aria-atomic", "true")}
         >
             {move || current.with(|a| a.text.clone())}
         </div>

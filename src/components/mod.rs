@@ -8,7 +8,7 @@
 //!   `Option<AnyView>`) the same renderer, while a named closure gets a renderer of its own;
 //! - an optional or repeated part is `Option<AnyView>` or `Vec<AnyView>` (`.into_any()` on each
 //!   item): each other element type inside an `Option` or a `Vec` is its own renderer;
-//! - a fixed attribute few elements carry is [`fixed`].
+//! - an attribute few elements carry is [`attr`].
 
 pub mod copy_button;
 pub mod customer_search;
@@ -23,6 +23,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::custom::{custom_attribute, CustomAttr};
+use leptos::tachys::html::attribute::AttributeValue;
 
 use crate::browser::performance::{self, FIRST_DEAL_MARK};
 use crate::i18n::Strings;
@@ -68,11 +69,11 @@ pub fn mark_first_deal(ui: &Ui) {
     }
 }
 
-/// A fixed attribute that few elements carry (`role`, `autocomplete`, `target`, …), written
-/// `{..fixed("role", "listbox")}` in a view. All of them share one attribute type in the wasm,
-/// while each named one (`role="listbox"`) compiles its own, about 160 B gzip each; attributes
-/// many elements carry (`class`, `id`, `type`) stay named.
-pub fn fixed(name: &'static str, value: &'static str) -> CustomAttr<&'static str, &'static str> {
+/// An attribute that few elements carry (`role`, `aria-controls`, `for`, …), written
+/// `{..attr("role", "listbox")}` in a view. All of them with text values share one attribute
+/// type in the wasm, while each named one (`role="listbox"`) compiles its own, about 160 B gzip
+/// each; attributes many elements carry (`class`, `id`, `type`) stay named.
+pub fn attr<V: AttributeValue>(name: &'static str, value: V) -> CustomAttr<&'static str, V> {
     custom_attribute(name, value)
 }
 

@@ -1,6 +1,6 @@
 //! Open value by stage as a bar chart, in the base currency when the answer has base values
 //! (every valued deal charted), else in the currency with the largest total (as an older server's
-//! answer always was). One image (`{..fixed("role", "img")}`) whose accessible name lists every bar, so a screen
+//! answer always was). One image (`{..attr("role", "img")}`) whose accessible name lists every bar, so a screen
 //! reader hears the numbers, not shapes.
 //!
 //! HTML, not SVG: SVG text neither wraps nor mirrors, so long stage names overlapped the amounts
@@ -11,7 +11,7 @@
 use dealpane_contract::Deal;
 use leptos::prelude::*;
 
-use super::{fixed, isolated, use_ui};
+use super::{attr, isolated, use_ui};
 use crate::browser::intl;
 use crate::format::{self, Basis};
 
@@ -74,9 +74,9 @@ pub fn pipeline_chart(deals: &[Deal]) -> AnyView {
         })
         .collect::<Vec<_>>();
     view! {
-        <section class="dp-chart" aria-labelledby=labelled_by>
+        <section class="dp-chart" {..attr("aria-labelledby", labelled_by)}>
             <h2 class="dp-section-title" id=heading_id>{s.chart_title}</h2>
-            <div class="dp-chart__bars" {..fixed("role", "img")} aria-label=description>
+            <div class="dp-chart__bars" {..attr("role", "img")} {..attr("aria-label", description)}>
                 {rows}
             </div>
             {note.map(|note| view! { <p class="dp-chart__note">{note}</p> }.into_any())}

@@ -10,7 +10,7 @@ use dealpane_contract::Problem;
 use leptos::prelude::*;
 
 use super::copy_button::copy_button;
-use super::use_ui;
+use super::{attr, use_ui};
 use crate::api::FetchError;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -57,7 +57,7 @@ pub fn notice(
 ) -> AnyView {
     view! {
         <section class=tone.class() data-state=tone.state_name()>
-            <span class="dp-notice__icon" aria-hidden="true">{tone.icon()}</span>
+            <span class="dp-notice__icon" {..attr("aria-hidden", "true")}>{tone.icon()}</span>
             <div class="dp-notice__body">
                 <h2 class="dp-notice__title">{title}</h2>
                 {detail.map(|text| view! { <p class="dp-notice__detail">{text}</p> }.into_any())}
@@ -80,7 +80,7 @@ pub fn placeholder_cards(label: Option<&'static str>) -> AnyView {
     view! {
         <div class="dp-skeleton" data-state="loading">
             {label.map(|label| view! { <p class="dp-skeleton__label">{label}</p> }.into_any())}
-            <div class="dp-skeleton__grid" aria-hidden="true">
+            <div class="dp-skeleton__grid" {..attr("aria-hidden", "true")}>
                 <div class="dp-skeleton__card"></div>
                 <div class="dp-skeleton__card"></div>
                 <div class="dp-skeleton__card"></div>

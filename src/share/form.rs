@@ -15,7 +15,7 @@ use web_sys::RequestCache;
 use super::SendFailure;
 use crate::api::{interpret_json, FetchError};
 use crate::browser::storage;
-use crate::components::{opened_once, use_ui};
+use crate::components::{attr, opened_once, use_ui};
 use crate::request::{self, Exchange, Post, RequestSlot};
 
 /// One field of a form.
@@ -336,7 +336,7 @@ pub fn share_form(form: Form) -> AnyView {
                     class="dp-share__status"
                     class:dp-share__status--error=move || failed.get()
                     id=shown.status_id.clone()
-                    tabindex="-1"
+                    {..attr("tabindex", "-1")}
                 >
                     {move || said.get()}
                 </p>
@@ -344,7 +344,7 @@ pub fn share_form(form: Form) -> AnyView {
                 <button
                     type="button"
                     class="dp-button dp-button--primary dp-share__send"
-                    aria-busy=move || if sending.get() { "true" } else { "false" }
+                    {..attr("aria-busy", move || if sending.get() { "true" } else { "false" })}
                     disabled=move || sending.get()
                     on:click=move |_| send()
                 >
@@ -359,9 +359,9 @@ pub fn share_form(form: Form) -> AnyView {
         <button
             type="button"
             class="dp-button dp-button--subtle"
+            {..attr("aria-expanded", move || if open.get() { "true" } else { "false" })}
+            {..attr("aria-controls", form_id.clone())}
             id=toggle_id
-            aria-expanded=move || if open.get() { "true" } else { "false" }
-            aria-controls=form_id.clone()
             on:click=move |_| open.update(|open| *open = !*open)
         >
             {toggle_label}
@@ -414,10 +414,10 @@ fn field_views(shown: &Shown) -> Vec<AnyView> {
                 view! {
                     <textarea
                         id=field_id.clone()
-                        rows="3"
-                        maxlength=max.to_string()
+                        {..attr("rows", "3")}
+                        {..attr("maxlength", max.to_string())}
                         required=field.required
-                        aria-describedby=described_by
+                        {..attr("aria-describedby", described_by)}
                         prop:value=move || value.get()
                         on:input=on_input
                     ></textarea>
@@ -430,17 +430,17 @@ fn field_views(shown: &Shown) -> Vec<AnyView> {
                 view! {
                     <input
                         id=field_id.clone()
-                        maxlength=max.to_string()
+                        {..attr("maxlength", max.to_string())}
                         required=field.required
-                        inputmode=field.input_mode
-                        aria-describedby=described_by
+                        {..attr("inputmode", field.input_mode)}
+                        {..attr("aria-describedby", described_by)}
                         prop:value=move || value.get()
                         on:input=on_input
                     />
                 }
                 .into_any()
             };
-            view! { <label for=field_id>{field.label}</label> {control} }.into_any()
+            view! { <label {..attr("for", field_id)}>{field.label}</label> {control} }.into_any()
         })
         .collect()
 }

@@ -81,8 +81,10 @@ pub fn share_note(deal_id: Guid, deal_owner: Option<String>, card_open: RwSignal
                             <p class="dp-note__text">{note.message.clone()}</p>
                         </li>
                     }
+                    .into_any()
                 })
                 .collect::<Vec<_>>()
+                .into_any()
         })
     };
     let case = share.case_id.map(|case| -> Extra {
