@@ -55,8 +55,12 @@ pub fn App(
         None => RwSignal::new(true),
     };
     let id_prefix: Arc<str> = Arc::from(next_pane_prefix().as_str());
+    // The layout is built in a task queued after the deals request's: the request leaves first
+    // and travels while the view is built, instead of waiting for it.
+    let build = RwSignal::new(false);
+    leptos::task::spawn_local(async move { build.set(true) });
     view! {
-        {move || match words.get() {
+        {move || match words.get().filter(|_| build.get()) {
             Some(text) => {
                 apply_to_document(&asked.showing(text), theme);
                 provide_context(Ui {

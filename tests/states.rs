@@ -82,7 +82,8 @@ async fn the_header_shows_the_id_until_the_answer_names_the_customer() {
         &answer("Contoso Ltd", vec![]).to_string(),
     );
     let pane = mount(&format!("?{CUSTOMER_ID}"));
-    pane.wait_for(".dp-skeleton").await;
+    // The pane's own loading state (labelled), not the wordless cards before its layout.
+    pane.wait_for(".dp-skeleton__label").await;
     assert_eq!(pane.heading(), CUSTOMER_ID);
     pane.wait_for("[data-state=info]").await;
     assert_eq!(pane.heading(), "Contoso Ltd");
