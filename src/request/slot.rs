@@ -12,17 +12,22 @@ use web_sys::{AbortController, AbortSignal};
 /// `Copy`, so closures and event handlers can each hold it.
 #[derive(Clone, Copy)]
 pub struct RequestSlot {
-    inflight: StoredValue<Option<AbortController>, LocalStorage>,
+    state: StoredValue<Inflight, LocalStorage>,
+}
+
+#[derive(Default)]
+struct Inflight {
     /// Bumped by every start and cancel: an answer tagged with an older value is stale.
-    generation: StoredValue<u32>,
+    generation: u32,
+    /// Aborts the request in flight.
+    controller: Option<AbortController>,
 }
 
 impl RequestSlot {
     /// A slot that lives as long as the current reactive owner: its cleanup aborts the request.
     pub fn new() -> RequestSlot {
         let slot = RequestSlot {
-            inflight: StoredValue::new_local(None),
-            generation: StoredValue::new(0),
+            state: StoredValue::new_local(Inflight::default()),
         };
         on_cleanup(move || slot.cancel());
         slot
@@ -30,8 +35,11 @@ impl RequestSlot {
 
     /// Aborts the request in flight, if any; its answer will not be delivered.
     pub fn cancel(&self) {
-        self.generation.try_update_value(|g| *g = g.wrapping_add(1));
-        if let Some(controller) = self.inflight.try_update_value(Option::take).flatten() {
+        let inflight = self.state.try_update_value(|state| {
+            state.generation = state.generation.wrapping_add(1);
+            state.controller.take()
+        });
+        if let Some(controller) = inflight.flatten() {
             controller.abort();
         }
     }
@@ -46,21 +54,29 @@ impl RequestSlot {
         F: Future<Output = T> + 'static,
     {
         self.cancel();
-        let (Some(this), Ok(controller)) =
-            (self.generation.try_get_value(), AbortController::new())
-        else {
+        let Ok(controller) = AbortController::new() else {
             return;
         };
         let signal = controller.signal();
-        self.inflight.set_value(Some(controller));
+        let Some(this) = self.state.try_update_value(|state| {
+            state.controller = Some(controller);
+            state.generation
+        }) else {
+            return;
+        };
         let slot = *self;
         spawn_local(async move {
             let answer = request(signal).await;
-            if slot.generation.try_get_value() != Some(this) {
-                return;
+            let current = slot.state.try_update_value(|state| {
+                let current = state.generation == this;
+                if current {
+                    state.controller = None;
+                }
+                current
+            });
+            if current == Some(true) {
+                deliver(answer);
             }
-            slot.inflight.set_value(None);
-            deliver(answer);
         });
     }
 }
