@@ -13,7 +13,7 @@ use crate::components::customer_search::customer_search;
 use crate::components::header::customer_header;
 use crate::components::live_region::{live_region, Announcer};
 use crate::components::states::placeholder_cards;
-use crate::components::{attr, Ui};
+use crate::components::{attr, effect, Ui};
 use crate::context::{parse_context, preferences, Theme};
 use crate::i18n::{self, choose_locale, Locale};
 use crate::mount::PageStart;
@@ -94,7 +94,7 @@ fn show_when_ready(state: PaneState, cards: web_sys::Element) -> RwSignal<bool> 
         }
     };
     let first_answer = show.clone();
-    Effect::new(move |_| {
+    effect(move || {
         if !matches!(state.pane.get(), Pane::Starting | Pane::Loading) {
             first_answer();
         }

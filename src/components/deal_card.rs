@@ -11,7 +11,7 @@ use dealpane_contract::{Deal, Guid, Summary, SummaryState};
 use leptos::prelude::*;
 
 use super::copy_button::copy_button;
-use super::{attr, isolated, mark_first_deal, opened_once, use_ui, Ui};
+use super::{attr, effect, isolated, mark_first_deal, opened_once, use_ui, Ui};
 use crate::browser::intl;
 use crate::browser::performance::{self, ALL_SUMMARIES_MARK, TOP_SUMMARY_MARK};
 use crate::format;
@@ -39,22 +39,21 @@ pub fn deal_list(deals: &[Deal], summaries: Summaries) -> AnyView {
     // summary settled. Re-runs as summaries arrive; each mark once per answer shown.
     let marker = ui.clone();
     let top = largest.unwrap_or(0);
-    Effect::new(move |marked: Option<(bool, bool)>| {
+    let (mut top_marked, mut all_marked) = (false, false);
+    effect(move || {
         mark_first_deal(&marker);
-        let (mut top_marked, all_marked) = marked.unwrap_or_default();
         if all_marked {
-            return (true, true);
+            return;
         }
         let settled = |s: &RwSignal<Summary>| s.with(|s| s.state != SummaryState::Pending);
         if !top_marked && current.get(top).is_none_or(settled) {
             performance::mark(TOP_SUMMARY_MARK);
             top_marked = true;
         }
-        let all_settled = current.iter().all(settled);
-        if all_settled {
+        all_marked = current.iter().all(settled);
+        if all_marked {
             performance::mark(ALL_SUMMARIES_MARK);
         }
-        (top_marked, all_settled)
     });
     view! {
         <section class="dp-deals" {..attr("aria-labelledby", labelled_by)}>
@@ -374,7 +373,7 @@ pub fn plain_text_card(customer: String, text: &str) -> AnyView {
     let title_id = ui.id("plain-title");
     let labelled_by = title_id.clone();
     let marker = ui.clone();
-    Effect::new(move |_| mark_first_deal(&marker));
+    effect(move || mark_first_deal(&marker));
     let copy = format!("{customer}\n\n{}", text.trim());
     view! {
         <article class="dp-card dp-card--plain" {..attr("aria-labelledby", labelled_by)} data-plain="true">

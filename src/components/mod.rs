@@ -8,7 +8,8 @@
 //!   `Option<AnyView>`) the same renderer, while a named closure gets a renderer of its own;
 //! - an optional or repeated part is `Option<AnyView>` or `Vec<AnyView>` (`.into_any()` on each
 //!   item): each other element type inside an `Option` or a `Vec` is its own renderer;
-//! - an attribute few elements carry is [`attr`].
+//! - an attribute few elements carry is [`attr`];
+//! - an effect is [`effect`], one compiled body for every effect.
 
 pub mod copy_button;
 pub mod customer_search;
@@ -77,12 +78,24 @@ pub fn attr<V: AttributeValue>(name: &'static str, value: V) -> CustomAttr<&'sta
     custom_attribute(name, value)
 }
 
+/// Runs `run` now and again whenever a signal it read changes, for as long as the current
+/// reactive owner lives. Every effect goes through here: `Effect::new` compiles the effect
+/// machinery once per closure type, this once for all. State kept between runs is a variable the
+/// closure captures.
+pub fn effect(run: impl FnMut() + 'static) {
+    effect_boxed(Box::new(run));
+}
+
+fn effect_boxed(mut run: Box<dyn FnMut()>) {
+    Effect::new(move |_| run());
+}
+
 /// `open`, latched: true from the first time `open` is. What is built when it is first shown (a
 /// deal card's body, a share form's fields) is built once and kept, not on every load.
 pub fn opened_once(open: RwSignal<bool>) -> RwSignal<bool> {
     let opened = RwSignal::new(open.get_untracked());
     if !opened.get_untracked() {
-        Effect::new(move |_| {
+        effect(move || {
             if open.get() && !opened.get_untracked() {
                 opened.set(true);
             }

@@ -15,7 +15,7 @@ use super::form::{request_in, share_form, Answer, Extra, Field, Form};
 use super::{note_storage_key, notes_path};
 use crate::api::{parse_json, read};
 use crate::browser::{intl, storage};
-use crate::components::{isolated, use_ui};
+use crate::components::{effect, isolated, use_ui};
 use crate::config::WidgetConfig;
 use crate::format;
 use crate::request::{Exchange, RequestSlot};
@@ -44,9 +44,10 @@ pub fn share_note(deal_id: Guid, deal_owner: Option<String>, card_open: RwSignal
 
     let notes_url = config.endpoint(&notes_path(deal_id));
     let timeout_ms = config.request_timeout_ms;
-    Effect::new(move |asked: Option<bool>| {
-        if asked == Some(true) || !(card_open.get() || open.get()) {
-            return asked.unwrap_or(false);
+    let mut asked = false;
+    effect(move || {
+        if asked || !(card_open.get() || open.get()) {
+            return;
         }
         // A list that fails to load leaves the form as it is: sending still works.
         let deliver = move |answer: Answer| {
@@ -61,7 +62,7 @@ pub fn share_note(deal_id: Guid, deal_owner: Option<String>, card_open: RwSignal
             timeout_ms,
             Box::new(deliver),
         );
-        true
+        asked = true;
     });
 
     let owner = deal_owner.unwrap_or_else(|| s.label_owner.to_owned());
