@@ -8,7 +8,7 @@
 //!   `Option<AnyView>`) the same renderer, while a named closure gets a renderer of its own;
 //! - an optional or repeated part is `Option<AnyView>` or `Vec<AnyView>` (`.into_any()` on each
 //!   item): each other element type inside an `Option` or a `Vec` is its own renderer;
-//! - an attribute few elements carry is [`attr`];
+//! - an attribute other than `class`, `id`, `type` and the boolean ones is [`attr`];
 //! - an effect is [`effect`], one compiled body for every effect.
 
 pub mod copy_button;
@@ -70,10 +70,10 @@ pub fn mark_first_deal(ui: &Ui) {
     }
 }
 
-/// An attribute that few elements carry (`role`, `aria-controls`, `for`, …), written
-/// `{..attr("role", "listbox")}` in a view. All of them with text values share one attribute
-/// type in the wasm, while each named one (`role="listbox"`) compiles its own, about 160 B gzip
-/// each; attributes many elements carry (`class`, `id`, `type`) stay named.
+/// An attribute (`role`, `aria-controls`, `for`, …), written `{..attr("role", "listbox")}` in a
+/// view. All of them with text values share one attribute type in the wasm, while each named
+/// one (`role="listbox"`) compiles its own, about 160 B gzip each. Named still: `class`, `id` and
+/// `type`, which most elements carry, and the boolean `hidden`, `required` and `disabled`.
 pub fn attr<V: AttributeValue>(name: &'static str, value: V) -> CustomAttr<&'static str, V> {
     custom_attribute(name, value)
 }
