@@ -176,6 +176,8 @@ mod fetching {
     use crate::config::{parse_config, ConfigRead, WidgetConfig, DEFAULT_TIMEOUT_MS};
     use crate::request::{self, Get};
     use dealpane_contract::CustomerList;
+    use std::future::Future;
+    use std::pin::Pin;
     use std::sync::atomic::{AtomicBool, Ordering};
     use web_sys::{AbortSignal, RequestCache};
 
@@ -300,18 +302,24 @@ mod fetching {
 
     /// `config.json` beside the page (relative to the document). None there (a 404, any other
     /// failure to get it) means the defaults; a file that is there but wrong is an error to show.
-    pub async fn fetch_config(cancel: &AbortSignal) -> ConfigRead {
-        let get = Get {
-            accept: "application/json",
-            timeout_ms: DEFAULT_TIMEOUT_MS,
-            cache: RequestCache::Default,
-            retry: false,
-        };
-        match request::get("config.json", &get, cancel).await {
-            Ok(exchange) if exchange.is_success() => parse_config(&exchange.body),
-            _ => Ok(WidgetConfig::default()),
-        }
+    /// Boxed, so the page's read can be handed to the pane as it is (src/mount.rs).
+    pub fn fetch_config(cancel: AbortSignal) -> ConfigReading {
+        Box::pin(async move {
+            let get = Get {
+                accept: "application/json",
+                timeout_ms: DEFAULT_TIMEOUT_MS,
+                cache: RequestCache::Default,
+                retry: false,
+            };
+            match request::get("config.json", &get, &cancel).await {
+                Ok(exchange) if exchange.is_success() => parse_config(&exchange.body),
+                _ => Ok(WidgetConfig::default()),
+            }
+        })
     }
+
+    /// A read of `config.json` under way.
+    pub type ConfigReading = Pin<Box<dyn Future<Output = ConfigRead>>>;
 
     /// A call to the API: the configured timeout, retried by the policy.
     fn api_get(accept: &'static str, config: &WidgetConfig, cache: RequestCache) -> Get {

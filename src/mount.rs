@@ -5,15 +5,15 @@ use leptos::mount::mount_to;
 use leptos::prelude::*;
 use web_sys::AbortController;
 
-use crate::api;
+use crate::api::{self, ConfigReading};
 use crate::app::App;
 use crate::browser;
 use crate::config::ConfigRead;
 use crate::request;
 
-/// How long the page's pane waits for `config.json` before it mounts without it (and reads it
-/// itself, showing that it is starting). index.html preloads the file, so it is normally in
-/// hand within a few milliseconds of the wasm starting.
+/// How long the page's pane waits for `config.json` before it mounts without it (the pane then
+/// shows that it is starting, and takes the file when it comes). index.html preloads the file,
+/// so it is normally in hand within a few milliseconds of the wasm starting.
 const CONFIG_WAIT_MS: u32 = 400;
 
 /// Mounts the pane on `<body>` for the page's own URL, once `config.json` is read (or
@@ -25,16 +25,17 @@ pub fn mount() {
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
     wasm_bindgen_futures::spawn_local(async move {
+        // One read of the file, whoever ends up waiting for it: a slow one is handed to the
+        // pane, not abandoned and asked for again.
         let config = match AbortController::new() {
-            Ok(reading) => {
-                let signal = reading.signal();
-                let config = request::within(CONFIG_WAIT_MS, api::fetch_config(&signal)).await;
-                if config.is_none() {
-                    reading.abort();
+            Ok(unaborted) => {
+                let mut reading = api::fetch_config(unaborted.signal());
+                match request::within(CONFIG_WAIT_MS, &mut reading).await {
+                    Some(read) => ConfigStart::Read(read),
+                    None => ConfigStart::Coming(reading),
                 }
-                config
             }
-            Err(_) => None,
+            Err(_) => ConfigStart::NotAsked,
         };
         let start = PageStart {
             config,
@@ -51,12 +52,24 @@ const LOADING_CARDS_ID: &str = "dp-boot";
 /// What the page did before it mounted the pane.
 #[derive(Default)]
 pub struct PageStart {
-    /// `config.json`, read already; `None`: the pane reads it.
-    pub config: Option<ConfigRead>,
+    /// `config.json`, read or on its way.
+    pub config: ConfigStart,
     /// index.html's loading cards: the pane stays hidden behind them until it has more to show
     /// (its first answer, or the wait for it is long enough to say it is loading), then removes
     /// them. A fast answer is then the pane's first frame, with no loading frame before it.
     pub loading_cards: Option<web_sys::Element>,
+}
+
+/// `config.json` as the page hands it to the pane.
+#[derive(Default)]
+pub enum ConfigStart {
+    /// Not asked for: the pane reads it (tests and embedders).
+    #[default]
+    NotAsked,
+    /// Read.
+    Read(ConfigRead),
+    /// Asked for and still on its way: the pane waits for this read instead of asking again.
+    Coming(ConfigReading),
 }
 
 /// A mounted pane; dropping it unmounts the pane and cancels its requests and timers.

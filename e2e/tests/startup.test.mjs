@@ -74,7 +74,9 @@ test("config.json and DealSummary are each asked for once", async () => {
 test("a config.json slower than the wait: the pane starts anyway, then reads the file", async () => {
   const page = await newPage(browser, { width: 1280 });
   // A file whose timeout is out of range: the configuration error shows only if the pane read it.
+  let asked = 0;
   await page.route("**/config.json", async (route) => {
+    asked += 1;
     await new Promise((resolve) => setTimeout(resolve, 2500));
     await route
       .fulfill({ status: 200, contentType: "application/json", body: '{"requestTimeoutMs": 5}' })
@@ -101,6 +103,8 @@ test("a config.json slower than the wait: the pane starts anyway, then reads the
   const notice = await waitForNotice(page);
   assert.equal(await notice.getAttribute("data-state"), "error");
   assert.match(await notice.textContent(), /requestTimeoutMs/);
+  // The page's one read (index.html's preload) is handed to the pane, not asked for again.
+  assert.equal(asked, 1);
   await page.context().close();
 });
 

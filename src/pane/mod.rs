@@ -28,6 +28,7 @@ use crate::config::{ConfigRead, WidgetConfig, WidgetConfigError};
 use crate::context::{ContextError, CustomerKey, SessionContext};
 use crate::format;
 use crate::i18n::Strings;
+use crate::mount::ConfigStart;
 use crate::request::RequestSlot;
 use crate::share::note_form::ShareContext;
 
@@ -115,17 +116,20 @@ impl PaneState {
         }
     }
 
-    /// Reads `config.json` (unless `config` is it, read already) then loads the deals (a usable
-    /// URL), or announces the URL's error; reloads when the browser is back online; ticks the
+    /// Takes `config.json` from `config` (read, or on its way from the page's own read), else
+    /// reads it; then loads the deals (a usable URL), or announces the URL's error; reloads when the browser is back online; ticks the
     /// clock.
-    pub fn start(self, config: Option<ConfigRead>) {
+    pub fn start(self, config: ConfigStart) {
         match (self.pane.get_untracked(), config) {
             (Pane::BadContext(error), _) => self
                 .words
                 .then(move |s| self.announcer.urgent(s.context_error(&error).0)),
-            (_, Some(read)) => self.configured(read),
-            (_, None) => RequestSlot::new().start(
-                |cancel| async move { api::fetch_config(&cancel).await },
+            (_, ConfigStart::Read(read)) => self.configured(read),
+            (_, config) => RequestSlot::new().start(
+                |cancel| match config {
+                    ConfigStart::Coming(reading) => reading,
+                    _ => api::fetch_config(cancel),
+                },
                 move |loaded| self.configured(loaded),
             ),
         }
