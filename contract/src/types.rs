@@ -93,6 +93,18 @@ pub enum MatchedBy {
     Unknown,
 }
 
+impl MatchedBy {
+    /// The wire name as serde reads it; any other value is `Unknown`. For readers without
+    /// serde (the widget's).
+    pub fn from_wire(text: &str) -> MatchedBy {
+        match text {
+            "id" => MatchedBy::Id,
+            "name" => MatchedBy::Name,
+            _ => MatchedBy::Unknown,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Deal {
@@ -137,6 +149,18 @@ pub enum DealStatus {
     Unknown,
 }
 
+impl DealStatus {
+    /// The wire name as serde reads it; any other value is `Unknown`.
+    pub fn from_wire(text: &str) -> DealStatus {
+        match text {
+            "open" => DealStatus::Open,
+            "won" => DealStatus::Won,
+            "lost" => DealStatus::Lost,
+            _ => DealStatus::Unknown,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Money {
@@ -161,6 +185,19 @@ pub enum ForecastCategory {
 }
 
 impl ForecastCategory {
+    /// The wire name as serde reads it; any other value is `Other`.
+    pub fn from_wire(text: &str) -> ForecastCategory {
+        match text {
+            "pipeline" => ForecastCategory::Pipeline,
+            "bestCase" => ForecastCategory::BestCase,
+            "committed" => ForecastCategory::Committed,
+            "omitted" => ForecastCategory::Omitted,
+            "won" => ForecastCategory::Won,
+            "lost" => ForecastCategory::Lost,
+            _ => ForecastCategory::Other,
+        }
+    }
+
     /// Dataverse's option values (100000001..=100000006).
     pub fn from_option_value(value: i64) -> Option<ForecastCategory> {
         Some(match value {
@@ -250,6 +287,19 @@ pub enum SummaryState {
     /// A state a newer server sends: readers show it as not available (servers never send it).
     #[serde(other)]
     Unknown,
+}
+
+impl SummaryState {
+    /// The wire name as serde reads it; any other value is `Unknown`.
+    pub fn from_wire(text: &str) -> SummaryState {
+        match text {
+            "ready" => SummaryState::Ready,
+            "unavailable" => SummaryState::Unavailable,
+            "disabled" => SummaryState::Disabled,
+            "pending" => SummaryState::Pending,
+            _ => SummaryState::Unknown,
+        }
+    }
 }
 
 /// `GET /api/customers?q=&top=`: the standalone preview's picker.
@@ -346,6 +396,37 @@ impl Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `from_wire` reads each name as serde does, the unknown variant included.
+    #[test]
+    fn wire_names_read_as_serde_reads_them() {
+        fn agrees<T>(from_wire: fn(&str) -> T, names: &[&str])
+        where
+            T: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+        {
+            for name in names.iter().chain(&["somethingNew", "Open", ""]) {
+                let by_serde: T = serde_json::from_value(serde_json::json!(name)).unwrap();
+                assert_eq!(from_wire(name), by_serde, "{name}");
+            }
+        }
+        agrees(MatchedBy::from_wire, &["id", "name"]);
+        agrees(DealStatus::from_wire, &["open", "won", "lost"]);
+        agrees(
+            ForecastCategory::from_wire,
+            &[
+                "pipeline",
+                "bestCase",
+                "committed",
+                "omitted",
+                "won",
+                "lost",
+            ],
+        );
+        agrees(
+            SummaryState::from_wire,
+            &["ready", "unavailable", "disabled", "pending"],
+        );
+    }
 
     /// DESIGN.md's example, with the elisions filled in.
     const DESIGN_EXAMPLE: &str = r#"{

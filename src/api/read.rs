@@ -99,11 +99,7 @@ fn customer_match(customer: &Json) -> Read<CustomerMatch> {
         name: optional_text(customer, "name")?,
         // A type this pane does not know reads as none.
         kind: optional_text(customer, "type")?.and_then(|kind| CustomerType::parse(&kind)),
-        matched_by: match text(customer, "matchedBy")?.as_str() {
-            "id" => MatchedBy::Id,
-            "name" => MatchedBy::Name,
-            _ => MatchedBy::Unknown,
-        },
+        matched_by: MatchedBy::from_wire(&text(customer, "matchedBy")?),
     })
 }
 
@@ -111,29 +107,15 @@ pub(crate) fn deal(deal: &Json) -> Read<Deal> {
     Ok(Deal {
         id: guid(deal, "id")?,
         name: text(deal, "name")?,
-        status: match text(deal, "status")?.as_str() {
-            "open" => DealStatus::Open,
-            "won" => DealStatus::Won,
-            "lost" => DealStatus::Lost,
-            _ => DealStatus::Unknown,
-        },
+        status: DealStatus::from_wire(&text(deal, "status")?),
         stage: optional_text(deal, "stage")?,
         value: optional(deal, "value", money)?,
         value_base: optional(deal, "valueBase", money)?,
         probability: whole(deal, "probability")?,
         close_date: optional_text(deal, "closeDate")?,
         owner: optional_text(deal, "owner")?,
-        forecast_category: optional_text(deal, "forecastCategory")?.map(|category| match category
-            .as_str()
-        {
-            "pipeline" => ForecastCategory::Pipeline,
-            "bestCase" => ForecastCategory::BestCase,
-            "committed" => ForecastCategory::Committed,
-            "omitted" => ForecastCategory::Omitted,
-            "won" => ForecastCategory::Won,
-            "lost" => ForecastCategory::Lost,
-            _ => ForecastCategory::Other,
-        }),
+        forecast_category: optional_text(deal, "forecastCategory")?
+            .map(|category| ForecastCategory::from_wire(&category)),
         summary: summary(&object(deal, "summary")?)?,
         link: optional_text(deal, "link")?,
         modified_on: optional_text(deal, "modifiedOn")?,
@@ -142,13 +124,7 @@ pub(crate) fn deal(deal: &Json) -> Read<Deal> {
 
 fn summary(summary: &Json) -> Read<Summary> {
     Ok(Summary {
-        state: match text(summary, "state")?.as_str() {
-            "ready" => SummaryState::Ready,
-            "unavailable" => SummaryState::Unavailable,
-            "disabled" => SummaryState::Disabled,
-            "pending" => SummaryState::Pending,
-            _ => SummaryState::Unknown,
-        },
+        state: SummaryState::from_wire(&text(summary, "state")?),
         text: optional_text(summary, "text")?,
         generated_at: optional_text(summary, "generatedAt")?,
         reason: optional_text(summary, "reason")?,
