@@ -82,10 +82,10 @@ pub fn note(note: &Json) -> Read<Note> {
 
 /// `GET …/notes`' list (newest first); a note that cannot be read is left out.
 pub fn note_list(list: &Json) -> Read<Vec<Note>> {
-    let items = member(list, "notes")
-        .and_then(|value| value.as_array())
-        .ok_or_else(|| wrong("notes", "missing or not an array"))?;
-    Ok(items.iter().filter_map(|item| note(item).ok()).collect())
+    Ok(array(list, "notes")?
+        .iter()
+        .filter_map(|item| note(item).ok())
+        .collect())
 }
 
 /// `POST /api/leads`' 201: the new lead's id.
@@ -190,11 +190,14 @@ fn whole<T: TryFrom<i64>>(object: &Json, name: &str) -> Read<Option<T>> {
         .transpose()
 }
 
-fn list<T>(object: &Json, name: &str, read: impl Fn(&Json) -> Read<T>) -> Read<Vec<T>> {
-    let items = member(object, name)
+fn array(object: &Json, name: &str) -> Read<Vec<Json>> {
+    member(object, name)
         .and_then(|value| value.as_array())
-        .ok_or_else(|| wrong(name, "missing or not an array"))?;
-    items.iter().map(read).collect()
+        .ok_or_else(|| wrong(name, "missing or not an array"))
+}
+
+fn list<T>(object: &Json, name: &str, read: impl Fn(&Json) -> Read<T>) -> Read<Vec<T>> {
+    array(object, name)?.iter().map(read).collect()
 }
 
 #[cfg(test)]

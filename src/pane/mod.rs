@@ -117,8 +117,8 @@ impl PaneState {
     }
 
     /// Takes `config.json` from `config` (read, or on its way from the page's own read), else
-    /// reads it; then loads the deals (a usable URL), or announces the URL's error; reloads when the browser is back online; ticks the
-    /// clock.
+    /// reads it; then loads the deals (a usable URL), or announces the URL's error; reloads
+    /// when the browser is back online; ticks the clock.
     pub fn start(self, config: ConfigStart) {
         match (self.pane.get_untracked(), config) {
             (Pane::BadContext(error), _) => self
