@@ -13,7 +13,7 @@ use crate::components::customer_search::customer_search;
 use crate::components::header::customer_header;
 use crate::components::live_region::{live_region, Announcer};
 use crate::components::states::placeholder_cards;
-use crate::components::{attr, effect, Ui};
+use crate::components::{aria_flag, attr, effect, Ui};
 use crate::context::{parse_context, preferences, Theme};
 use crate::i18n::{self, choose_locale, Locale};
 use crate::mount::PageStart;
@@ -114,7 +114,7 @@ fn layout(
     view! {
         <div class="dp" hidden=move || !shown.get()>
             {move || header(state, standalone)}
-            <main class="dp-main" {..attr("aria-busy", move || state.busy())}>
+            <main class="dp-main" {..attr("aria-busy", move || aria_flag(state.busy()))}>
                 {move || view_pane(state.pane.get(), state)}
             </main>
         </div>

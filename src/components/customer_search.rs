@@ -7,7 +7,7 @@ use dealpane_contract::{limits, CustomerRef};
 use leptos::ev;
 use leptos::prelude::*;
 
-use super::{attr, use_ui};
+use super::{aria_flag, attr, use_ui};
 use crate::api::{self, FetchError};
 use crate::config::WidgetConfig;
 use crate::request::RequestSlot;
@@ -207,7 +207,7 @@ pub fn customer_search(
                             } else {
                                 "dp-search__option"
                             }
-                            {..attr("aria-selected", if selected { "true" } else { "false" })}
+                            {..attr("aria-selected", aria_flag(selected))}
                             on:mousedown=|event| event.prevent_default()
                             on:click=move |_| choose(index)
                         >
@@ -242,10 +242,10 @@ pub fn customer_search(
                     {..attr("autocomplete", "off")}
                     {..attr("spellcheck", "false")}
                     {..attr("aria-autocomplete", "list")}
-                    {..attr("aria-expanded", move || if state.with(|st| st.open) { "true" } else { "false" })}
+                    {..attr("aria-expanded", move || aria_flag(state.with(|st| st.open)))}
                     {..attr("aria-controls", listbox_id.clone())}
                     {..attr("aria-describedby", hint_id.clone())}
-                    {..attr("aria-busy", move || if state.with(|st| st.status == Status::Searching) { "true" } else { "false" })}
+                    {..attr("aria-busy", move || aria_flag(state.with(|st| st.status == Status::Searching)))}
                     {..attr("placeholder", s.customer_search_placeholder)}
                     aria-activedescendant=active_descendant
                     prop:value=move || state.with(|st| st.query.clone())

@@ -11,7 +11,7 @@ use dealpane_contract::{Deal, Guid, Summary, SummaryState};
 use leptos::prelude::*;
 
 use super::copy_button::copy_button;
-use super::{attr, effect, isolated, mark_first_deal, opened_once, use_ui, Ui};
+use super::{aria_flag, attr, effect, isolated, mark_first_deal, opened_once, use_ui, Ui};
 use crate::browser::intl;
 use crate::browser::performance::{self, ALL_SUMMARIES_MARK, TOP_SUMMARY_MARK};
 use crate::format;
@@ -269,7 +269,7 @@ fn disclosure(
 ) -> AnyView {
     view! {
         <button
-            {..attr("aria-expanded", move || if open.get() { "true" } else { "false" })}
+            {..attr("aria-expanded", move || aria_flag(open.get()))}
             {..attr("aria-controls", controls)}
             type="button"
             class=class

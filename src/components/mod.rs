@@ -78,6 +78,15 @@ pub fn attr<V: AttributeValue>(name: &'static str, value: V) -> CustomAttr<&'sta
     custom_attribute(name, value)
 }
 
+/// An ARIA true/false state's value (`aria-expanded`, `aria-busy`, `aria-selected`).
+pub fn aria_flag(on: bool) -> &'static str {
+    if on {
+        "true"
+    } else {
+        "false"
+    }
+}
+
 /// Runs `run` now and again whenever a signal it read changes, for as long as the current
 /// reactive owner lives. Every effect goes through here: `Effect::new` compiles the effect
 /// machinery once per closure type, this once for all. State kept between runs is a variable the

@@ -283,13 +283,9 @@ impl PaneState {
         }
     }
 
-    /// `aria-busy` of the main area.
-    pub fn busy(self) -> &'static str {
-        if matches!(self.pane.get(), Pane::Starting | Pane::Loading) {
-            "true"
-        } else {
-            "false"
-        }
+    /// Whether the main area is busy (its `aria-busy`).
+    pub fn busy(self) -> bool {
+        matches!(self.pane.get(), Pane::Starting | Pane::Loading)
     }
 
     /// Shows an answer (or its failure) and says so in the live region.

@@ -15,7 +15,7 @@ use web_sys::RequestCache;
 use super::SendFailure;
 use crate::api::{interpret_json, FetchError};
 use crate::browser::storage;
-use crate::components::{attr, opened_once, use_ui};
+use crate::components::{aria_flag, attr, opened_once, use_ui};
 use crate::request::{self, Exchange, Post, RequestSlot};
 
 /// One field of a form.
@@ -344,7 +344,7 @@ pub fn share_form(form: Form) -> AnyView {
                 <button
                     type="button"
                     class="dp-button dp-button--primary dp-share__send"
-                    {..attr("aria-busy", move || if sending.get() { "true" } else { "false" })}
+                    {..attr("aria-busy", move || aria_flag(sending.get()))}
                     disabled=move || sending.get()
                     on:click=move |_| send()
                 >
@@ -359,7 +359,7 @@ pub fn share_form(form: Form) -> AnyView {
         <button
             type="button"
             class="dp-button dp-button--subtle"
-            {..attr("aria-expanded", move || if open.get() { "true" } else { "false" })}
+            {..attr("aria-expanded", move || aria_flag(open.get()))}
             {..attr("aria-controls", form_id.clone())}
             id=toggle_id
             on:click=move |_| open.update(|open| *open = !*open)
