@@ -15,7 +15,8 @@ pub mod precompress;
 
 /// `trunk build --release` into `dist/`, once per xtask run (the size check and the end-to-end
 /// suite read the same build), then its JavaScript glue minified ([`minify`]), the names the
-/// wasm imports from it shortened ([`import_names`]), and the `.br` and
+/// wasm imports from it shortened ([`import_names`]), index.html's hashes of both refreshed
+/// once, and the `.br` and
 /// `.gz` copies the server sends instead of
 /// compressing each request ([`precompress`]). Tools must have been ensured.
 pub fn build_release() -> Result<()> {
@@ -29,10 +30,13 @@ pub fn build_release() -> Result<()> {
         tools::command("trunk").args(["build", "--release"]),
         "read trunk's message above; `cargo check -p dealpane --target wasm32-unknown-unknown` shows Rust errors alone",
     )?;
+    let dist = project::dist_dir();
+    let linked = index_html::Linked::read(&dist)?;
     announce("minifying the widget's JavaScript glue (esbuild)");
-    minify::glue_js(&project::dist_dir())?;
+    minify::glue_js(&dist, &linked.glue)?;
     announce("shortening the names the wasm imports from its glue");
-    import_names::shorten(&project::dist_dir())?;
+    import_names::shorten(&dist, &linked)?;
+    linked.refresh_integrity(&dist)?;
     announce("precompressing the widget's files (brotli 11, gzip -9)");
     precompress::write_copies(&project::dist_dir()).map_err(|e| StepError {
         step: "precompressing the widget's files".into(),

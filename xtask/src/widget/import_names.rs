@@ -3,7 +3,7 @@
 //! imports object. The hex digits do not compress: on this widget the names cost about 3 KB
 //! gzip in the wasm and 2 KB in the JavaScript. So after trunk (and esbuild), every import from
 //! the glue's module is renamed `a`, `b`, … in both files, the wasm's custom sections (which the
-//! browser does not read) are dropped, and index.html's integrity hashes follow.
+//! browser does not read) are dropped.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -11,11 +11,12 @@ use std::path::Path;
 use wasm_encoder::{EntityType, ImportSection, Module, RawSection};
 use wasmparser::{Parser, Payload};
 
-use super::index_html::{glue_name, sri_sha384, wasm_name, with_integrity};
+use super::index_html::Linked;
 use crate::process::StepError;
 
-/// Renames the imports of `dist`'s wasm and its glue in place, and updates index.html.
-pub fn shorten(dist: &Path) -> Result<(), StepError> {
+/// Renames the imports of `dist`'s wasm and of its glue (`linked`) in place (index.html's hashes
+/// are refreshed after: `Linked::refresh_integrity`).
+pub fn shorten(dist: &Path, linked: &Linked) -> Result<(), StepError> {
     let failed = |cause: String| StepError {
         step: "shortening the widget's import names".into(),
         cause,
@@ -30,26 +31,13 @@ pub fn shorten(dist: &Path) -> Result<(), StepError> {
         std::fs::write(path, bytes)
             .map_err(|e| failed(format!("cannot write {}: {e}", path.display())))
     };
-    let index_path = dist.join("index.html");
-    let index = String::from_utf8(read(&index_path)?)
-        .map_err(|_| failed("index.html is not UTF-8".into()))?;
-    let (Some(glue), Some(wasm)) = (glue_name(&index), wasm_name(&index)) else {
-        return Err(failed(
-            "index.html links no modulepreload glue or no application/wasm file".into(),
-        ));
-    };
-    let (wasm_bytes, renames) = renamed_wasm(&read(&dist.join(&wasm))?).map_err(failed)?;
-    let js = String::from_utf8(read(&dist.join(&glue))?)
-        .map_err(|_| failed(format!("{glue} is not UTF-8")))?;
-    let js = renamed_js(&js, &renames).map_err(|e| failed(format!("{glue}: {e}")))?;
-    let mut index = index;
-    for (name, bytes) in [(&wasm, wasm_bytes.as_slice()), (&glue, js.as_bytes())] {
-        index = with_integrity(&index, name, &sri_sha384(bytes))
-            .ok_or_else(|| failed(format!("index.html has no integrity for {name}")))?;
-    }
-    write(&dist.join(&wasm), &wasm_bytes)?;
-    write(&dist.join(&glue), js.as_bytes())?;
-    write(&index_path, index.as_bytes())
+    let (glue, wasm) = (dist.join(&linked.glue), dist.join(&linked.wasm));
+    let (wasm_bytes, renames) = renamed_wasm(&read(&wasm)?).map_err(failed)?;
+    let js = String::from_utf8(read(&glue)?)
+        .map_err(|_| failed(format!("{} is not UTF-8", linked.glue)))?;
+    let js = renamed_js(&js, &renames).map_err(|e| failed(format!("{}: {e}", linked.glue)))?;
+    write(&wasm, &wasm_bytes)?;
+    write(&glue, js.as_bytes())
 }
 
 /// `wasm` with each import from the glue's module (the one module `__wbg_` names come from)

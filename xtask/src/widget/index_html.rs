@@ -1,11 +1,64 @@
 //! trunk's index.html as the release steps after it read and update it: which files it links
 //! (the wasm-bindgen glue, the wasm) and their Subresource Integrity hashes.
 
+use std::path::Path;
+
 use base64::Engine;
 use sha2::{Digest, Sha384};
 
+use crate::process::StepError;
+
+/// The files the steps after trunk rewrite, as `dist`'s index.html links them.
+pub struct Linked {
+    /// wasm-bindgen's JavaScript glue.
+    pub glue: String,
+    pub wasm: String,
+}
+
+impl Linked {
+    pub fn read(dist: &Path) -> Result<Linked, StepError> {
+        let index = read_index(dist)?;
+        match (glue_name(&index), wasm_name(&index)) {
+            (Some(glue), Some(wasm)) => Ok(Linked { glue, wasm }),
+            _ => Err(failed(
+                "index.html links no modulepreload glue or no application/wasm file".into(),
+            )),
+        }
+    }
+
+    /// index.html's integrity hashes of both files, for them as they are now: written once,
+    /// after every step that changes them.
+    pub fn refresh_integrity(&self, dist: &Path) -> Result<(), StepError> {
+        let mut index = read_index(dist)?;
+        for name in [&self.glue, &self.wasm] {
+            let path = dist.join(name);
+            let bytes = std::fs::read(&path)
+                .map_err(|e| failed(format!("cannot read {}: {e}", path.display())))?;
+            index = with_integrity(&index, name, &sri_sha384(&bytes))
+                .ok_or_else(|| failed(format!("index.html has no integrity for {name}")))?;
+        }
+        let path = dist.join("index.html");
+        std::fs::write(&path, index)
+            .map_err(|e| failed(format!("cannot write {}: {e}", path.display())))
+    }
+}
+
+fn read_index(dist: &Path) -> Result<String, StepError> {
+    let path = dist.join("index.html");
+    std::fs::read_to_string(&path)
+        .map_err(|e| failed(format!("cannot read {}: {e}", path.display())))
+}
+
+fn failed(cause: String) -> StepError {
+    StepError {
+        step: "reading the widget's index.html".into(),
+        cause,
+        fix: "rebuild from a clean dist/ (`rm -rf dist`)".into(),
+    }
+}
+
 /// The file name of trunk's `<link rel=modulepreload href=/NAME.js …>`: wasm-bindgen's glue.
-pub fn glue_name(index: &str) -> Option<String> {
+fn glue_name(index: &str) -> Option<String> {
     link_tags(index)
         .find(|tag| attribute(tag, "rel") == Some("modulepreload"))
         .and_then(|tag| attribute(tag, "href"))
@@ -14,7 +67,7 @@ pub fn glue_name(index: &str) -> Option<String> {
 
 /// `index` with the `integrity` of the `<link>` whose href is `/name` (or `name`) set to
 /// `integrity`; `None` when there is no such attribute to replace.
-pub fn with_integrity(index: &str, name: &str, integrity: &str) -> Option<String> {
+fn with_integrity(index: &str, name: &str, integrity: &str) -> Option<String> {
     let tag = link_tags(index).find(|tag| {
         attribute(tag, "href").is_some_and(|href| href.trim_start_matches('/') == name)
     })?;
@@ -24,7 +77,7 @@ pub fn with_integrity(index: &str, name: &str, integrity: &str) -> Option<String
 }
 
 /// Subresource Integrity's `sha384-<base64>`.
-pub fn sri_sha384(bytes: &[u8]) -> String {
+fn sri_sha384(bytes: &[u8]) -> String {
     let digest = Sha384::digest(bytes);
     format!(
         "sha384-{}",
@@ -33,7 +86,7 @@ pub fn sri_sha384(bytes: &[u8]) -> String {
 }
 
 /// The file name of trunk's `<link rel=preload type=application/wasm href=/NAME …>`: the wasm.
-pub fn wasm_name(index: &str) -> Option<String> {
+fn wasm_name(index: &str) -> Option<String> {
     link_tags(index)
         .find(|tag| attribute(tag, "type") == Some("application/wasm"))
         .and_then(|tag| attribute(tag, "href"))
