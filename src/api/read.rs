@@ -367,6 +367,56 @@ mod tests {
         assert!(read(r#"{"id": 7}"#, created_lead).is_err());
     }
 
+    /// The hand readers and the contract's serde readers (the server's) read every field of the
+    /// same documents alike, so a field renamed on one side only fails here.
+    #[test]
+    fn the_hand_readers_read_as_the_contract_does() {
+        // A macro, not a generic fn: the widget does not depend on serde to name its trait.
+        macro_rules! alike {
+            ($text:expr, $read:expr $(,)?) => {{
+                let text = $text;
+                let by_hand = read(text, $read).unwrap();
+                assert_eq!(by_hand, serde_json::from_str(text).unwrap(), "{text}");
+            }};
+        }
+        let every_field = r#"{
+          "customer": {"id": "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "name": "Contoso",
+                       "type": "account", "matchedBy": "name"},
+          "deals": [{
+            "id": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d", "name": "Espresso", "status": "won",
+            "stage": "Propose", "value": {"amount": 250000.5, "currency": "USD"},
+            "valueBase": {"amount": 230000, "currency": "EUR"}, "probability": 70,
+            "closeDate": "2026-12-15", "owner": "Alex Wu", "forecastCategory": "committed",
+            "summary": {"state": "unavailable", "text": "t", "generatedAt": "g", "reason": "timeout"},
+            "link": "https://org.example/deal", "modifiedOn": "2026-11-22T07:30:00Z"
+          }],
+          "source": "dataverse", "generatedAt": "2026-11-22T07:30:00Z", "baseCurrency": "EUR"
+        }"#;
+        alike!(every_field, deal_summary);
+        alike!(ANSWER, deal_summary);
+        alike!(
+            r#"{"summaries": [{"dealId": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d",
+                "summary": {"state": "disabled"}}]}"#,
+            summaries,
+        );
+        alike!(
+            r#"{"customers": [{"id": "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "name": "Contoso",
+                "type": "contact", "openDeals": 4}]}"#,
+            customer_list,
+        );
+        alike!(
+            r#"{"id": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d", "createdOn": "c", "createdBy": "Ana",
+                "message": "Call back", "caseId": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                "owner": "Alex Wu"}"#,
+            note,
+        );
+        alike!(
+            r#"{"type": "https://dealpane/problems/busy", "title": "Busy", "status": 429,
+                "detail": "d", "instance": "/api/DealSummary", "traceId": "t-1"}"#,
+            problem,
+        );
+    }
+
     #[test]
     fn a_problem_takes_the_status_it_is_given() {
         let mut body =
