@@ -99,10 +99,11 @@ fn is_currency_code(code: &str) -> bool {
     code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
-/// Makes a card's number and date formatters while the pane waits for its deals: a page's
-/// first `Intl` formatter loads the locale's data, measured at 25-50 ms in a fresh headless
-/// Chromium context, which would otherwise come after the deals arrive, before the first card.
-/// Other currencies' formatters are cheap once the data is in.
+/// Makes a card's number and date formatters while the pane waits for its deals, so they are
+/// not made after the deals arrive, before the first card. A page's first `Intl` formatter
+/// loads ICU's data (12-15 ms in a fresh Chromium renderer): index.html pays that while the wasm
+/// downloads, and this then costs about 2 ms. Other currencies' formatters are cheap once the
+/// data is in.
 pub fn prepare(locale: &str) {
     let _ = format_percent(0, locale);
     let _ = format_date("2000-01-01", locale);
