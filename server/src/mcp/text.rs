@@ -54,7 +54,14 @@ pub fn deal(deal: &Deal) -> String {
 
 /// A summary's line breaks and runs of blanks as single spaces: blank lines separate deals.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut line = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    line
 }
 
 /// One line per customer, for `search_customers`.

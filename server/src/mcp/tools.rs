@@ -166,11 +166,12 @@ async fn settle_pending(service: &DealService, scope: &CallerScope, deals: &mut 
     }
 }
 
-/// `structuredContent` and the text a model quotes.
+/// `structuredContent` and the text a model quotes. Not `CallToolResult::structured`, which
+/// writes the whole value out as a string for its text content, only for this to replace it.
 fn structured(value: &impl serde::Serialize, text: String) -> CallToolResult {
     let value = serde_json::to_value(value).expect("the contract types always serialize");
-    let mut result = CallToolResult::structured(value);
-    result.content = vec![ContentBlock::text(text)];
+    let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
+    result.structured_content = Some(value);
     result
 }
 
