@@ -106,12 +106,26 @@ impl Ask {
         match (self, response.bytes().await) {
             (Ask::Get { .. }, Ok(_)) => ok,
             (Ask::Mcp { .. }, Ok(body)) => {
-                let answer: Value = serde_json::from_slice(&body).unwrap_or_default();
-                ok && answer["result"]["isError"] == json!(false)
+                ok && serde_json::from_slice::<ToolReply>(&body).is_ok_and(|r| !r.result.is_error)
             }
             (_, Err(_)) => false,
         }
     }
+}
+
+/// What an MCP answer must say to count: a tool result that is not an error. Read without
+/// building the rest of the answer as a `Value`: this generator runs on one thread, which the
+/// load keeps busy, so its own cost per request shows as latency (the JSON scenario reads no
+/// body at all). Building that tree took the same server from 5,037 to 3,726 MCP answers/s.
+#[derive(serde::Deserialize)]
+struct ToolReply {
+    result: ToolResult,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ToolResult {
+    is_error: bool,
 }
 
 /// Runs `connections` workers against `origin`; worker `w`'s `i`-th request asks for
