@@ -52,7 +52,9 @@ impl Ui {
 }
 
 pub fn use_ui() -> Ui {
-    expect_context::<Ui>()
+    // Not `expect_context`: its panic message formats the type's name with `{:?}`, and `str`'s
+    // `Debug` alone brings Unicode's printable-character tables into the wasm.
+    use_context::<Ui>().expect("a component renders inside App, which provides Ui")
 }
 
 /// Text from Sales (a name, an id) or a formatted amount as its own bidirectional run
