@@ -180,12 +180,10 @@ pub fn parse_context(query: &str) -> Result<SessionContext, ContextError> {
 /// (an invalid or conflicting value, an unfilled slug, an over-long query's tail).
 pub fn preferences(query: &str) -> (Option<String>, Theme) {
     let query = query.strip_prefix('?').unwrap_or(query);
-    let mut end = query.len().min(QUERY_MAX_BYTES);
-    while !query.is_char_boundary(end) {
-        end -= 1;
-    }
+    // `get`, not `[..]`: a slice's panic path would bring `char`'s `Debug` into the wasm.
+    let within = query.get(..query.floor_char_boundary(QUERY_MAX_BYTES));
     let mut values = Values::default();
-    for (name, value) in pairs(&query[..end]) {
+    for (name, value) in pairs(within.unwrap_or_default()) {
         let _ = values.add_param(&name, value, true);
     }
     preferences_from(&values)
@@ -602,6 +600,13 @@ mod tests {
         );
         let long = format!("lang=de&theme=dark&customerName={}", "a".repeat(5_000));
         assert_eq!(preferences(&long), (Some("de".to_owned()), Theme::Dark));
+        // The cut falls inside a three-byte character: it moves back to the character's start.
+        let straddling = format!("lang=de&customerName={}€", "a".repeat(QUERY_MAX_BYTES - 22));
+        assert!(!straddling.is_char_boundary(QUERY_MAX_BYTES));
+        assert_eq!(
+            preferences(&straddling),
+            (Some("de".to_owned()), Theme::Auto)
+        );
         assert_eq!(preferences(""), (None, Theme::Auto));
         assert_eq!(preferences("?lang=%E2%82%AC"), (None, Theme::Auto));
     }

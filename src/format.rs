@@ -31,8 +31,7 @@ pub fn days_from_civil((year, month, day): CivilDate) -> i64 {
 
 /// `YYYY-MM-DD` (a trailing `T…` time part is ignored) to a valid civil date.
 pub fn parse_date(text: &str) -> Option<CivilDate> {
-    let date = text.trim().get(..10)?;
-    let rest = &text.trim()[10..];
+    let (date, rest) = text.trim().split_at_checked(10)?;
     if !(rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ')) {
         return None;
     }
@@ -41,7 +40,7 @@ pub fn parse_date(text: &str) -> Option<CivilDate> {
         return None;
     }
     let number = |range: std::ops::Range<usize>| -> Option<u32> {
-        let part = &date[range];
+        let part = date.get(range)?;
         part.bytes()
             .all(|b| b.is_ascii_digit())
             .then(|| part.parse().ok())?
@@ -129,7 +128,7 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
     {
         return None;
     }
-    let mut zone = &time[8..];
+    let mut zone = time.get(8..)?;
     if let Some(fraction) = zone.strip_prefix('.') {
         zone = fraction.trim_start_matches(|c: char| c.is_ascii_digit());
     }
@@ -141,7 +140,7 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
                 b'-' => -1,
                 _ => return None,
             };
-            let (h, m) = zone[1..].split_once(':')?;
+            let (h, m) = zone.get(1..)?.split_once(':')?;
             if h.len() != 2 || m.len() != 2 {
                 return None;
             }

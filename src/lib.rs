@@ -5,6 +5,11 @@
 //! `api` (the backend's calls and answers), `format`, `i18n` (words), `browser` (browser APIs),
 //! `share` (notes and suggested deals to Sales), `auth` (Entra sign-in, the token provider), `pane` (the state machine), `app` (layout),
 //! `components` (view parts), `mount`.
+//!
+//! Weight: the wasm is a feature (README, "Widget size"). Two std paths cost more than they look:
+//! slicing a `str` by range (`&s[a..b]`), whose panic path brings `char`'s `Debug` and
+//! Unicode's printable tables (3.7 KB gzip): use `get`, `split_once` or `split_at_checked`;
+//! and `{:?}` of a `str` in any message, for the same reason.
 
 pub mod api;
 pub mod auth;

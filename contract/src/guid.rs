@@ -46,7 +46,9 @@ impl Guid {
             percent::decode(trimmed, Decoding::STRICT).map_err(|_| GuidError::BadEncoding)?;
         let text = decoded.trim();
         let inner = match (text.strip_prefix('{'), text.strip_suffix('}')) {
-            (Some(_), Some(_)) if text.len() >= 2 => &text[1..text.len() - 1],
+            (Some(opened), Some(_)) => opened
+                .strip_suffix('}')
+                .ok_or(GuidError::UnbalancedBraces)?,
             (None, None) => text,
             _ => return Err(GuidError::UnbalancedBraces),
         };

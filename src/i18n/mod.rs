@@ -180,8 +180,11 @@ fn normalize_tag(tag: &str) -> Option<String> {
             (0, _) => subtag.to_ascii_lowercase(),
             (_, 2) => subtag.to_ascii_uppercase(),
             (_, 4) => {
-                let lower = subtag.to_ascii_lowercase();
-                lower[..1].to_ascii_uppercase() + &lower[1..]
+                let mut script = subtag.to_ascii_lowercase();
+                if let Some(first) = script.get_mut(..1) {
+                    first.make_ascii_uppercase();
+                }
+                script
             }
             _ => subtag.to_ascii_lowercase(),
         });
