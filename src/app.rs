@@ -2,8 +2,7 @@
 //! the URL once and hands the rest to [`PaneState`]. No router and no history: the workspace's
 //! iframe is one view.
 
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -54,7 +53,8 @@ pub fn App(
         Some(cards) => show_when_ready(state, cards),
         None => RwSignal::new(true),
     };
-    let id_prefix: Arc<str> = Arc::from(next_pane_prefix().as_str());
+    let pane_number = next_pane_number();
+    let locale_tag = StoredValue::new(asked.tag.clone());
     // The layout is built in a task queued after the deals request's: the request leaves first
     // and travels while the view is built, instead of waiting for it.
     let build = RwSignal::new(false);
@@ -63,14 +63,8 @@ pub fn App(
         {move || match words.get().filter(|_| build.get()) {
             Some(text) => {
                 apply_to_document(&asked.showing(text), theme);
-                provide_context(Ui {
-                    text,
-                    locale_tag: Arc::from(asked.tag.as_str()),
-                    announcer,
-                    id_prefix: id_prefix.clone(),
-                    first_deal_marked: Arc::new(AtomicBool::new(false)),
-                });
-                untrack(|| layout(state, standalone, announcer, shown))
+                let ui = Ui::new(text, announcer, state.share, locale_tag, pane_number);
+                untrack(|| layout(ui, state, standalone, shown))
             }
             None => waiting(shown),
         }}
@@ -105,26 +99,21 @@ fn show_when_ready(state: PaneState, cards: web_sys::Element) -> RwSignal<bool> 
 
 /// The header and the main area, once the words are in, and the live region (outside what
 /// `shown` hides, so what it says while hidden is still heard).
-fn layout(
-    state: PaneState,
-    standalone: bool,
-    announcer: Announcer,
-    shown: RwSignal<bool>,
-) -> AnyView {
+fn layout(ui: Ui, state: PaneState, standalone: bool, shown: RwSignal<bool>) -> AnyView {
     view! {
         <div class="dp" hidden=move || !shown.get()>
-            {move || header(state, standalone)}
+            {move || header(ui, state, standalone)}
             <main class="dp-main" {..attr("aria-busy", move || aria_flag(state.busy()))}>
-                {move || view_pane(state.pane.get(), state)}
+                {move || view_pane(ui, state.pane.get(), state)}
             </main>
         </div>
-        {live_region(announcer)}
+        {live_region(ui.announcer)}
     }
     .into_any()
 }
 
 /// The picker (standalone) and the customer's header, once there is either.
-fn header(state: PaneState, standalone: bool) -> Option<AnyView> {
+fn header(ui: Ui, state: PaneState, standalone: bool) -> Option<AnyView> {
     let choose = move |picked| state.choose(picked);
     (standalone || state.has_customer.get()).then(|| {
         view! {
@@ -134,9 +123,9 @@ fn header(state: PaneState, standalone: bool) -> Option<AnyView> {
                         .config
                         .get()
                         .filter(|_| standalone)
-                        .map(|config| customer_search(config, choose))
+                        .map(|config| customer_search(ui, config, choose))
                 }}
-                {move || state.has_customer.get().then(|| customer_header(state))}
+                {move || state.has_customer.get().then(|| customer_header(ui, state))}
             </header>
         }
         .into_any()
@@ -170,8 +159,8 @@ fn apply_to_document(locale: &Locale, theme: Theme) {
     }
 }
 
-/// `dp1`, `dp2`, …: element ids stay unique when several panes share a document.
-fn next_pane_prefix() -> String {
+/// 1, 2, …: element ids (`dp1-…`) stay unique when several panes share a document.
+fn next_pane_number() -> u32 {
     static NEXT: AtomicU32 = AtomicU32::new(1);
-    format!("dp{}", NEXT.fetch_add(1, Ordering::Relaxed))
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }

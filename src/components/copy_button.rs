@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 
-use super::{attr, use_ui};
+use super::{attr, Ui};
 use crate::browser::clipboard;
 
 /// How long "Copied" stays visible.
@@ -23,8 +23,7 @@ enum CopyState {
 }
 
 /// `label` is the button's visible name; `text` is what lands on the clipboard.
-pub fn copy_button(label: &'static str, text: String) -> AnyView {
-    let ui = use_ui();
+pub fn copy_button(ui: Ui, label: &'static str, text: String) -> AnyView {
     let s = ui.text;
     let announcer = ui.announcer;
     let state = RwSignal::new(CopyState::Idle);

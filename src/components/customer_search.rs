@@ -7,7 +7,7 @@ use dealpane_contract::{limits, CustomerRef};
 use leptos::ev;
 use leptos::prelude::*;
 
-use super::{aria_flag, attr, use_ui};
+use super::{aria_flag, attr, Ui};
 use crate::api::{self, FetchError};
 use crate::config::WidgetConfig;
 use crate::request::RequestSlot;
@@ -35,10 +35,10 @@ enum Status {
 }
 
 pub fn customer_search(
+    ui: Ui,
     config: WidgetConfig,
     on_choose: impl Fn(CustomerRef) + Copy + Send + Sync + 'static,
 ) -> AnyView {
-    let ui = use_ui();
     let s = ui.text;
     let announcer = ui.announcer;
     let input_id = ui.id("customer-search");

@@ -11,7 +11,7 @@ use dealpane_contract::{Deal, Guid, Summary, SummaryState};
 use leptos::prelude::*;
 
 use super::copy_button::copy_button;
-use super::{aria_flag, attr, effect, isolated, mark_first_deal, opened_once, use_ui, Ui};
+use super::{aria_flag, attr, effect, isolated, mark_first_deal, opened_once, Ui};
 use crate::browser::intl;
 use crate::browser::performance::{self, ALL_SUMMARIES_MARK, TOP_SUMMARY_MARK};
 use crate::format;
@@ -19,8 +19,7 @@ use crate::pane::Summaries;
 use crate::share::note_form::share_note;
 
 /// The deals as a responsive grid of cards, the largest one expanded.
-pub fn deal_list(deals: &[Deal], summaries: Summaries) -> AnyView {
-    let ui = use_ui();
+pub fn deal_list(ui: Ui, deals: &[Deal], summaries: Summaries) -> AnyView {
     let heading_id = ui.id("deals-heading");
     let labelled_by = heading_id.clone();
     let largest = format::largest_deal(deals);
@@ -32,16 +31,15 @@ pub fn deal_list(deals: &[Deal], summaries: Summaries) -> AnyView {
         .enumerate()
         .map(|(index, (deal, current))| {
             let start_expanded = Some(index) == largest;
-            deal_card(&ui, deal, start_expanded, basis.as_ref(), *current)
+            deal_card(ui, deal, start_expanded, basis.as_ref(), *current)
         })
         .collect::<Vec<_>>();
     // The benchmark's marks: the first card, then the top (open) deal's summary and every
     // summary settled. Re-runs as summaries arrive; each mark once per answer shown.
-    let marker = ui.clone();
     let top = largest.unwrap_or(0);
     let (mut top_marked, mut all_marked) = (false, false);
     effect(move || {
-        mark_first_deal(&marker);
+        mark_first_deal(ui);
         if all_marked {
             return;
         }
@@ -68,14 +66,14 @@ pub fn deal_list(deals: &[Deal], summaries: Summaries) -> AnyView {
 /// amounts compare; a deal priced in another currency than the base shows its value in the base
 /// currency too ("≈ $65,300").
 fn deal_card(
-    ui: &Ui,
+    ui: Ui,
     deal: &Deal,
     start_expanded: bool,
     basis: Option<&format::Basis>,
     current: RwSignal<Summary>,
 ) -> AnyView {
     let s = ui.text;
-    let tag = &*ui.locale_tag;
+    let tag = &ui.locale_tag();
     let expanded = RwSignal::new(start_expanded);
     let base = ui.id(&format!("deal-{}", deal.id));
     let title_id = format!("{base}-title");
@@ -123,12 +121,11 @@ fn deal_card(
     // their facts, summary, actions and note form were most of the first render (measured: the
     // first card 11 ms sooner, 16 ms less from the answer to it).
     let opened = opened_once(expanded);
-    let body_ui = ui.clone();
     let body_deal = deal.clone();
     let body = move || {
         opened
             .get()
-            .then(|| card_body(&body_ui, &body_deal, &shown, current, expanded))
+            .then(|| card_body(ui, &body_deal, &shown, current, expanded))
     };
 
     view! {
@@ -165,14 +162,14 @@ struct Shown {
 
 /// The card's details, summary, actions and note form.
 fn card_body(
-    ui: &Ui,
+    ui: Ui,
     deal: &Deal,
     shown: &Shown,
     current: RwSignal<Summary>,
     expanded: RwSignal<bool>,
 ) -> AnyView {
     let s = ui.text;
-    let tag = &*ui.locale_tag;
+    let tag = &ui.locale_tag();
     let close_date = deal
         .close_date
         .as_deref()
@@ -237,16 +234,15 @@ fn card_body(
     let copied = deal.clone();
     let summary_copy = move || {
         let text = current.with(|summary| summary_copy_text(&copied, summary));
-        text.map(|text| copy_button(s.copy_summary, text))
+        text.map(|text| copy_button(ui, s.copy_summary, text))
     };
-    let summary_ui = ui.clone();
     let deal_id = deal.id;
-    let link_copy = copy_button(s.copy_deal_link, format::deal_copy_link(deal));
+    let link_copy = copy_button(ui, s.copy_deal_link, format::deal_copy_link(deal));
     view! {
         <dl class="dp-facts">{facts}</dl>
-        {move || current.with(|summary| deal_summary(&summary_ui, deal_id, summary))}
+        {move || current.with(|summary| deal_summary(ui, deal_id, summary))}
         <div class="dp-actions">{link}{move || summary_copy()}{link_copy}</div>
-        {share_note(deal.id, deal.owner.clone(), expanded)}
+        {share_note(ui, deal.id, deal.owner.clone(), expanded)}
     }
     .into_any()
 }
@@ -292,7 +288,7 @@ fn web_link(link: &str) -> Option<&str> {
 /// The deal's AI summary, paragraphs and line breaks kept; a long one folds behind "Show more".
 /// A pending one is a placeholder, busy on its own; one that is unavailable (and why), turned
 /// off, or in a state this pane does not know is one line saying so.
-fn deal_summary(ui: &Ui, deal_id: Guid, summary: &Summary) -> AnyView {
+fn deal_summary(ui: Ui, deal_id: Guid, summary: &Summary) -> AnyView {
     let s = ui.text;
     let text = summary
         .text
@@ -367,13 +363,11 @@ fn summary_text(text: &str) -> AnyView {
 }
 
 /// A backend that only speaks text (an unchanged sample function): one card with its summary.
-pub fn plain_text_card(customer: String, text: &str) -> AnyView {
-    let ui = use_ui();
+pub fn plain_text_card(ui: Ui, customer: String, text: &str) -> AnyView {
     let s = ui.text;
     let title_id = ui.id("plain-title");
     let labelled_by = title_id.clone();
-    let marker = ui.clone();
-    effect(move || mark_first_deal(&marker));
+    effect(move || mark_first_deal(ui));
     let copy = format!("{customer}\n\n{}", text.trim());
     view! {
         <article class="dp-card dp-card--plain" {..attr("aria-labelledby", labelled_by)} data-plain="true">
@@ -384,7 +378,7 @@ pub fn plain_text_card(customer: String, text: &str) -> AnyView {
                 <p class="dp-summary__disclaimer">{s.ai_disclaimer}</p>
             </div>
             <p class="dp-card__hint">{s.plain_text_hint}</p>
-            <div class="dp-actions">{copy_button(s.copy_summary, copy)}</div>
+            <div class="dp-actions">{copy_button(ui, s.copy_summary, copy)}</div>
         </article>
     }
     .into_any()

@@ -6,7 +6,7 @@
 use dealpane_contract::{Deal, Money};
 use leptos::prelude::*;
 
-use super::{attr, isolated, use_ui};
+use super::{attr, isolated, Ui};
 use crate::browser::intl;
 use crate::format;
 use crate::i18n::Strings;
@@ -109,10 +109,9 @@ fn total(term: &'static str, hint: Option<&'static str>, total: Total) -> AnyVie
 /// The customer's name, the deal count, how old the data is (ticking with `state.now`), the
 /// totals and Refresh. Each changing part is a closure written in the view, so it shares the
 /// view code of every other closure with the same output.
-pub fn customer_header(state: PaneState) -> AnyView {
-    let ui = use_ui();
+pub fn customer_header(ui: Ui, state: PaneState) -> AnyView {
     let s = ui.text;
-    let tag = ui.locale_tag.clone();
+    let tag = ui.locale_tag();
     view! {
         <div class="dp-customer">
             <div class="dp-customer__titles">

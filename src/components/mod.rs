@@ -1,6 +1,7 @@
 //! The pane's view, one part per file. Parts are plain functions returning `AnyView`, not
-//! components (each component is props code in the wasm). Every part reads its words from `i18n`
-//! and its locale through [`Ui`], which `App` provides.
+//! components (each component is props code in the wasm). A part that shows words or numbers
+//! takes the pane's [`Ui`] as an argument: no Leptos context, whose map (`provide_context`,
+//! `use_context`) weighed 1.4 KB gzip in the wasm for the two values the pane shared through it.
 //!
 //! What keeps the view code small (the widget is built with `--cfg erase_components`):
 //! - a part that changes is a closure written in the view, `{move || …}`, never one passed by
@@ -19,42 +20,61 @@ pub mod live_region;
 pub mod pipeline_chart;
 pub mod states;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::custom::{custom_attribute, CustomAttr};
 use leptos::tachys::html::attribute::AttributeValue;
 
 use crate::browser::performance::{self, FIRST_DEAL_MARK};
 use crate::i18n::Strings;
+use crate::share::note_form::ShareContext;
 use live_region::Announcer;
 
-/// What every component needs from the app: words, the locale for Intl, the one live region and
-/// a prefix that keeps element ids unique when several panes share a document (as in tests).
-#[derive(Clone)]
+/// What the view's parts need from the pane: its words, the locale for Intl, the one live
+/// region, what the share forms send with, and its number, which keeps element ids unique when
+/// several panes share a document (as in tests). `Copy`, so closures in the view take it as
+/// they are.
+#[derive(Clone, Copy)]
 pub struct Ui {
     /// The pane's words.
     pub text: &'static Strings,
-    /// The BCP 47 tag for `browser::intl` (numbers, dates).
-    pub locale_tag: Arc<str>,
     pub announcer: Announcer,
-    pub id_prefix: Arc<str>,
+    /// Where the API is and the session's case, for every card's share forms.
+    pub share: ShareContext,
+    /// The BCP 47 tag for `browser::intl` (numbers, dates): the pane's own.
+    locale_tag: StoredValue<String>,
+    pane_number: u32,
     /// Set once the first deal (or the plain-text card) is on screen: `performance.mark` once.
-    pub first_deal_marked: Arc<AtomicBool>,
+    first_deal_marked: StoredValue<bool>,
 }
 
 impl Ui {
+    /// The parts' view of a pane numbered `pane_number`, formatting for `locale_tag`.
+    pub fn new(
+        text: &'static Strings,
+        announcer: Announcer,
+        share: ShareContext,
+        locale_tag: StoredValue<String>,
+        pane_number: u32,
+    ) -> Ui {
+        Ui {
+            text,
+            announcer,
+            share,
+            locale_tag,
+            pane_number,
+            first_deal_marked: StoredValue::new(false),
+        }
+    }
+
     /// An element id unique to this pane.
     pub fn id(&self, suffix: &str) -> String {
-        format!("{}-{suffix}", self.id_prefix)
+        format!("dp{}-{suffix}", self.pane_number)
     }
-}
 
-pub fn use_ui() -> Ui {
-    // Not `expect_context`: its panic message formats the type's name with `{:?}`, and `str`'s
-    // `Debug` alone brings Unicode's printable-character tables into the wasm.
-    use_context::<Ui>().expect("a component renders inside App, which provides Ui")
+    /// The BCP 47 tag numbers and dates are formatted for.
+    pub fn locale_tag(&self) -> String {
+        self.locale_tag.try_get_value().unwrap_or_default()
+    }
 }
 
 /// Text from Sales (a name, an id) or a formatted amount as its own bidirectional run
@@ -66,8 +86,11 @@ pub fn isolated(text: String) -> AnyView {
 
 /// Marks [`FIRST_DEAL_MARK`] the first time it runs for this pane; call it from an effect of a
 /// rendered card, so the card is in the document.
-pub fn mark_first_deal(ui: &Ui) {
-    if !ui.first_deal_marked.swap(true, Ordering::Relaxed) {
+pub fn mark_first_deal(ui: Ui) {
+    let first = ui
+        .first_deal_marked
+        .try_update_value(|marked| !std::mem::replace(marked, true));
+    if first == Some(true) {
         performance::mark(FIRST_DEAL_MARK);
     }
 }

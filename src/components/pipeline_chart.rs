@@ -11,12 +11,11 @@
 use dealpane_contract::Deal;
 use leptos::prelude::*;
 
-use super::{attr, isolated, use_ui};
+use super::{attr, isolated, Ui};
 use crate::browser::intl;
 use crate::format::{self, Basis};
 
-pub fn pipeline_chart(deals: &[Deal]) -> AnyView {
-    let ui = use_ui();
+pub fn pipeline_chart(ui: Ui, deals: &[Deal]) -> AnyView {
     let s = ui.text;
     let Some(basis) = format::basis(deals) else {
         return ().into_any();
@@ -45,7 +44,7 @@ pub fn pipeline_chart(deals: &[Deal]) -> AnyView {
             let amount = if converted { amount.round() } else { amount };
             (
                 label,
-                format::hold_symbol_to_code(intl::format_money(amount, currency, &ui.locale_tag)),
+                format::hold_symbol_to_code(intl::format_money(amount, currency, &ui.locale_tag())),
                 share,
             )
         })

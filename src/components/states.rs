@@ -10,7 +10,7 @@ use dealpane_contract::Problem;
 use leptos::prelude::*;
 
 use super::copy_button::copy_button;
-use super::{attr, use_ui};
+use super::{attr, Ui};
 use crate::api::FetchError;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -70,8 +70,8 @@ pub fn notice(
 }
 
 /// Placeholder cards while the deals load; `main` carries `aria-busy` meanwhile.
-pub fn skeleton() -> AnyView {
-    placeholder_cards(Some(use_ui().text.loading))
+pub fn skeleton(ui: Ui) -> AnyView {
+    placeholder_cards(Some(ui.text.loading))
 }
 
 /// The loading cards, with `label` above them; without one while the pane's words are still
@@ -93,8 +93,8 @@ pub fn placeholder_cards(label: Option<&'static str>) -> AnyView {
 /// Above the deals while `busy` (Sales answered the summaries long-poll with 429 or 503): their
 /// summaries come later, which is not an error. Hidden, not removed, when not busy: an
 /// attribute that follows a signal costs less than a view that comes and goes.
-pub fn summaries_busy_note(busy: RwSignal<bool>) -> AnyView {
-    let s = use_ui().text;
+pub fn summaries_busy_note(ui: Ui, busy: RwSignal<bool>) -> AnyView {
+    let s = ui.text;
     view! {
         <p class="dp-summaries-busy" data-summaries="busy" hidden=move || !busy.get()>
             {s.summaries_busy}
@@ -103,10 +103,10 @@ pub fn summaries_busy_note(busy: RwSignal<bool>) -> AnyView {
     .into_any()
 }
 
-pub fn not_found_state(problem: Option<Problem>) -> AnyView {
-    let s = use_ui().text;
+pub fn not_found_state(ui: Ui, problem: Option<Problem>) -> AnyView {
+    let s = ui.text;
     let detail = problem.as_ref().and_then(|p| p.detail.clone());
-    let trace = problem.and_then(|p| p.trace_id).map(trace_id);
+    let trace = problem.and_then(|p| p.trace_id).map(|id| trace_id(ui, id));
     notice(
         Tone::Warning,
         s.not_found.to_owned(),
@@ -119,13 +119,13 @@ pub fn not_found_state(problem: Option<Problem>) -> AnyView {
 /// A failed call: what went wrong (the server's title and detail when it sent problem+json),
 /// what to do, the trace id to quote, and Retry.
 pub fn error_state(
+    ui: Ui,
     error: &FetchError,
     on_retry: impl Fn() + Copy + Send + Sync + 'static,
 ) -> AnyView {
-    let s = use_ui().text;
-    let text = s.fetch_error(error);
-    let trace = error.trace_id().map(|id| trace_id(id.to_owned()));
-    let actions = view! { {retry_button(on_retry)} {trace} }.into_any();
+    let text = ui.text.fetch_error(error);
+    let trace = error.trace_id().map(|id| trace_id(ui, id.to_owned()));
+    let actions = view! { {retry_button(ui, on_retry)} {trace} }.into_any();
     notice(
         Tone::Error,
         text.title,
@@ -138,10 +138,11 @@ pub fn error_state(
 /// No connection: `navigator.onLine` is false, or the request failed on the network. The pane
 /// reloads by itself when the browser's `online` event fires.
 pub fn offline_state(
+    ui: Ui,
     browser_offline: bool,
     on_retry: impl Fn() + Copy + Send + Sync + 'static,
 ) -> AnyView {
-    let s = use_ui().text;
+    let s = ui.text;
     let (title, hint) = if browser_offline {
         (s.offline_title, s.offline_hint)
     } else {
@@ -152,12 +153,12 @@ pub fn offline_state(
         title.to_owned(),
         hint.to_owned(),
         None,
-        Some(retry_button(on_retry)),
+        Some(retry_button(ui, on_retry)),
     )
 }
 
-fn retry_button(on_retry: impl Fn() + Copy + Send + Sync + 'static) -> AnyView {
-    let s = use_ui().text;
+fn retry_button(ui: Ui, on_retry: impl Fn() + Copy + Send + Sync + 'static) -> AnyView {
+    let s = ui.text;
     view! {
         <button type="button" class="dp-button dp-button--primary" on:click=move |_| on_retry()>
             {s.retry}
@@ -167,14 +168,14 @@ fn retry_button(on_retry: impl Fn() + Copy + Send + Sync + 'static) -> AnyView {
 }
 
 /// The trace id, selectable and copyable, for the agent to hand to an admin.
-fn trace_id(id: String) -> AnyView {
-    let s = use_ui().text;
+fn trace_id(ui: Ui, id: String) -> AnyView {
+    let s = ui.text;
     view! {
         <p class="dp-trace">
             <span class="dp-trace__label">{s.trace_id}": "</span>
             <code class="dp-trace__id">{id.clone()}</code>
             " "
-            {copy_button(s.copy_trace_id, id)}
+            {copy_button(ui, s.copy_trace_id, id)}
         </p>
     }
     .into_any()

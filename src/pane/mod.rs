@@ -75,6 +75,8 @@ pub struct PaneState {
     pub now: RwSignal<i64>,
     /// The summaries still to come, and the long-poll that brings them.
     pub summaries: Summaries,
+    /// What every card's share forms need: the API and the session's case.
+    pub share: ShareContext,
     deals: RequestSlot,
     words: Words,
     /// The BCP 47 tag numbers and dates are formatted for.
@@ -92,12 +94,11 @@ impl PaneState {
     ) -> PaneState {
         let customer = context.as_ref().ok().and_then(|c| c.customer.clone());
         let config = RwSignal::new(None);
-        // Every card's "Tell the owner" form: the API and the session's case.
-        provide_context(ShareContext {
-            config,
-            case_id: context.as_ref().ok().and_then(|c| c.case_id),
-        });
         PaneState {
+            share: ShareContext {
+                config,
+                case_id: context.as_ref().ok().and_then(|c| c.case_id),
+            },
             has_customer: RwSignal::new(customer.is_some()),
             customer: RwSignal::new(customer),
             pane: RwSignal::new(match context {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::PaneState;
 use crate::components::states::{notice, Tone};
-use crate::components::use_ui;
+use crate::components::Ui;
 
 /// Which sign-in state the main area shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,8 +38,8 @@ impl AuthState {
     }
 }
 
-pub fn view_sign_in(auth: AuthState, state: PaneState, kept: bool) -> AnyView {
-    let t = &use_ui().text.sign_in;
+pub fn view_sign_in(ui: Ui, auth: AuthState, state: PaneState, kept: bool) -> AnyView {
+    let t = &ui.text.sign_in;
     let (tone, title, hint, detail, button) = match &auth {
         AuthState::SignIn => (Tone::Info, t.title, t.hint, None, true),
         AuthState::SigningIn => (Tone::Info, t.signing_in, t.signing_in_hint, None, false),

@@ -15,7 +15,7 @@ use web_sys::RequestCache;
 use super::SendFailure;
 use crate::api::{interpret_json, FetchError};
 use crate::browser::storage;
-use crate::components::{aria_flag, attr, opened_once, use_ui};
+use crate::components::{aria_flag, attr, opened_once, Ui};
 use crate::request::{self, Exchange, Post, RequestSlot};
 
 /// One field of a form.
@@ -218,8 +218,7 @@ fn focus(id: &str) {
     }
 }
 
-pub fn share_form(form: Form) -> AnyView {
-    let ui = use_ui();
+pub fn share_form(ui: Ui, form: Form) -> AnyView {
     let s = ui.text;
     let t = &s.share;
     let announcer = ui.announcer;

@@ -11,9 +11,8 @@ use wasm_bindgen::JsValue;
 
 use super::form::{share_form, Field, Form};
 use super::lead_storage_key;
-use super::note_form::ShareContext;
 use crate::api::{parse_json, read};
-use crate::components::use_ui;
+use crate::components::Ui;
 
 /// An ISO 4217 code.
 const CURRENCY_MAX_CHARS: usize = 3;
@@ -21,14 +20,11 @@ const CURRENCY_MAX_CHARS: usize = 3;
 const AMOUNT_MAX_CHARS: usize = 20;
 
 /// The form for the customer `customer` (its Sales id and kind, from the answer).
-pub fn suggest_deal(customer: Guid, kind: CustomerType) -> AnyView {
-    let Some(share) = use_context::<ShareContext>() else {
-        return ().into_any();
-    };
+pub fn suggest_deal(ui: Ui, customer: Guid, kind: CustomerType) -> AnyView {
+    let share = ui.share;
     let Some(config) = share.config.get_untracked() else {
         return ().into_any();
     };
-    let ui = use_ui();
     let t = &ui.text.share;
     let field = |name, label, max_chars, multiline, required, input_mode| Field {
         name,
@@ -39,47 +35,50 @@ pub fn suggest_deal(customer: Guid, kind: CustomerType) -> AnyView {
         input_mode,
     };
     let case_id = share.case_id;
-    let form = share_form(Form {
-        toggle: t.suggest_deal,
-        id: ui.id("lead"),
-        storage_key: lead_storage_key(customer, case_id),
-        url: config.endpoint("leads"),
-        request_timeout_ms: config.request_timeout_ms,
-        fields: vec![
-            field("topic", t.topic, LEAD_TOPIC_MAX_CHARS, false, true, None),
-            field(
-                "description",
-                t.description,
-                LEAD_DESCRIPTION_MAX_CHARS,
-                true,
-                false,
-                None,
-            ),
-            field(
-                "amount",
-                t.estimated_value,
-                AMOUNT_MAX_CHARS,
-                false,
-                false,
-                Some("decimal"),
-            ),
-            field(
-                "currency",
-                t.currency,
-                CURRENCY_MAX_CHARS,
-                false,
-                false,
-                None,
-            ),
-        ],
-        extra: None,
-        body: Box::new(move |values| lead_body(customer, kind, case_id, values)),
-        sent: Rc::new(|body| {
-            let id = parse_json(body, read::created_lead)?;
-            Ok(Some(id.to_string()))
-        }),
-        open: RwSignal::new(false),
-    });
+    let form = share_form(
+        ui,
+        Form {
+            toggle: t.suggest_deal,
+            id: ui.id("lead"),
+            storage_key: lead_storage_key(customer, case_id),
+            url: config.endpoint("leads"),
+            request_timeout_ms: config.request_timeout_ms,
+            fields: vec![
+                field("topic", t.topic, LEAD_TOPIC_MAX_CHARS, false, true, None),
+                field(
+                    "description",
+                    t.description,
+                    LEAD_DESCRIPTION_MAX_CHARS,
+                    true,
+                    false,
+                    None,
+                ),
+                field(
+                    "amount",
+                    t.estimated_value,
+                    AMOUNT_MAX_CHARS,
+                    false,
+                    false,
+                    Some("decimal"),
+                ),
+                field(
+                    "currency",
+                    t.currency,
+                    CURRENCY_MAX_CHARS,
+                    false,
+                    false,
+                    None,
+                ),
+            ],
+            extra: None,
+            body: Box::new(move |values| lead_body(customer, kind, case_id, values)),
+            sent: Rc::new(|body| {
+                let id = parse_json(body, read::created_lead)?;
+                Ok(Some(id.to_string()))
+            }),
+            open: RwSignal::new(false),
+        },
+    );
     view! { <section class="dp-share dp-share--lead">{form}</section> }.into_any()
 }
 

@@ -15,7 +15,7 @@ use super::form::{request_in, share_form, Answer, Extra, Field, Form};
 use super::{note_storage_key, notes_path};
 use crate::api::{parse_json, read};
 use crate::browser::{intl, storage};
-use crate::components::{effect, isolated, use_ui};
+use crate::components::{effect, isolated, Ui};
 use crate::config::WidgetConfig;
 use crate::format;
 use crate::request::{Exchange, RequestSlot};
@@ -28,14 +28,16 @@ pub struct ShareContext {
 }
 
 /// The notes and the form for one deal; `card_open` is the card's disclosure.
-pub fn share_note(deal_id: Guid, deal_owner: Option<String>, card_open: RwSignal<bool>) -> AnyView {
-    let Some(share) = use_context::<ShareContext>() else {
-        return ().into_any();
-    };
+pub fn share_note(
+    ui: Ui,
+    deal_id: Guid,
+    deal_owner: Option<String>,
+    card_open: RwSignal<bool>,
+) -> AnyView {
+    let share = ui.share;
     let Some(config) = share.config.get_untracked() else {
         return ().into_any();
     };
-    let ui = use_ui();
     let s = ui.text;
     let t = &s.share;
     let open = RwSignal::new(false);
@@ -95,34 +97,37 @@ pub fn share_note(deal_id: Guid, deal_owner: Option<String>, card_open: RwSignal
         })
     });
     let case_id = share.case_id;
-    let form = share_form(Form {
-        toggle: t.tell_owner,
-        id: ui.id(&format!("deal-{deal_id}-share")),
-        storage_key: note_storage_key(deal_id, case_id),
-        url: config.endpoint(&notes_path(deal_id)),
-        request_timeout_ms: config.request_timeout_ms,
-        fields: vec![Field {
-            name: "message",
-            label: t.message,
-            max_chars: NOTE_MAX_CHARS,
-            multiline: true,
-            required: true,
-            input_mode: None,
-        }],
-        extra: case,
-        // NoteRequest's fields, written by the browser's JSON.
-        body: Box::new(move |values| {
-            let case = case_id.map(|case| case.to_string());
-            storage::to_json(&[("message", Some(&values[0])), ("caseId", case.as_deref())])
-        }),
-        // The note shows at once, from the 201.
-        sent: Rc::new(move |body| {
-            let note = parse_json(body, read::note)?;
-            notes.update(|shown| shown.insert(0, note));
-            Ok(None)
-        }),
-        open,
-    });
+    let form = share_form(
+        ui,
+        Form {
+            toggle: t.tell_owner,
+            id: ui.id(&format!("deal-{deal_id}-share")),
+            storage_key: note_storage_key(deal_id, case_id),
+            url: config.endpoint(&notes_path(deal_id)),
+            request_timeout_ms: config.request_timeout_ms,
+            fields: vec![Field {
+                name: "message",
+                label: t.message,
+                max_chars: NOTE_MAX_CHARS,
+                multiline: true,
+                required: true,
+                input_mode: None,
+            }],
+            extra: case,
+            // NoteRequest's fields, written by the browser's JSON.
+            body: Box::new(move |values| {
+                let case = case_id.map(|case| case.to_string());
+                storage::to_json(&[("message", Some(&values[0])), ("caseId", case.as_deref())])
+            }),
+            // The note shows at once, from the 201.
+            sent: Rc::new(move |body| {
+                let note = parse_json(body, read::note)?;
+                notes.update(|shown| shown.insert(0, note));
+                Ok(None)
+            }),
+            open,
+        },
+    );
 
     view! {
         <div class="dp-share">
