@@ -1,7 +1,7 @@
 //! The pane's view, one part per file. Parts are plain functions returning `AnyView`, not
 //! components (each component is props code in the wasm). A part that shows words or numbers
 //! takes the pane's [`Ui`] as an argument: no Leptos context, whose map (`provide_context`,
-//! `use_context`) weighed 1.4 KB gzip in the wasm for the two values the pane shared through it.
+//! `use_context`) weighed 1.6 KB gzip in the wasm for the two values the pane shared through it.
 //!
 //! What keeps the view code small (the widget is built with `--cfg erase_components`):
 //! - a part that changes is a closure written in the view, `{move || …}`, never one passed by
