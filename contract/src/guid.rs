@@ -45,12 +45,12 @@ impl Guid {
         let decoded =
             percent::decode(trimmed, Decoding::STRICT).map_err(|_| GuidError::BadEncoding)?;
         let text = decoded.trim();
-        let inner = match (text.strip_prefix('{'), text.strip_suffix('}')) {
-            (Some(opened), Some(_)) => opened
+        let inner = match text.strip_prefix('{') {
+            Some(opened) => opened
                 .strip_suffix('}')
                 .ok_or(GuidError::UnbalancedBraces)?,
-            (None, None) => text,
-            _ => return Err(GuidError::UnbalancedBraces),
+            None if text.ends_with('}') => return Err(GuidError::UnbalancedBraces),
+            None => text,
         };
         if let Some(bad) = inner.chars().find(|c| !c.is_ascii_hexdigit() && *c != '-') {
             return Err(GuidError::InvalidCharacter(bad));
