@@ -50,6 +50,11 @@ test("a dark-mode agent's page is dark from its first frame: the pane's start ch
     releases.push(await hold(page, "**/*_bg.wasm"));
     await page.goto(`${server.origin}/?customerId=${CONTOSO.id}`, { waitUntil: "commit" });
     await page.locator("#dp-boot .dp-skeleton__card").first().waitFor({ state: "visible" });
+    // The colours are read once both style sheets apply: under a full suite's load this once
+    // read the unstyled page's transparent background.
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('link[rel="stylesheet"]')].every((link) => link.sheet),
+    );
   }
   // Before the wasm runs: index.html's own theme follows the system.
   const before = await background(dark);
